@@ -1,0 +1,268 @@
+//! Who is calling: tokens (issue, verify, revoke), passwords, and the one place auth failures
+//! get their `error_code` and user-facing text.
+
+pub mod passwords;
+pub mod secret;
+pub mod tokens;
+
+use crate::clock;
+use crate::config::TokenConfig;
+use crate::protocol::codes::auth as code;
+use crate::storage::tokens::{self as token_rows, NewToken, RevokeReason};
+use crate::storage::users::{self, UserRow};
+use crate::storage::{Store, StoreError};
+
+pub use tokens::{Keys, TokenKind};
+
+/// Why a caller is not authenticated (PROTOCOL §3.2).
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No token was given.
+    #[error("no token")]
+    NoToken,
+    /// Not a JWT, a bad signature, a wrong algorithm or a wrong `type`.
+    #[error("invalid token")]
+    Invalid,
+    /// The token has no `user_id`.
+    #[error("token without user_id")]
+    BadPayload,
+    /// Past its expiry.
+    #[error("expired token")]
+    Expired,
+    /// Revoked (logout, password change) or never recorded.
+    #[error("revoked token")]
+    Revoked,
+    /// The user does not exist or is deactivated.
+    #[error("user not found or deactivated")]
+    UserNotFound,
+    /// Development mode found no user to fall back to.
+    #[error("no user exists")]
+    NoUserAvailable,
+    /// The database failed; not the caller's fault.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AuthError {
+    /// The `error_code` clients switch on.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoToken | Self::UserNotFound | Self::Store(_) => code::AUTH_REQUIRED,
+            Self::Invalid | Self::BadPayload | Self::Revoked => code::INVALID_TOKEN,
+            Self::Expired => code::EXPIRED_TOKEN,
+            Self::NoUserAvailable => code::NO_USER_AVAILABLE,
+        }
+    }
+
+    /// The user-facing `message`.
+    #[must_use]
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::NoToken => "No authentication token provided",
+            Self::Invalid | Self::Expired | Self::Revoked => {
+                "Invalid or expired authentication token"
+            }
+            Self::BadPayload => "Invalid token payload",
+            Self::UserNotFound => "User not found",
+            Self::NoUserAvailable => "Authentication required",
+            Self::Store(_) => "Authentication error",
+        }
+    }
+
+    /// The failure an open socket gets when its token is revoked for `reason`.
+    #[must_use]
+    pub fn for_revocation(reason: RevokeReason) -> Self {
+        match reason {
+            RevokeReason::Logout | RevokeReason::Password => Self::Revoked,
+            RevokeReason::Disabled | RevokeReason::Deleted => Self::UserNotFound,
+        }
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The user.
+    pub user: UserRow,
+    /// The token's id (`None` for development mode's default user).
+    pub jti: Option<String>,
+    /// When the token expires, seconds since the epoch (`None`: never).
+    pub expires_at: Option<i64>,
+}
+
+/// An access token and the refresh token issued with it.
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    /// Access token.
+    pub access: String,
+    /// Refresh token.
+    pub refresh: String,
+}
+
+/// Issues, checks and revokes tokens against the store.
+#[derive(Clone)]
+pub struct Auth {
+    keys: Keys,
+    store: Store,
+    config: TokenConfig,
+}
+
+impl Auth {
+    /// An authenticator over `store`, signing with `keys`.
+    #[must_use]
+    pub fn new(keys: Keys, store: Store, config: TokenConfig) -> Self {
+        Self {
+            keys,
+            store,
+            config,
+        }
+    }
+
+    /// Checks a token of `kind` and its user; the order of checks follows PROTOCOL §3.2.
+    pub async fn verify(&self, token: &str, kind: TokenKind) -> Result<Identity, AuthError> {
+        let claims = self.keys.verify(token).map_err(|e| match e {
+            tokens::VerifyError::Expired => AuthError::Expired,
+            tokens::VerifyError::Invalid => AuthError::Invalid,
+        })?;
+        if claims.kind.as_deref() != Some(kind.as_str()) {
+            return Err(AuthError::Invalid);
+        }
+        let user_id = claims.user_id().ok_or(AuthError::BadPayload)?;
+        let jti = claims.jti.clone().ok_or(AuthError::Invalid)?;
+        let Some(user_id) = user_id else {
+            return Err(AuthError::UserNotFound);
+        };
+        let lookup_jti = jti.clone();
+        let (user, record) = self
+            .store
+            .read(move |c| {
+                let user = match users::get(c, user_id) {
+                    Ok(u) => Some(u),
+                    Err(StoreError::NotFound(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                Ok((user, token_rows::lookup(c, &lookup_jti)?))
+            })
+            .await?;
+        let user = user
+            .filter(|u| u.is_active)
+            .ok_or(AuthError::UserNotFound)?;
+        match record {
+            Some(r) if !r.revoked && r.user_id == user.id => Ok(Identity {
+                user,
+                jti: Some(jti),
+                expires_at: Some(claims.exp),
+            }),
+            _ => Err(AuthError::Revoked),
+        }
+    }
+
+    /// Development mode's default user: the active user with the lowest id.
+    pub async fn dev_user(&self) -> Result<Identity, AuthError> {
+        let user = self.store.read(users::first_active).await?;
+        let user = user.ok_or(AuthError::NoUserAvailable)?;
+        Ok(Identity {
+            user,
+            jti: None,
+            expires_at: None,
+        })
+    }
+
+    /// Signs and records one token.
+    pub async fn issue(
+        &self,
+        user_id: i64,
+        kind: TokenKind,
+        ttl_secs: Option<u64>,
+    ) -> Result<String, AuthError> {
+        let ttl = ttl_secs.unwrap_or(match kind {
+            TokenKind::Access => self.config.access_ttl_secs,
+            TokenKind::Refresh => self.config.refresh_ttl_secs,
+        });
+        let signed = self.sign(user_id, kind, ttl)?;
+        let (jti, expires) = (signed.jti.clone(), clock::to_db(signed.expires_at));
+        self.store
+            .write(move |c| {
+                token_rows::record(
+                    c,
+                    &NewToken {
+                        jti: &jti,
+                        user_id,
+                        kind: kind.as_str(),
+                        pair_jti: None,
+                        expires_at: &expires,
+                    },
+                )
+            })
+            .await?;
+        Ok(signed.token)
+    }
+
+    /// Signs and records an access token and its refresh token, each naming the other.
+    pub async fn issue_pair(&self, user_id: i64) -> Result<TokenPair, AuthError> {
+        let access = self.sign(user_id, TokenKind::Access, self.config.access_ttl_secs)?;
+        let refresh = self.sign(user_id, TokenKind::Refresh, self.config.refresh_ttl_secs)?;
+        let rows = [
+            (
+                access.jti.clone(),
+                "access",
+                refresh.jti.clone(),
+                clock::to_db(access.expires_at),
+            ),
+            (
+                refresh.jti.clone(),
+                "refresh",
+                access.jti.clone(),
+                clock::to_db(refresh.expires_at),
+            ),
+        ];
+        self.store
+            .write(move |c| {
+                for (jti, kind, pair, expires) in &rows {
+                    token_rows::record(
+                        c,
+                        &NewToken {
+                            jti,
+                            user_id,
+                            kind,
+                            pair_jti: Some(pair),
+                            expires_at: expires,
+                        },
+                    )?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(TokenPair {
+            access: access.token,
+            refresh: refresh.token,
+        })
+    }
+
+    /// Trades a refresh token for a new pair; the old refresh token stops working. The old
+    /// access token is left to expire, so sockets opened with it are not thrown to sign-in.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AuthError> {
+        let identity = self.verify(refresh_token, TokenKind::Refresh).await?;
+        if let Some(jti) = identity.jti {
+            self.store
+                .write(move |c| token_rows::revoke(c, &jti, false, RevokeReason::Logout))
+                .await?;
+        }
+        self.issue_pair(identity.user.id).await
+    }
+
+    /// Revokes a token and its pair (logout).
+    pub async fn revoke(&self, jti: String) -> Result<(), AuthError> {
+        self.store
+            .write(move |c| token_rows::revoke(c, &jti, true, RevokeReason::Logout))
+            .await?;
+        Ok(())
+    }
+
+    fn sign(&self, user_id: i64, kind: TokenKind, ttl: u64) -> Result<tokens::Signed, AuthError> {
+        self.keys.sign(user_id, kind, ttl).map_err(|e| {
+            AuthError::Store(StoreError::Conflict(format!("could not sign a token: {e}")))
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! Background jobs of a running server: closing sockets of tokens revoked (by this process or by
+//! the CLI), picking up blacklist changes, and pruning limiter and token state.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::auth::AuthError;
+use crate::state::AppState;
+use crate::storage::{blacklist, revocations, tokens};
+use crate::ws::session::auth_close;
+
+/// How often the blacklist table is re-read (the CLI may change it while the server runs).
+const BLACKLIST_EVERY: Duration = Duration::from_secs(2);
+/// How often idle limiter entries and expired tokens are forgotten.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Starts the jobs; they end when `stop` turns true.
+pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut seen = match state.store.read(revocations::latest).await {
+            Ok(latest) => latest,
+            Err(e) => {
+                tracing::error!("cannot read the revocation log: {e}");
+                0
+            }
+        };
+        let poll = Duration::from_millis(state.config.tokens.revocation_poll_ms.max(50));
+        let mut revocation_tick = tokio::time::interval(poll);
+        let mut blacklist_tick = tokio::time::interval(BLACKLIST_EVERY);
+        let mut prune_tick = tokio::time::interval(PRUNE_EVERY);
+        loop {
+            tokio::select! {
+                _ = stop.changed() => return,
+                _ = revocation_tick.tick() => seen = close_revoked(&state, seen).await,
+                () = state.revoked.notified() => seen = close_revoked(&state, seen).await,
+                _ = blacklist_tick.tick() => match state.store.read(blacklist::addresses).await {
+                    Ok(ips) => state.gate.set_blacklist(ips),
+                    Err(e) => tracing::warn!("cannot re-read the blacklist: {e}"),
+                },
+                _ = prune_tick.tick() => {
+                    state.gate.forget_idle();
+                    if let Err(e) = state.store.write(tokens::purge_expired).await {
+                        tracing::warn!("cannot prune expired tokens: {e}");
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Closes the sockets of every revocation after `seen`; returns the newest position read.
+async fn close_revoked(state: &AppState, seen: i64) -> i64 {
+    let revoked = match state.store.read(move |c| revocations::since(c, seen)).await {
+        Ok(revoked) => revoked,
+        Err(e) => {
+            tracing::warn!("cannot read the revocation log: {e}");
+            return seen;
+        }
+    };
+    let mut newest = seen;
+    for r in revoked {
+        newest = newest.max(r.id);
+        let close = auth_close(&AuthError::for_revocation(r.reason));
+        let closed = match (&r.jti, r.user_id) {
+            (Some(jti), _) => state.hub.close_token(jti, &close),
+            (None, Some(user_id)) => state.hub.close_user(user_id, &close),
+            (None, None) => 0,
+        };
+        if closed > 0 {
+            tracing::info!(
+                "closed {closed} sockets whose token was revoked ({})",
+                r.reason.as_str()
+            );
+        }
+    }
+    newest
+}

@@ -1,0 +1,343 @@
+//! Workspace commands run against the data folder (the server may be running on it).
+
+use std::io::BufRead;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Subcommand, ValueEnum};
+
+use super::Command;
+use crate::auth::{Auth, Keys, TokenKind, passwords, secret};
+use crate::config::Config;
+use crate::server;
+use crate::storage::customers::{self, NewCustomer};
+use crate::storage::tokens::{self, RevokeReason};
+use crate::storage::users::{self, NewUser, Role};
+use crate::storage::{Store, blacklist, conversations};
+
+/// `pilito-box user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Add {
+        /// Sign-in name.
+        name: String,
+        /// Password (at least 8 characters).
+        #[arg(long)]
+        password: String,
+        /// Role.
+        #[arg(long, value_enum, default_value = "agent")]
+        role: RoleArg,
+        /// E-mail, also accepted at sign-in.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List users.
+    List,
+    /// Set a user's password (prompted, or read from stdin) and sign them out everywhere.
+    Passwd {
+        /// Sign-in name.
+        name: String,
+        /// The new password, instead of a prompt.
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Deactivate a user and revoke their tokens (their open sockets close within a second).
+    Disable {
+        /// Sign-in name.
+        name: String,
+    },
+}
+
+/// A user's role on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    /// Manages users and settings.
+    Admin,
+    /// Works the inbox.
+    Agent,
+}
+
+/// `pilito-box token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print a new token for a user.
+    Issue {
+        /// Sign-in name.
+        name: String,
+        /// Lifetime in seconds (default: the configured lifetime).
+        #[arg(long)]
+        ttl: Option<u64>,
+        /// Token kind.
+        #[arg(long, value_enum, default_value = "access")]
+        kind: KindArg,
+    },
+}
+
+/// A token kind on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// Opens sockets and calls the API.
+    Access,
+    /// Buys new tokens.
+    Refresh,
+}
+
+/// `pilito-box conversation …`.
+#[derive(Debug, Subcommand)]
+pub enum ConversationCommand {
+    /// Create a customer and a conversation with them; prints the conversation id.
+    Add {
+        /// The customer's name, "First Last".
+        #[arg(long)]
+        customer: String,
+        /// Platform.
+        #[arg(long, default_value = "unknown")]
+        source: String,
+        /// Assign to this agent.
+        #[arg(long, value_name = "NAME")]
+        assign: Option<String>,
+    },
+}
+
+/// `pilito-box blacklist …`.
+#[derive(Debug, Subcommand)]
+pub enum BlacklistCommand {
+    /// Refuse every connection from an address.
+    Add {
+        /// The address.
+        ip: IpAddr,
+        /// Why, for the record.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Accept an address again.
+    Remove {
+        /// The address.
+        ip: IpAddr,
+    },
+    /// List blacklisted addresses.
+    List,
+}
+
+/// Runs a workspace command.
+pub async fn run(config: Config, command: Command) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    let store = Store::open(&config.database_path(), &config.storage)?;
+    let result = dispatch(&config, &store, command).await;
+    store.shutdown().await;
+    result
+}
+
+async fn dispatch(config: &Config, store: &Store, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::User(c) => user(store, c).await,
+        Command::Token(TokenCommand::Issue { name, ttl, kind }) => {
+            let keys = Keys::new(&secret::load_or_create(&config.data_dir)?);
+            let auth = Auth::new(keys, store.clone(), config.tokens.clone());
+            let user = find_user(store, &name).await?;
+            if !user.is_active {
+                bail!("user {name:?} is disabled");
+            }
+            let kind = match kind {
+                KindArg::Access => TokenKind::Access,
+                KindArg::Refresh => TokenKind::Refresh,
+            };
+            println!("{}", auth.issue(user.id, kind, ttl).await?);
+            Ok(())
+        }
+        Command::Conversation(ConversationCommand::Add {
+            customer,
+            source,
+            assign,
+        }) => {
+            let assigned = match assign {
+                Some(name) => Some(find_user(store, &name).await?.id),
+                None => None,
+            };
+            let (first, last) = split_name(&customer);
+            let id = store
+                .write(move |c| {
+                    let customer = customers::insert(
+                        c,
+                        &NewCustomer {
+                            first_name: first,
+                            last_name: last,
+                            source: source.clone(),
+                            ..NewCustomer::default()
+                        },
+                    )?;
+                    Ok(conversations::insert(c, &customer, &source, assigned)?.id)
+                })
+                .await?;
+            println!("{id}");
+            Ok(())
+        }
+        Command::Blacklist(c) => blacklist_command(store, c).await,
+        Command::Demo => super::demo::run(store).await,
+        Command::IntegrationKey => {
+            println!("{}", server::integration_key(&config.data_dir)?);
+            Ok(())
+        }
+        Command::Serve { .. } => bail!("serve is not a workspace command"),
+    }
+}
+
+async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            name,
+            password,
+            role,
+            email,
+        } => {
+            let hash = hash(password).await?;
+            let role = match role {
+                RoleArg::Admin => Role::Admin,
+                RoleArg::Agent => Role::Agent,
+            };
+            let new = NewUser {
+                username: name.trim().to_owned(),
+                email,
+                password_hash: hash,
+                role,
+                first_name: None,
+                last_name: None,
+            };
+            if new.username.is_empty() {
+                bail!("the user name cannot be empty");
+            }
+            let user = store.write(move |c| users::insert(c, &new)).await?;
+            println!(
+                "created {} {} (id {})",
+                user.role.as_str(),
+                user.username,
+                user.id
+            );
+        }
+        UserCommand::List => {
+            println!(
+                "{:<5} {:<20} {:<6} {:<8} email",
+                "id", "username", "role", "active"
+            );
+            for u in store.read(users::list).await? {
+                let email = u.email.as_deref().unwrap_or("-");
+                println!(
+                    "{:<5} {:<20} {:<6} {:<8} {email}",
+                    u.id,
+                    u.username,
+                    u.role.as_str(),
+                    if u.is_active { "yes" } else { "no" }
+                );
+            }
+        }
+        UserCommand::Passwd { name, password } => {
+            let password = match password {
+                Some(p) => p,
+                None => ask_password()?,
+            };
+            let user = find_user(store, &name).await?;
+            let hash = hash(password).await?;
+            let revoked = store
+                .write(move |c| {
+                    users::set_password(c, user.id, &hash)?;
+                    tokens::revoke_user(c, user.id, RevokeReason::Password)
+                })
+                .await?;
+            println!("changed the password of {name}; signed out {revoked} tokens");
+        }
+        UserCommand::Disable { name } => {
+            let user = find_user(store, &name).await?;
+            let revoked = store
+                .write(move |c| {
+                    users::set_active(c, user.id, false)?;
+                    tokens::revoke_user(c, user.id, RevokeReason::Disabled)
+                })
+                .await?;
+            println!("disabled {name}; revoked {revoked} tokens");
+        }
+    }
+    Ok(())
+}
+
+async fn blacklist_command(store: &Store, command: BlacklistCommand) -> anyhow::Result<()> {
+    match command {
+        BlacklistCommand::Add { ip, reason } => {
+            let added = store
+                .write(move |c| blacklist::add(c, ip, reason.as_deref()))
+                .await?;
+            println!(
+                "{ip} {}",
+                if added {
+                    "blacklisted"
+                } else {
+                    "was already blacklisted"
+                }
+            );
+        }
+        BlacklistCommand::Remove { ip } => {
+            let removed = store.write(move |c| blacklist::remove(c, ip)).await?;
+            println!(
+                "{ip} {}",
+                if removed {
+                    "removed from the blacklist"
+                } else {
+                    "was not blacklisted"
+                }
+            );
+        }
+        BlacklistCommand::List => {
+            for e in store.read(blacklist::list).await? {
+                println!(
+                    "{:<40} {} {}",
+                    e.ip,
+                    e.created_at,
+                    e.reason.as_deref().unwrap_or("")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn find_user(store: &Store, name: &str) -> anyhow::Result<users::UserRow> {
+    let lookup: Arc<str> = name.into();
+    store
+        .read(move |c| users::by_username(c, &lookup))
+        .await
+        .with_context(|| format!("no user named {name:?}"))
+}
+
+async fn hash(password: String) -> anyhow::Result<String> {
+    Ok(tokio::task::spawn_blocking(move || passwords::hash(&password)).await??)
+}
+
+/// Prompts twice on a terminal, or reads one line from piped stdin.
+fn ask_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ")?;
+        let second = rpassword::prompt_password("Again: ")?;
+        if first != second {
+            bail!("the passwords differ");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// "First Last" → (first, last); a single word is a first name.
+fn split_name(full: &str) -> (Option<String>, Option<String>) {
+    let mut parts = full.trim().splitn(2, ' ');
+    let first = parts.next().filter(|s| !s.is_empty()).map(str::to_owned);
+    let last = parts
+        .next()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    (first, last)
+}

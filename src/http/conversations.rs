@@ -1,0 +1,228 @@
+//! `/api/v1/message/conversation…`: read, delete, send into, and change the status of one
+//! conversation. Each change publishes what the socket path publishes.
+
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::json;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::{Reply, Response};
+
+use super::error::ApiError;
+use super::{body, credentials, parse, require_user, respond, with_state};
+use crate::notify;
+use crate::protocol::views::{ConversationView, MessageView};
+use crate::state::AppState;
+use crate::storage::messages::{self, NewMessage};
+use crate::storage::users::Role;
+use crate::storage::{StoreError, conversations};
+use crate::ws::chat::{MAX_CLIENT_MSG_ID, MAX_CONTENT};
+
+#[derive(Deserialize)]
+struct Send {
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    client_msg_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Status {
+    #[serde(default)]
+    status: Option<String>,
+}
+
+/// The conversation routes.
+pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
+    let get = warp::get()
+        .and(warp::path!(
+            "api" / "v1" / "message" / "conversation-item" / String
+        ))
+        .and(warp::path::end())
+        .and(with_state(state))
+        .and(credentials())
+        .then(|id, s, t| async move { respond(get(s, t, id).await) });
+    let delete = warp::delete()
+        .and(warp::path!(
+            "api" / "v1" / "message" / "conversation-item" / String
+        ))
+        .and(with_state(state))
+        .and(credentials())
+        .then(|id, s, t| async move { respond(delete(s, t, id).await) });
+    let send = warp::post()
+        .and(warp::path!(
+            "api" / "v1" / "message" / "conversation" / String / "send-message"
+        ))
+        .and(with_state(state))
+        .and(credentials())
+        .and(body())
+        .then(|id, s, t, b| async move { respond(send(s, t, id, b).await) });
+    let status = warp::patch()
+        .and(warp::path!(
+            "api" / "v1" / "message" / "conversation" / String / "status"
+        ))
+        .and(with_state(state))
+        .and(credentials())
+        .and(body())
+        .then(|id, s, t, b| async move { respond(status(s, t, id, b).await) });
+    get.or(delete)
+        .unify()
+        .or(send)
+        .unify()
+        .or(status)
+        .unify()
+        .boxed()
+}
+
+fn not_found(e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound("conversation") => {
+            ApiError::not_found("CONVERSATION_NOT_FOUND", "Conversation not found")
+        }
+        e => e.into(),
+    }
+}
+
+async fn view(state: &AppState, id: String) -> Result<ConversationView, ApiError> {
+    let summary = state
+        .store
+        .read(move |c| conversations::summary(c, &id))
+        .await
+        .map_err(not_found)?;
+    Ok(ConversationView::from(&summary))
+}
+
+async fn get(state: AppState, token: Option<String>, id: String) -> Result<Response, ApiError> {
+    require_user(&state, token).await?;
+    Ok(warp::reply::json(&view(&state, id).await?).into_response())
+}
+
+async fn delete(state: AppState, token: Option<String>, id: String) -> Result<Response, ApiError> {
+    let caller = require_user(&state, token).await?;
+    let target = id.clone();
+    let row = state
+        .store
+        .read(move |c| conversations::get(c, &target))
+        .await
+        .map_err(not_found)?;
+    if caller.user.role != Role::Admin && row.user_id != Some(caller.user.id) {
+        return Err(ApiError::forbidden());
+    }
+    let target = id.clone();
+    state
+        .store
+        .write(move |c| conversations::delete(c, &target))
+        .await
+        .map_err(not_found)?;
+    tracing::info!("{} deleted conversation {id}", caller.user.username);
+    notify::conversation_deleted(&state.hub, &id);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn send(
+    state: AppState,
+    token: Option<String>,
+    id: String,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let caller = require_user(&state, token).await?;
+    let form: Send = parse(&body)?;
+    let content = form
+        .content
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    if content.is_empty() {
+        return Err(ApiError::bad_request(
+            "EMPTY_CONTENT",
+            "Message content cannot be empty",
+        ));
+    }
+    if content.chars().count() > MAX_CONTENT {
+        let text = format!("Message content too long (max {MAX_CONTENT} characters)");
+        return Err(ApiError::bad_request("CONTENT_TOO_LONG", text));
+    }
+    let kind = form.kind.unwrap_or_else(|| "support".to_owned());
+    if !["support", "marketing"].contains(&kind.as_str()) {
+        let text = "Message type must be \"support\" or \"marketing\"";
+        return Err(ApiError::bad_request("INVALID_TYPE", text));
+    }
+    if let Some(key) = &form.client_msg_id
+        && (key.is_empty() || key.chars().count() > MAX_CLIENT_MSG_ID)
+    {
+        let text = format!("client_msg_id must be 1-{MAX_CLIENT_MSG_ID} characters");
+        return Err(ApiError::bad_request("INVALID_CLIENT_MSG_ID", text));
+    }
+    let new = NewMessage {
+        conversation_id: id.clone(),
+        kind,
+        content,
+        sender_user_id: Some(caller.user.id),
+        client_msg_id: form.client_msg_id,
+    };
+    let key = new.client_msg_id.clone();
+    let stored = state
+        .store
+        .write(move |c| messages::insert(c, &new))
+        .await
+        .map_err(not_found)?;
+    notify::message_stored(&state.hub, &stored, key.as_deref());
+    let customer = std::sync::Arc::new((&stored.customer).into());
+    let body = json!({
+        "status": "success",
+        "message": "Message sent successfully",
+        "data": {
+            "message": MessageView::new(&stored.message, Some(customer)),
+            "external_send_result": null,
+            "conversation_id": id,
+            "duplicate": stored.duplicate,
+        },
+    });
+    let code = if stored.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok(warp::reply::with_status(warp::reply::json(&body), code).into_response())
+}
+
+async fn status(
+    state: AppState,
+    token: Option<String>,
+    id: String,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_user(&state, token).await?;
+    let form: Status = parse(&body)?;
+    let Some(status) = form.status.filter(|s| !s.is_empty()) else {
+        return Err(ApiError::bad_request(
+            "MISSING_STATUS",
+            "status is required",
+        ));
+    };
+    if !conversations::STATUSES.contains(&status.as_str()) {
+        let text = format!(
+            "Invalid status; expected one of {}",
+            conversations::STATUSES.join(", ")
+        );
+        return Err(ApiError::bad_request("INVALID_STATUS", text));
+    }
+    let target = id.clone();
+    state
+        .store
+        .write(move |c| conversations::set_status(c, &target, &status))
+        .await
+        .map_err(not_found)?;
+    let conversation = view(&state, id).await?;
+    notify::conversation_updated(&state.hub, conversation.clone());
+    let body = json!({
+        "status": "success",
+        "message": "Conversation status updated",
+        "data": {"conversation": conversation},
+    });
+    Ok(warp::reply::json(&body).into_response())
+}

@@ -1,0 +1,177 @@
+//! REST routes under `/api/v1/` (PROTOCOL §10), one file per resource, and the one rejection
+//! handler that turns warp's own refusals into JSON.
+
+pub mod auth;
+pub mod conversations;
+pub mod error;
+pub mod messages;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderMap, StatusCode};
+use warp::reply::{Reply, Response};
+use warp::{Filter, Rejection};
+
+use self::error::{ApiError, error_response};
+use crate::auth::{Identity, TokenKind};
+use crate::state::AppState;
+use crate::storage::users::Role;
+
+/// Largest JSON body accepted.
+const MAX_BODY: u64 = 64 * 1024;
+
+/// Every REST route.
+pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
+    let health = warp::get()
+        .and(warp::path!("api" / "v1" / "health"))
+        .and(with_state(state))
+        .map(|state: AppState| {
+            warp::reply::json(&json!({
+                "status": "ok",
+                "version": env!("CARGO_PKG_VERSION"),
+                "connections": state.hub.connection_count(),
+            }))
+            .into_response()
+        });
+    health
+        .or(auth::routes(state))
+        .unify()
+        .or(conversations::routes(state))
+        .unify()
+        .or(messages::routes(state))
+        .unify()
+        .boxed()
+}
+
+/// Hands a clone of the state to a handler.
+pub fn with_state(
+    state: &AppState,
+) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone + use<> {
+    let state = state.clone();
+    warp::any().map(move || state.clone())
+}
+
+/// The caller's credentials: `Authorization: Bearer …`, an `Access` header, or the
+/// `HTTP_ACCESS` cookie (reference §2.8).
+pub fn credentials() -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
+    warp::header::headers_cloned().map(|headers: HeaderMap| token_of(&headers))
+}
+
+fn token_of(headers: &HeaderMap) -> Option<String> {
+    let strip = |v: &str| {
+        let v = v.trim().trim_matches('"');
+        v.strip_prefix("Bearer ").unwrap_or(v).trim().to_owned()
+    };
+    for name in ["authorization", "access"] {
+        if let Some(v) = headers.get(name).and_then(|v| v.to_str().ok()) {
+            return Some(strip(v)).filter(|t| !t.is_empty());
+        }
+    }
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == "HTTP_ACCESS")
+        .map(|(_, v)| strip(v))
+        .filter(|t| !t.is_empty())
+}
+
+/// The raw body, bounded.
+pub fn body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    warp::body::content_length_limit(MAX_BODY).and(warp::body::bytes())
+}
+
+/// The TCP peer.
+pub fn peer() -> impl Filter<Extract = (Option<SocketAddr>, HeaderMap), Error = Infallible> + Clone
+{
+    warp::addr::remote().and(warp::header::headers_cloned())
+}
+
+/// Parses a JSON body, naming the bad field on error.
+pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = if inner.is_data() {
+            format!("Invalid field '{path}': {inner}")
+        } else {
+            "Invalid JSON body".to_owned()
+        };
+        ApiError::bad_request("INVALID_JSON", message)
+    })
+}
+
+/// The signed-in caller, or 401.
+pub async fn require_user(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
+    let token = token.ok_or(crate::auth::AuthError::NoToken)?;
+    Ok(state.auth.verify(&token, TokenKind::Access).await?)
+}
+
+/// The signed-in admin, or 401/403.
+pub async fn require_admin(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
+    let identity = require_user(state, token).await?;
+    if identity.user.role != Role::Admin {
+        return Err(ApiError::forbidden());
+    }
+    Ok(identity)
+}
+
+/// Turns a handler's result into a response.
+pub fn respond(result: Result<Response, ApiError>) -> Response {
+    result.unwrap_or_else(Reply::into_response)
+}
+
+/// Turns warp's rejections (no route, wrong method, body too large) into JSON errors.
+pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
+    let (status, code, text) = if rejection.is_not_found() {
+        (StatusCode::NOT_FOUND, "NOT_FOUND", "Not found")
+    } else if rejection.find::<warp::reject::PayloadTooLarge>().is_some() {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "Request body too large",
+        )
+    } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "Method not allowed",
+        )
+    } else if rejection.find::<warp::reject::LengthRequired>().is_some() {
+        (
+            StatusCode::LENGTH_REQUIRED,
+            "LENGTH_REQUIRED",
+            "Content-Length required",
+        )
+    } else {
+        (StatusCode::BAD_REQUEST, "BAD_REQUEST", "Bad request")
+    };
+    Ok(error_response(status, code, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warp::http::HeaderValue;
+
+    #[test]
+    fn tokens_come_from_header_or_cookie() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "cookie",
+            HeaderValue::from_static("a=b; HTTP_ACCESS=\"Bearer tok\""),
+        );
+        assert_eq!(token_of(&h).as_deref(), Some("tok"));
+        h.insert("authorization", HeaderValue::from_static("Bearer abc"));
+        assert_eq!(token_of(&h).as_deref(), Some("abc"));
+        assert_eq!(token_of(&HeaderMap::new()), None);
+    }
+}

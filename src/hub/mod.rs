@@ -1,0 +1,369 @@
+//! The in-process hub that replaces the Redis channel layer: every open socket's registration
+//! (for limits, revocation and shutdown) and its group memberships. It knows nothing of warp or
+//! SQL. Cleanup lives in `Drop` guards, so a socket that panics or vanishes still leaves.
+
+pub mod closer;
+pub mod groups;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{Notify, mpsc};
+
+pub use closer::{Close, Closer};
+pub use groups::{Delivery, Fanout, Groups, LocalGroups, Member};
+
+use crate::protocol::Frame;
+
+/// Limits the hub enforces when a socket registers.
+#[derive(Debug, Clone, Copy)]
+pub struct HubLimits {
+    /// Open sockets in total.
+    pub max_connections: usize,
+    /// Open sockets per user.
+    pub max_per_user: usize,
+    /// Outgoing queue length per socket.
+    pub queue_capacity: usize,
+}
+
+/// Why a socket could not register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The server holds its maximum of sockets.
+    #[error("the server is at its connection limit")]
+    ServerBusy,
+    /// The user holds the per-user maximum.
+    #[error("the user holds the per-user connection limit")]
+    TooManyForUser,
+}
+
+/// Builds the `user_presence` frame announcing a user online (`true`) or offline (`false`).
+pub type Announce = Arc<dyn Fn(bool) -> Frame + Send + Sync>;
+
+/// A cheap-to-clone handle on the hub.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    groups: Box<dyn Groups>,
+    /// Std mutex: held only to update or scan the registry, never across `.await`.
+    registry: Mutex<Registry>,
+    drained: Notify,
+    shutting_down: AtomicBool,
+    next_id: AtomicU64,
+    limits: HubLimits,
+}
+
+#[derive(Default)]
+struct Registry {
+    conns: HashMap<u64, Entry>,
+    per_user: HashMap<i64, usize>,
+}
+
+struct Entry {
+    user_id: i64,
+    jti: Option<Arc<str>>,
+    closer: Arc<Closer>,
+}
+
+impl Hub {
+    /// A hub delivering through in-process groups.
+    #[must_use]
+    pub fn new(limits: HubLimits) -> Self {
+        Self::with_groups(limits, Box::new(LocalGroups::default()))
+    }
+
+    /// A hub delivering through `groups` (the seam for a broker backend).
+    #[must_use]
+    pub fn with_groups(limits: HubLimits, groups: Box<dyn Groups>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                groups,
+                registry: Mutex::new(Registry::default()),
+                drained: Notify::new(),
+                shutting_down: AtomicBool::new(false),
+                next_id: AtomicU64::new(1),
+                limits,
+            }),
+        }
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.inner
+            .registry
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether a socket of `user_id` could register now.
+    pub fn has_room(&self, user_id: i64) -> Result<(), Refusal> {
+        let registry = self.registry();
+        self.room_in(&registry, user_id)
+    }
+
+    fn room_in(&self, registry: &Registry, user_id: i64) -> Result<(), Refusal> {
+        if registry.conns.len() >= self.inner.limits.max_connections
+            || self.inner.shutting_down.load(Ordering::Relaxed)
+        {
+            return Err(Refusal::ServerBusy);
+        }
+        if registry.per_user.get(&user_id).copied().unwrap_or(0) >= self.inner.limits.max_per_user {
+            return Err(Refusal::TooManyForUser);
+        }
+        Ok(())
+    }
+
+    /// Registers a socket of `user_id` authenticated by token `jti`, within the limits.
+    pub fn connect(
+        &self,
+        user_id: i64,
+        jti: Option<&str>,
+    ) -> Result<(Connection, mpsc::Receiver<Frame>), Refusal> {
+        let (queue, rx) = mpsc::channel(self.inner.limits.queue_capacity.max(1));
+        let closer = Arc::new(Closer::default());
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut registry = self.registry();
+        self.room_in(&registry, user_id)?;
+        registry.conns.insert(
+            id,
+            Entry {
+                user_id,
+                jti: jti.map(Arc::from),
+                closer: Arc::clone(&closer),
+            },
+        );
+        *registry.per_user.entry(user_id).or_insert(0) += 1;
+        drop(registry);
+        let member = Member {
+            id,
+            user_id,
+            queue,
+            closer,
+        };
+        Ok((
+            Connection {
+                hub: self.clone(),
+                member,
+            },
+            rx,
+        ))
+    }
+
+    /// Delivers a frame that must arrive to every socket in `group`.
+    pub fn publish(&self, group: &str, frame: &Frame) -> Fanout {
+        self.inner
+            .groups
+            .publish(group, frame, Delivery::Durable, None)
+    }
+
+    /// Delivers a droppable frame to every socket in `group` except those of `except_user`.
+    pub fn publish_ephemeral(
+        &self,
+        group: &str,
+        frame: &Frame,
+        except_user: Option<i64>,
+    ) -> Fanout {
+        self.inner
+            .groups
+            .publish(group, frame, Delivery::Ephemeral, except_user)
+    }
+
+    /// Closes every socket in `group`.
+    pub fn close_group(&self, group: &str, close: &Close) -> usize {
+        self.inner.groups.close(group, close)
+    }
+
+    /// Sockets in `group`.
+    #[must_use]
+    pub fn group_size(&self, group: &str) -> usize {
+        self.inner.groups.size(group)
+    }
+
+    /// Open sockets.
+    #[must_use]
+    pub fn connection_count(&self) -> usize {
+        self.registry().conns.len()
+    }
+
+    /// Open sockets of one user.
+    #[must_use]
+    pub fn user_connection_count(&self, user_id: i64) -> usize {
+        self.registry().per_user.get(&user_id).copied().unwrap_or(0)
+    }
+
+    /// Closes every socket matching `pred`; returns how many were asked to close.
+    fn close_where(&self, close: &Close, pred: impl Fn(&Entry) -> bool) -> usize {
+        let registry = self.registry();
+        let mut n = 0;
+        for entry in registry.conns.values().filter(|e| pred(e)) {
+            entry.closer.close(close.clone());
+            n += 1;
+        }
+        n
+    }
+
+    /// Closes the sockets opened with token `jti`.
+    pub fn close_token(&self, jti: &str, close: &Close) -> usize {
+        self.close_where(close, |e| e.jti.as_deref() == Some(jti))
+    }
+
+    /// Closes every socket of `user_id`.
+    pub fn close_user(&self, user_id: i64, close: &Close) -> usize {
+        self.close_where(close, |e| e.user_id == user_id)
+    }
+
+    /// Refuses new sockets from now on and closes every open one (shutdown).
+    pub fn shut(&self, close: &Close) -> usize {
+        self.inner.shutting_down.store(true, Ordering::Relaxed);
+        self.close_where(close, |_| true)
+    }
+
+    /// Waits until no socket is registered, or `timeout` passes; returns whether all are gone.
+    pub async fn drained(&self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, async {
+            loop {
+                let notified = self.inner.drained.notified();
+                if self.connection_count() == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        })
+        .await
+        .is_ok()
+    }
+}
+
+/// A registered socket; dropping it unregisters the socket.
+pub struct Connection {
+    hub: Hub,
+    member: Member,
+}
+
+impl Connection {
+    /// The socket's close signal.
+    #[must_use]
+    pub fn closer(&self) -> &Closer {
+        &self.member.closer
+    }
+
+    /// The socket's user.
+    #[must_use]
+    pub fn user_id(&self) -> i64 {
+        self.member.user_id
+    }
+
+    /// Joins `group`; with `announce`, the user's first socket there announces them online to
+    /// the other users, and their last one (when dropped) offline.
+    #[must_use]
+    pub fn join(&self, group: &str, announce: Option<Announce>) -> Membership {
+        let first = self.hub.inner.groups.subscribe(group, self.member.clone());
+        if first && let Some(announce) = &announce {
+            self.hub
+                .publish_ephemeral(group, &announce(true), Some(self.member.user_id));
+        }
+        Membership {
+            hub: self.hub.clone(),
+            group: group.into(),
+            member_id: self.member.id,
+            user_id: self.member.user_id,
+            announce,
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let mut registry = self.hub.registry();
+        registry.conns.remove(&self.member.id);
+        if let Some(count) = registry.per_user.get_mut(&self.member.user_id) {
+            *count -= 1;
+            if *count == 0 {
+                registry.per_user.remove(&self.member.user_id);
+            }
+        }
+        let empty = registry.conns.is_empty();
+        drop(registry);
+        if empty {
+            self.hub.inner.drained.notify_waiters();
+        }
+    }
+}
+
+/// Membership of one socket in one group; dropping it leaves the group.
+pub struct Membership {
+    hub: Hub,
+    group: String,
+    member_id: u64,
+    user_id: i64,
+    announce: Option<Announce>,
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        let last = self
+            .hub
+            .inner
+            .groups
+            .leave(&self.group, self.member_id, self.user_id);
+        if last && let Some(announce) = &self.announce {
+            self.hub
+                .publish_ephemeral(&self.group, &announce(false), Some(self.user_id));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hub(max_connections: usize, max_per_user: usize) -> Hub {
+        Hub::new(HubLimits {
+            max_connections,
+            max_per_user,
+            queue_capacity: 8,
+        })
+    }
+
+    #[test]
+    fn limits_are_enforced_and_released_on_drop() {
+        let hub = hub(2, 1);
+        let (a, _ra) = hub.connect(1, None).unwrap();
+        assert_eq!(hub.connect(1, None).err(), Some(Refusal::TooManyForUser));
+        let (_b, _rb) = hub.connect(2, None).unwrap();
+        assert_eq!(hub.connect(3, None).err(), Some(Refusal::ServerBusy));
+        drop(a);
+        assert!(hub.connect(1, None).is_ok());
+    }
+
+    #[test]
+    fn presence_is_announced_to_others_on_first_join_and_last_leave() {
+        let hub = hub(10, 10);
+        let (watcher, mut rw) = hub.connect(2, None).unwrap();
+        let _w = watcher.join("chat_x", None);
+        let announce: Announce = Arc::new(|online| Frame::from(if online { "on" } else { "off" }));
+        let (a1, _r1) = hub.connect(1, None).unwrap();
+        let (a2, _r2) = hub.connect(1, None).unwrap();
+        let m1 = a1.join("chat_x", Some(Arc::clone(&announce)));
+        let m2 = a2.join("chat_x", Some(announce));
+        assert_eq!(&*rw.try_recv().unwrap(), "on");
+        drop(m1);
+        assert!(rw.try_recv().is_err());
+        drop(m2);
+        assert_eq!(&*rw.try_recv().unwrap(), "off");
+    }
+
+    #[test]
+    fn closing_by_token_reaches_only_that_token() {
+        let hub = hub(10, 10);
+        let (a, _ra) = hub.connect(1, Some("t1")).unwrap();
+        let (b, _rb) = hub.connect(1, Some("t2")).unwrap();
+        assert_eq!(hub.close_token("t1", &Close::new(4001, "revoked")), 1);
+        assert!(a.closer().requested().is_some());
+        assert!(b.closer().requested().is_none());
+    }
+}

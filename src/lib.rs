@@ -1,0 +1,24 @@
+//! pilito-box: the Pilito real-time inbox as one self-contained server.
+//!
+//! [`server::App`] is the seam: the binary and the integration tests both open a workspace and
+//! serve it through it, on a listener they bound and with a shutdown signal they own.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod auth;
+pub mod background;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod gate;
+pub mod http;
+pub mod hub;
+pub mod ids;
+pub mod logging;
+pub mod notify;
+pub mod protocol;
+pub mod server;
+pub mod state;
+pub mod storage;
+pub mod web;
+pub mod ws;

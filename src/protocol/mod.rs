@@ -1,0 +1,15 @@
+//! Wire types only: what clients send, what the server sends, and the codes both sides agree on.
+//!
+//! Nothing here does I/O. Client frames are decoded once at the edge ([`client`]); server frames
+//! are serialized once into a shared [`Frame`] however many sockets receive them ([`server`]).
+
+pub mod client;
+pub mod codes;
+pub mod pagination;
+pub mod server;
+pub mod views;
+
+use std::sync::Arc;
+
+/// One serialized server frame, shared by every socket it is delivered to.
+pub type Frame = Arc<str>;

@@ -1,0 +1,235 @@
+//! Frames the server sends, one serde-tagged enum, serialized once per fan-out.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Frame;
+use super::pagination::Pagination;
+use super::views::{ConversationView, MessageView};
+use crate::clock;
+
+/// The bare error frame for text that is not JSON (reference §3.5, shape 1).
+pub const INVALID_JSON: &str = r#"{"error":"Invalid JSON format"}"#;
+
+/// Welcome text of the chat feed.
+pub const CHAT_CONNECTED: &str = "✅ Chat WebSocket connected successfully";
+/// Welcome text of the conversation list feed.
+pub const CONVERSATIONS_CONNECTED: &str = "✅ Conversation List WebSocket connected successfully";
+/// Welcome text of the customer list feed.
+pub const CUSTOMERS_CONNECTED: &str = "✅ Customer List WebSocket connected successfully";
+
+/// Every frame the server sends on a socket.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// First frame after a successful upgrade.
+    ConnectionEstablished {
+        /// Human text.
+        message: &'static str,
+        /// The conversation, on the chat feed only.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversation_id: Option<String>,
+        /// Server time.
+        timestamp: String,
+    },
+    /// The one frame before a 4001 close.
+    AuthenticationError {
+        /// Human text.
+        message: &'static str,
+        /// Machine code (`AUTH_REQUIRED`, `INVALID_TOKEN`, …).
+        error_code: &'static str,
+        /// Server time.
+        timestamp: String,
+    },
+    /// A page of history, oldest first.
+    RecentMessages {
+        /// Messages.
+        messages: Vec<MessageView>,
+        /// Page metadata.
+        pagination: Pagination,
+        /// Same as `pagination.count`.
+        count: i64,
+        /// Same as `pagination.page_count`.
+        page_count: i64,
+        /// Server time.
+        timestamp: String,
+    },
+    /// A new message in the conversation.
+    ChatMessage {
+        /// The stored message.
+        message: MessageView,
+        /// Always null: pilito-box sends nothing to outside platforms.
+        external_send_result: Option<Value>,
+        /// The sender's idempotency key, when it gave one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_msg_id: Option<String>,
+    },
+    /// Someone marked the conversation read.
+    MessagesRead {
+        /// Who.
+        user_id: i64,
+    },
+    /// A user's first socket on the conversation opened, or their last one closed.
+    UserPresence {
+        /// Who.
+        user_id: i64,
+        /// Display name.
+        username: String,
+        /// Online or not.
+        is_online: bool,
+        /// Server time.
+        timestamp: String,
+    },
+    /// Someone started or stopped typing.
+    Typing {
+        /// Who (a string, as PROTOCOL §4 shows).
+        user_id: String,
+        /// Display name.
+        username: String,
+        /// Typing or not.
+        is_typing: bool,
+        /// Server time.
+        timestamp: String,
+    },
+    /// Reply to the sender of `submit_feedback`.
+    FeedbackSubmitted {
+        /// Always true.
+        success: bool,
+        /// What was stored.
+        data: FeedbackData,
+    },
+    /// Feedback changed, for everyone viewing the conversation.
+    FeedbackUpdated {
+        /// The message id the client gave.
+        message_id: String,
+        /// New feedback.
+        feedback: String,
+        /// Comment.
+        comment: String,
+        /// When.
+        feedback_at: Option<String>,
+    },
+    /// The conversation was deleted; the socket closes with 1000 next.
+    ConversationDeleted {
+        /// Which.
+        conversation_id: String,
+        /// Server time.
+        timestamp: String,
+        /// Human text.
+        message: &'static str,
+    },
+    /// A customer wrote (list feeds; additive, PROTOCOL §5).
+    NewCustomerMessage {
+        /// Which conversation.
+        conversation_id: String,
+        /// The message.
+        message: MessageView,
+    },
+    /// A conversation changed (list feeds; additive, PROTOCOL §5).
+    ConversationUpdated {
+        /// The conversation after the change.
+        conversation: Box<ConversationView>,
+    },
+    /// Reply to an application `ping`.
+    Pong {
+        /// Server time.
+        timestamp: String,
+    },
+    /// A request was refused; the socket stays open.
+    Error {
+        /// What is wrong.
+        error: String,
+    },
+}
+
+/// `feedback_submitted.data`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackData {
+    /// Stored message id.
+    pub message_id: String,
+    /// Feedback.
+    pub feedback: String,
+    /// Comment.
+    pub comment: String,
+    /// When (`+00:00` form).
+    pub feedback_at: Option<String>,
+}
+
+/// A load failure or timeout: `{"type":"error","message":…,"timestamp":…}` (reference §3.5).
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadError {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    message: String,
+    timestamp: String,
+}
+
+impl LoadError {
+    /// A load failure with this text.
+    #[must_use]
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            kind: "error",
+            message: message.into(),
+            timestamp: clock::now_wire(),
+        }
+    }
+}
+
+impl ServerFrame {
+    /// An error frame with this text.
+    #[must_use]
+    pub fn error(text: impl Into<String>) -> Self {
+        Self::Error { error: text.into() }
+    }
+
+    /// Serializes the frame once, for every socket it goes to.
+    #[must_use]
+    pub fn encode(&self) -> Frame {
+        encode(self)
+    }
+}
+
+/// Serializes any frame; our types cannot fail to serialize, but if one did the client would
+/// get a load error rather than nothing.
+#[must_use]
+pub fn encode<T: Serialize>(value: &T) -> Frame {
+    match serde_json::to_string(value) {
+        Ok(text) => text.into(),
+        Err(e) => {
+            tracing::error!("could not serialize a frame: {e}");
+            r#"{"type":"error","error":"Internal error"}"#.into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_established_omits_the_id_on_list_feeds() {
+        let f = ServerFrame::ConnectionEstablished {
+            message: CONVERSATIONS_CONNECTED,
+            conversation_id: None,
+            timestamp: "t".into(),
+        }
+        .encode();
+        let v: Value = serde_json::from_str(&f).unwrap();
+        assert_eq!(v["type"], "connection_established");
+        assert!(v.get("conversation_id").is_none());
+    }
+
+    #[test]
+    fn error_shapes() {
+        let v: Value = serde_json::from_str(&ServerFrame::error("x").encode()).unwrap();
+        assert_eq!(v, serde_json::json!({"type": "error", "error": "x"}));
+        let v: Value = serde_json::from_str(&encode(&LoadError::new("y"))).unwrap();
+        assert_eq!(
+            (v["type"].as_str(), v["message"].as_str()),
+            (Some("error"), Some("y"))
+        );
+        let v: Value = serde_json::from_str(INVALID_JSON).unwrap();
+        assert_eq!(v, serde_json::json!({"error": "Invalid JSON format"}));
+    }
+}

@@ -1,0 +1,278 @@
+//! Wire shapes of stored objects (reference §3.3), built from storage rows with `From`.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::clock;
+use crate::storage::conversations::ConversationSummary;
+use crate::storage::customers::{CustomerRow, TagRow};
+use crate::storage::messages::MessageRow;
+use crate::storage::users::UserRow;
+
+/// A tag inside `customer.tag`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TagView {
+    /// Tag id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Creator.
+    pub created_by: Option<i64>,
+    /// Creation time.
+    pub created_at: Option<String>,
+}
+
+/// `WSCustomer`: the customer object inside messages and conversations.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CustomerView {
+    /// Customer id (an integer on the wire).
+    pub id: i64,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Handle.
+    pub username: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone_number: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Platform.
+    pub source: String,
+    /// Id on the platform.
+    pub source_id: Option<String>,
+    /// Picture.
+    pub profile_picture: Option<String>,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// Tags (singular key, as the original).
+    pub tag: Vec<TagView>,
+    /// Free-form object, never null.
+    pub data: Value,
+}
+
+/// `WSMessage`: one message on the wire.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MessageView {
+    /// Public id.
+    pub id: String,
+    /// Text.
+    pub content: String,
+    /// `customer`, `AI`, `support` or `marketing`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The conversation's customer (shared by every message of one fan-out or page).
+    pub customer: Option<Arc<CustomerView>>,
+    /// Conversation id.
+    pub conversation_id: String,
+    /// Whether an AI wrote it.
+    pub is_ai_response: bool,
+    /// Whether it was answered.
+    pub is_answered: bool,
+    /// Creation time.
+    pub created_at: String,
+    /// Feedback.
+    pub feedback: String,
+    /// Feedback comment.
+    pub feedback_comment: String,
+    /// Feedback time.
+    pub feedback_at: Option<String>,
+    /// `text`, `voice`, …
+    pub message_type: String,
+    /// Media URL.
+    pub media_url: Option<String>,
+    /// Media file.
+    pub media_file: Option<String>,
+    /// Processing state.
+    pub processing_status: String,
+    /// Transcription.
+    pub transcription: Option<String>,
+}
+
+/// The short `last_message` object inside a conversation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LastMessageView {
+    /// Public id.
+    pub id: String,
+    /// Text.
+    pub content: String,
+    /// Sender role.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Creation time (`+00:00` form).
+    pub created_at: String,
+    /// Feedback.
+    pub feedback: String,
+    /// Feedback comment.
+    pub feedback_comment: String,
+    /// Feedback time.
+    pub feedback_at: Option<String>,
+}
+
+/// `WSConversation`: one conversation as lists and REST show it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ConversationView {
+    /// Public id.
+    pub id: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Status.
+    pub status: String,
+    /// The customer.
+    pub customer: CustomerView,
+    /// Priority.
+    pub priority: i64,
+    /// Platform.
+    pub source: String,
+    /// Whether active.
+    pub is_active: bool,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// Newest message, or null.
+    pub last_message: Option<LastMessageView>,
+    /// Customer messages not yet answered.
+    pub unread_count: i64,
+}
+
+/// A user as the REST API and presence frames show it; never the password hash.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UserView {
+    /// User id.
+    pub id: i64,
+    /// Sign-in name.
+    pub username: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// `admin` or `agent`.
+    pub role: &'static str,
+    /// Whether the user may sign in.
+    pub is_active: bool,
+    /// Whether one of the user's sockets is open.
+    pub is_online: bool,
+    /// Last seen online.
+    pub last_seen: Option<String>,
+    /// Creation time.
+    pub created_at: String,
+}
+
+impl From<&TagRow> for TagView {
+    fn from(t: &TagRow) -> Self {
+        Self {
+            id: t.id,
+            name: t.name.clone(),
+            created_by: t.created_by,
+            created_at: t.created_at.clone(),
+        }
+    }
+}
+
+impl From<&CustomerRow> for CustomerView {
+    fn from(c: &CustomerRow) -> Self {
+        Self {
+            id: c.id,
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            username: c.username.clone(),
+            email: c.email.clone(),
+            phone_number: c.phone_number.clone(),
+            description: c.description.clone(),
+            source: c.source.clone(),
+            source_id: c.source_id.clone(),
+            profile_picture: c.profile_picture.clone(),
+            created_at: c.created_at.clone(),
+            updated_at: c.updated_at.clone(),
+            tag: c.tags.iter().map(TagView::from).collect(),
+            data: serde_json::from_str(&c.data)
+                .ok()
+                .filter(Value::is_object)
+                .unwrap_or_else(|| Value::Object(serde_json::Map::new())),
+        }
+    }
+}
+
+impl MessageView {
+    /// The wire form of a message whose conversation's customer is `customer`.
+    #[must_use]
+    pub fn new(m: &MessageRow, customer: Option<Arc<CustomerView>>) -> Self {
+        Self {
+            id: m.id.clone(),
+            content: m.content.clone(),
+            kind: m.kind.clone(),
+            customer,
+            conversation_id: m.conversation_id.clone(),
+            is_ai_response: m.is_ai_response,
+            is_answered: m.is_answered,
+            created_at: m.created_at.clone(),
+            feedback: m.feedback.clone(),
+            feedback_comment: m.feedback_comment.clone(),
+            feedback_at: m.feedback_at.clone(),
+            message_type: m.message_type.clone(),
+            media_url: m.media_url.clone(),
+            media_file: m.media_file.clone(),
+            processing_status: m.processing_status.clone(),
+            transcription: m.transcription.clone(),
+        }
+    }
+}
+
+impl From<&MessageRow> for LastMessageView {
+    fn from(m: &MessageRow) -> Self {
+        Self {
+            id: m.id.clone(),
+            content: m.content.clone(),
+            kind: m.kind.clone(),
+            created_at: clock::db_to_wire(&m.created_at),
+            feedback: m.feedback.clone(),
+            feedback_comment: m.feedback_comment.clone(),
+            feedback_at: m.feedback_at.clone(),
+        }
+    }
+}
+
+impl From<&ConversationSummary> for ConversationView {
+    fn from(s: &ConversationSummary) -> Self {
+        let c = &s.conversation;
+        Self {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            status: c.status.clone(),
+            customer: CustomerView::from(&s.customer),
+            priority: c.priority,
+            source: c.source.clone(),
+            is_active: c.is_active,
+            created_at: c.created_at.clone(),
+            updated_at: c.updated_at.clone(),
+            last_message: s.last_message.as_ref().map(LastMessageView::from),
+            unread_count: s.unread_count,
+        }
+    }
+}
+
+impl From<&UserRow> for UserView {
+    fn from(u: &UserRow) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            email: u.email.clone(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            role: u.role.as_str(),
+            is_active: u.is_active,
+            is_online: u.is_online,
+            last_seen: u.last_seen_at.clone(),
+            created_at: u.created_at.clone(),
+        }
+    }
+}

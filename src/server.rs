@@ -1,0 +1,224 @@
+//! Opening a workspace (folders, secret, database, first admin) and running the server on a
+//! listener until a shutdown signal: stop accepting, close sockets with 1001, flush, return.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use warp::Filter;
+
+use crate::auth::{Auth, Keys, passwords, secret};
+use crate::config::Config;
+use crate::gate::Gate;
+use crate::hub::{Close, Hub, HubLimits};
+use crate::protocol::codes::close;
+use crate::state::AppState;
+use crate::storage::users::{self, NewUser, Role};
+use crate::storage::{Store, StoreError, blacklist};
+use crate::{background, http, web, ws};
+
+/// File name of the integration key inside the data folder.
+pub const INTEGRATION_KEY_FILE: &str = "integration.key";
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A file or folder could not be read or written.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The database could not be opened or prepared.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The configuration is unsafe.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// What a first start created, to be shown to the person starting it (never logged).
+#[derive(Debug, Clone, Default)]
+pub struct FirstStart {
+    /// The first admin's name and one-time password, when one was created.
+    pub admin: Option<(String, String)>,
+}
+
+/// An opened workspace, ready to serve.
+pub struct App {
+    state: AppState,
+}
+
+impl App {
+    /// Opens the workspace in `config.data_dir`, creating what is missing.
+    pub async fn open(config: Config) -> Result<(Self, FirstStart), StartError> {
+        let io = |what: &str| {
+            let what = what.to_owned();
+            move |source| StartError::Io { what, source }
+        };
+        std::fs::create_dir_all(&config.data_dir).map_err(io("cannot create the data folder"))?;
+        let keys = Keys::new(
+            &secret::load_or_create(&config.data_dir).map_err(io("cannot read the secret"))?,
+        );
+        let integration_key =
+            integration_key(&config.data_dir).map_err(io("cannot read the integration key"))?;
+        let store = Store::open(&config.database_path(), &config.storage)?;
+        let first = FirstStart {
+            admin: ensure_admin(&store).await?,
+        };
+        let blacklist = store.read(blacklist::addresses).await?;
+        let hub = Hub::new(HubLimits {
+            max_connections: config.limits.max_connections,
+            max_per_user: config.limits.max_connections_per_user,
+            queue_capacity: config.limits.queue_capacity,
+        });
+        let state = AppState {
+            gate: Gate::new(&config, blacklist),
+            auth: Auth::new(keys, store.clone(), config.tokens.clone()),
+            config: Arc::new(config),
+            store,
+            hub,
+            integration_key: integration_key.into(),
+            revoked: Arc::new(Notify::new()),
+        };
+        Ok((Self { state }, first))
+    }
+
+    /// The server's state (tests use it to seed users and mint tokens through the real code).
+    #[must_use]
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then shuts down gracefully.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartError> {
+        let state = self.state;
+        let addr = listener.local_addr().map_err(|source| StartError::Io {
+            what: "cannot read the listening address".into(),
+            source,
+        })?;
+        if state.config.dev && !addr.ip().is_loopback() {
+            return Err(StartError::Config(format!(
+                "development mode serves only on a loopback address, not {addr}"
+            )));
+        }
+        if state.config.dev {
+            tracing::warn!("development mode: sockets without a token act as the first user");
+        }
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let jobs = background::spawn(&state, stop_rx.clone());
+        let routes = ws::routes(&state)
+            .or(http::routes(&state))
+            .unify()
+            .or(web::routes())
+            .unify()
+            .recover(http::recover)
+            .unify()
+            .with(warp::log::custom(|info| {
+                tracing::debug!(
+                    "{} {} -> {} in {:?}",
+                    info.method(),
+                    info.path(),
+                    info.status().as_u16(),
+                    info.elapsed()
+                );
+            }))
+            .boxed();
+        let mut accepting = stop_rx.clone();
+        let server = warp::serve(routes)
+            .incoming(listener)
+            .graceful(async move {
+                let _ = accepting.changed().await;
+            })
+            .run();
+        let server = tokio::spawn(server);
+        tracing::info!("listening on http://{addr}");
+        shutdown.await;
+        tracing::info!(
+            "shutting down: closing {} sockets",
+            state.hub.connection_count()
+        );
+        let _ = stop_tx.send(true);
+        let grace = Duration::from_secs(state.config.limits.shutdown_grace_secs);
+        state
+            .hub
+            .shut(&Close::new(close::GOING_AWAY, "server shutting down"));
+        if !state.hub.drained(grace).await {
+            tracing::warn!(
+                "{} sockets did not close in time",
+                state.hub.connection_count()
+            );
+        }
+        let _ = tokio::time::timeout(grace, server).await;
+        let _ = jobs.await;
+        state.store.shutdown().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Binds `addr`, serves until `shutdown`, and returns the bound address through `bound`.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Io {
+            what: format!("cannot listen on {addr}"),
+            source,
+        })
+}
+
+/// Creates the first admin with a random password when the workspace has no user.
+async fn ensure_admin(store: &Store) -> Result<Option<(String, String)>, StoreError> {
+    if store.read(users::count).await? > 0 {
+        return Ok(None);
+    }
+    let password = passwords::generate();
+    let hashed = password.clone();
+    let hash = tokio::task::spawn_blocking(move || passwords::hash(&hashed))
+        .await
+        .map_err(|_| StoreError::Panicked)?
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let created = store
+        .write(move |c| {
+            if users::count(c)? > 0 {
+                return Ok(false);
+            }
+            let admin = NewUser {
+                username: "admin".into(),
+                email: None,
+                password_hash: hash,
+                role: Role::Admin,
+                first_name: None,
+                last_name: None,
+            };
+            users::insert(c, &admin).map(|_| true)
+        })
+        .await?;
+    Ok(created.then(|| ("admin".to_owned(), password)))
+}
+
+/// Reads the integration key, creating a random one (mode 0600) on first start.
+pub fn integration_key(dir: &Path) -> std::io::Result<String> {
+    use std::io::Write;
+    let path = dir.join(INTEGRATION_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(key) => Ok(key.trim().to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = crate::ids::random_string(32);
+            let mut file = secret::private_file(&path)?;
+            writeln!(file, "{key}")?;
+            Ok(key)
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,225 @@
+//! The `conversations` table: one per customer and source, optionally assigned to an agent.
+
+use rusqlite::{Connection, Row, params};
+
+use super::customers::{self, CustomerRow};
+use super::messages::{self, MessageRow};
+use super::{StoreError, StoreResult, found, is_unique_violation, optional};
+use crate::{clock, ids};
+
+/// Conversation statuses (reference §9.2).
+pub const STATUSES: &[&str] = &["active", "support_active", "marketing_active", "closed"];
+
+/// A stored conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationRow {
+    /// Public id, 1–10 word characters.
+    pub id: String,
+    /// The assigned agent, if any.
+    pub user_id: Option<i64>,
+    /// The customer.
+    pub customer_id: i64,
+    /// Title.
+    pub title: Option<String>,
+    /// One of [`STATUSES`].
+    pub status: String,
+    /// Whether the conversation is active.
+    pub is_active: bool,
+    /// Platform.
+    pub source: String,
+    /// Priority, ≥ 0.
+    pub priority: i64,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change (a new message bumps it).
+    pub updated_at: String,
+}
+
+/// A conversation with what its list entry shows.
+#[derive(Debug, Clone)]
+pub struct ConversationSummary {
+    /// The conversation.
+    pub conversation: ConversationRow,
+    /// Its customer.
+    pub customer: CustomerRow,
+    /// Its newest message.
+    pub last_message: Option<MessageRow>,
+    /// Customer messages not yet answered.
+    pub unread_count: i64,
+}
+
+pub(super) const COLUMNS: &str =
+    "id, user_id, customer_id, title, status, is_active, source, priority, created_at, updated_at";
+
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<ConversationRow> {
+    Ok(ConversationRow {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        customer_id: row.get(2)?,
+        title: row.get(3)?,
+        status: row.get(4)?,
+        is_active: row.get(5)?,
+        source: row.get(6)?,
+        priority: row.get(7)?,
+        created_at: row.get(8)?,
+        updated_at: row.get(9)?,
+    })
+}
+
+/// Creates a conversation for `customer` on `source`, titled as the original did by default.
+pub fn insert(
+    conn: &Connection,
+    customer: &CustomerRow,
+    source: &str,
+    assigned: Option<i64>,
+) -> StoreResult<ConversationRow> {
+    if !customers::is_source(source) {
+        return Err(StoreError::Conflict(format!("unknown source {source:?}")));
+    }
+    if find_for_customer(conn, customer.id, source)?.is_some() {
+        return Err(StoreError::Conflict(
+            "this customer already has a conversation on that source".into(),
+        ));
+    }
+    let title = format!("{source} - {}", customer.display());
+    let now = clock::now_db();
+    loop {
+        let id = ids::public_id();
+        let inserted = conn.execute(
+            "INSERT INTO conversations (id, user_id, customer_id, title, source, created_at, \
+             updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![id, assigned, customer.id, title, source, now],
+        );
+        match inserted {
+            Ok(_) => return get(conn, &id),
+            Err(e) if is_unique_violation(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// The conversation with this id.
+pub fn get(conn: &Connection, id: &str) -> StoreResult<ConversationRow> {
+    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
+    found(conn.query_row(&sql, [id], from_row), "conversation")
+}
+
+/// Whether a conversation with this id exists.
+pub fn exists(conn: &Connection, id: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM conversations WHERE id = ?1")?
+        .exists([id])?)
+}
+
+/// The customer's conversation on `source`, if any.
+pub fn find_for_customer(
+    conn: &Connection,
+    customer_id: i64,
+    source: &str,
+) -> StoreResult<Option<ConversationRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE customer_id = ?1 AND source = ?2");
+    optional(conn.query_row(&sql, params![customer_id, source], from_row))
+}
+
+/// Marks the conversation changed now.
+pub fn touch(conn: &Connection, id: &str, now: &str) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE conversations SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}
+
+/// Changes the status; an unknown status is a [`StoreError::Conflict`].
+pub fn set_status(conn: &Connection, id: &str, status: &str) -> StoreResult<ConversationRow> {
+    if !STATUSES.contains(&status) {
+        return Err(StoreError::Conflict(format!("invalid status {status:?}")));
+    }
+    let n = conn.execute(
+        "UPDATE conversations SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, status, clock::now_db()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound("conversation"));
+    }
+    get(conn, id)
+}
+
+/// Deletes a conversation and its messages.
+pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
+    if conn.execute("DELETE FROM conversations WHERE id = ?1", [id])? == 0 {
+        return Err(StoreError::NotFound("conversation"));
+    }
+    Ok(())
+}
+
+/// The conversation with its customer, newest message and unread count.
+pub fn summary(conn: &Connection, id: &str) -> StoreResult<ConversationSummary> {
+    let conversation = get(conn, id)?;
+    let customer = customers::get(conn, conversation.customer_id)?;
+    Ok(ConversationSummary {
+        last_message: messages::last(conn, id)?,
+        unread_count: messages::unread_count(conn, id)?,
+        conversation,
+        customer,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::customers::NewCustomer;
+    use crate::storage::test_db;
+
+    fn customer(db: &Connection) -> CustomerRow {
+        customers::insert(
+            db,
+            &NewCustomer {
+                first_name: Some("John".into()),
+                last_name: Some("Doe".into()),
+                username: Some("johndoe".into()),
+                source: "telegram".into(),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn new_conversations_get_a_ten_character_id_and_the_default_title() {
+        let db = test_db();
+        let c = insert(&db, &customer(&db), "telegram", None).unwrap();
+        assert_eq!(c.id.len(), 10);
+        assert_eq!(
+            c.title.as_deref(),
+            Some("telegram - John Doe (@johndoe) | telegram")
+        );
+        assert_eq!(c.status, "active");
+        assert!(exists(&db, &c.id).unwrap());
+    }
+
+    #[test]
+    fn one_conversation_per_customer_and_source() {
+        let db = test_db();
+        let cust = customer(&db);
+        insert(&db, &cust, "telegram", None).unwrap();
+        assert!(matches!(
+            insert(&db, &cust, "telegram", None),
+            Err(StoreError::Conflict(_))
+        ));
+        insert(&db, &cust, "instagram", None).unwrap();
+    }
+
+    #[test]
+    fn status_is_checked() {
+        let db = test_db();
+        let c = insert(&db, &customer(&db), "telegram", None).unwrap();
+        assert_eq!(set_status(&db, &c.id, "closed").unwrap().status, "closed");
+        assert!(matches!(
+            set_status(&db, &c.id, "open"),
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            set_status(&db, "nope", "closed"),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}

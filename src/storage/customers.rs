@@ -1,0 +1,300 @@
+//! The `customers` table and customer tags.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, Row, params, params_from_iter};
+
+use super::{StoreError, StoreResult, found, optional};
+use crate::clock;
+
+/// Platforms a customer or conversation can come from.
+pub const SOURCES: &[&str] = &["unknown", "telegram", "instagram"];
+
+/// Whether `source` is one of [`SOURCES`].
+#[must_use]
+pub fn is_source(source: &str) -> bool {
+    SOURCES.contains(&source)
+}
+
+/// A tag attached to customers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRow {
+    /// Primary key.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// The user who made it.
+    pub created_by: Option<i64>,
+    /// Creation time.
+    pub created_at: Option<String>,
+}
+
+/// A stored customer with its tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRow {
+    /// Primary key.
+    pub id: i64,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Platform handle.
+    pub username: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone_number: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Picture URL or path.
+    pub profile_picture: Option<String>,
+    /// Platform.
+    pub source: String,
+    /// The customer's id on the platform.
+    pub source_id: Option<String>,
+    /// Free-form JSON object, as text.
+    pub data: String,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// Tags, by id.
+    pub tags: Vec<TagRow>,
+}
+
+impl CustomerRow {
+    /// The original's display string, used in default conversation titles (reference §13.1).
+    #[must_use]
+    pub fn display(&self) -> String {
+        let name = format!(
+            "{} {}",
+            self.first_name.as_deref().unwrap_or_default(),
+            self.last_name.as_deref().unwrap_or_default()
+        );
+        let name = name.trim();
+        match (
+            name.is_empty(),
+            self.username.as_deref().filter(|u| !u.is_empty()),
+        ) {
+            (false, Some(user)) => format!("{name} (@{user}) | {}", self.source),
+            (false, None) => format!("{name} | {}", self.source),
+            (true, Some(user)) => format!("@{user} | {}", self.source),
+            (true, None) => format!("Customer {} | {}", self.id, self.source),
+        }
+    }
+}
+
+/// A customer about to be created.
+#[derive(Debug, Clone, Default)]
+pub struct NewCustomer {
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Platform handle.
+    pub username: Option<String>,
+    /// Platform; must be one of [`SOURCES`].
+    pub source: String,
+    /// The customer's id on the platform.
+    pub source_id: Option<String>,
+}
+
+const COLUMNS: &str = "id, first_name, last_name, username, email, phone_number, description, \
+                       profile_picture, source, source_id, data, created_at, updated_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<CustomerRow> {
+    Ok(CustomerRow {
+        id: row.get(0)?,
+        first_name: row.get(1)?,
+        last_name: row.get(2)?,
+        username: row.get(3)?,
+        email: row.get(4)?,
+        phone_number: row.get(5)?,
+        description: row.get(6)?,
+        profile_picture: row.get(7)?,
+        source: row.get(8)?,
+        source_id: row.get(9)?,
+        data: row.get(10)?,
+        created_at: row.get(11)?,
+        updated_at: row.get(12)?,
+        tags: Vec::new(),
+    })
+}
+
+/// Creates a customer.
+pub fn insert(conn: &Connection, new: &NewCustomer) -> StoreResult<CustomerRow> {
+    if !is_source(&new.source) {
+        return Err(StoreError::Conflict(format!(
+            "unknown source {:?}; expected one of {}",
+            new.source,
+            SOURCES.join(", ")
+        )));
+    }
+    let now = clock::now_db();
+    conn.execute(
+        "INSERT INTO customers (first_name, last_name, username, source, source_id, created_at, \
+         updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![
+            new.first_name,
+            new.last_name,
+            new.username,
+            new.source,
+            new.source_id,
+            now
+        ],
+    )?;
+    get(conn, conn.last_insert_rowid())
+}
+
+/// The customer with this id, with its tags.
+pub fn get(conn: &Connection, id: i64) -> StoreResult<CustomerRow> {
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = ?1");
+    let mut customer = found(conn.query_row(&sql, [id], from_row), "customer")?;
+    customer.tags = tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
+    Ok(customer)
+}
+
+/// Several customers with their tags, keyed by id, in two queries.
+pub fn by_ids(conn: &Connection, ids: &[i64]) -> StoreResult<HashMap<i64, CustomerRow>> {
+    let mut found = HashMap::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let marks = vec!["?"; ids.len()].join(",");
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE id IN ({marks})");
+    let mut stmt = conn.prepare(&sql)?;
+    for customer in stmt.query_map(params_from_iter(ids), from_row)? {
+        let customer = customer?;
+        found.insert(customer.id, customer);
+    }
+    for (id, tags) in tags_of(conn, ids)? {
+        if let Some(customer) = found.get_mut(&id) {
+            customer.tags = tags;
+        }
+    }
+    Ok(found)
+}
+
+/// The customer known on `source` by `source_id`, if any.
+pub fn find_by_source(
+    conn: &Connection,
+    source: &str,
+    source_id: &str,
+) -> StoreResult<Option<CustomerRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE source = ?1 AND source_id = ?2");
+    let Some(customer) = optional(conn.query_row(&sql, [source, source_id], from_row))? else {
+        return Ok(None);
+    };
+    get(conn, customer.id).map(Some)
+}
+
+/// Tags of several customers in one query, keyed by customer id, each list ordered by tag id.
+pub fn tags_of(conn: &Connection, customer_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<TagRow>>> {
+    let mut by_customer: HashMap<i64, Vec<TagRow>> = HashMap::new();
+    if customer_ids.is_empty() {
+        return Ok(by_customer);
+    }
+    let marks = vec!["?"; customer_ids.len()].join(",");
+    let sql = format!(
+        "SELECT ct.customer_id, t.id, t.name, t.created_by, t.created_at \
+         FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id \
+         WHERE ct.customer_id IN ({marks}) ORDER BY ct.customer_id, t.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(customer_ids))?;
+    while let Some(row) = rows.next()? {
+        by_customer.entry(row.get(0)?).or_default().push(TagRow {
+            id: row.get(1)?,
+            name: row.get(2)?,
+            created_by: row.get(3)?,
+            created_at: row.get(4)?,
+        });
+    }
+    Ok(by_customer)
+}
+
+/// Attaches a tag named `name` to a customer, creating the tag if needed.
+pub fn add_tag(conn: &Connection, customer_id: i64, name: &str) -> StoreResult<TagRow> {
+    let existing = optional(conn.query_row(
+        "SELECT id FROM tags WHERE name = ?1 ORDER BY id LIMIT 1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    ))?;
+    let tag_id = if let Some(id) = existing {
+        id
+    } else {
+        conn.execute(
+            "INSERT INTO tags (name, created_at) VALUES (?1, ?2)",
+            params![name, clock::now_db()],
+        )?;
+        conn.last_insert_rowid()
+    };
+    conn.execute(
+        "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
+        [customer_id, tag_id],
+    )?;
+    found(
+        conn.query_row(
+            "SELECT id, name, created_by, created_at FROM tags WHERE id = ?1",
+            [tag_id],
+            |r| {
+                Ok(TagRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    created_by: r.get(2)?,
+                    created_at: r.get(3)?,
+                })
+            },
+        ),
+        "tag",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::test_db;
+
+    fn new(first: &str, user: Option<&str>) -> NewCustomer {
+        NewCustomer {
+            first_name: Some(first.into()),
+            username: user.map(Into::into),
+            source: "telegram".into(),
+            ..NewCustomer::default()
+        }
+    }
+
+    #[test]
+    fn display_follows_the_original_rules() {
+        let db = test_db();
+        assert_eq!(
+            insert(&db, &new("John", Some("jd"))).unwrap().display(),
+            "John (@jd) | telegram"
+        );
+        assert_eq!(
+            insert(&db, &new("John", None)).unwrap().display(),
+            "John | telegram"
+        );
+        let anon = insert(&db, &new("", None)).unwrap();
+        assert_eq!(anon.display(), format!("Customer {} | telegram", anon.id));
+    }
+
+    #[test]
+    fn tags_are_loaded_with_the_customer() {
+        let db = test_db();
+        let c = insert(&db, &new("John", None)).unwrap();
+        add_tag(&db, c.id, "VIP").unwrap();
+        add_tag(&db, c.id, "VIP").unwrap();
+        let tags = get(&db, c.id).unwrap().tags;
+        assert_eq!(tags.len(), 1);
+        assert_eq!(tags[0].name, "VIP");
+    }
+
+    #[test]
+    fn unknown_sources_are_refused() {
+        let db = test_db();
+        let mut c = new("x", None);
+        c.source = "fax".into();
+        assert!(matches!(insert(&db, &c), Err(StoreError::Conflict(_))));
+    }
+}

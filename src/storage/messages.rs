@@ -1,0 +1,434 @@
+//! The `messages` table: a conversation's history, ordered by `seq`, addressed by public id.
+
+use rusqlite::{Connection, Row, params};
+
+use super::conversations::{self, ConversationRow};
+use super::customers::{self, CustomerRow};
+use super::{StoreError, StoreResult, found, is_unique_violation, optional};
+use crate::protocol::pagination::PageRequest;
+use crate::{clock, ids};
+
+/// Who a message speaks for (the wire's `type`).
+pub const KINDS: &[&str] = &["customer", "AI", "support", "marketing"];
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRow {
+    /// Storage order within the workspace.
+    pub seq: i64,
+    /// Public id.
+    pub id: String,
+    /// Conversation.
+    pub conversation_id: String,
+    /// The conversation's customer.
+    pub customer_id: Option<i64>,
+    /// The agent who sent it, for `support` messages sent by a user.
+    pub sender_user_id: Option<i64>,
+    /// The sender's idempotency key.
+    pub client_msg_id: Option<String>,
+    /// One of [`KINDS`].
+    pub kind: String,
+    /// Text.
+    pub content: String,
+    /// Whether an AI wrote it.
+    pub is_ai_response: bool,
+    /// Whether a customer message was answered (read).
+    pub is_answered: bool,
+    /// Creation time.
+    pub created_at: String,
+    /// `none`, `positive` or `negative`.
+    pub feedback: String,
+    /// Feedback comment.
+    pub feedback_comment: String,
+    /// Feedback time.
+    pub feedback_at: Option<String>,
+    /// `text`, `voice`, `image`, …
+    pub message_type: String,
+    /// Media URL.
+    pub media_url: Option<String>,
+    /// Media file.
+    pub media_file: Option<String>,
+    /// Voice transcription.
+    pub transcription: Option<String>,
+    /// Media processing state.
+    pub processing_status: String,
+}
+
+/// A message about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Conversation.
+    pub conversation_id: String,
+    /// One of [`KINDS`].
+    pub kind: String,
+    /// Trimmed, validated text.
+    pub content: String,
+    /// The sending agent.
+    pub sender_user_id: Option<i64>,
+    /// The sender's idempotency key.
+    pub client_msg_id: Option<String>,
+}
+
+/// What [`insert`] stored (or found already stored), with what a broadcast needs.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// The message.
+    pub message: MessageRow,
+    /// Its conversation, after the write.
+    pub conversation: ConversationRow,
+    /// The conversation's customer.
+    pub customer: CustomerRow,
+    /// True when `client_msg_id` matched a message stored earlier; nothing new was written.
+    pub duplicate: bool,
+}
+
+const COLUMNS: &str = "seq, id, conversation_id, customer_id, sender_user_id, client_msg_id, type, \
+    content, is_ai_response, is_answered, created_at, feedback, feedback_comment, feedback_at, \
+    message_type, media_url, media_file, transcription, processing_status";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        conversation_id: row.get(2)?,
+        customer_id: row.get(3)?,
+        sender_user_id: row.get(4)?,
+        client_msg_id: row.get(5)?,
+        kind: row.get(6)?,
+        content: row.get(7)?,
+        is_ai_response: row.get(8)?,
+        is_answered: row.get(9)?,
+        created_at: row.get(10)?,
+        feedback: row.get(11)?,
+        feedback_comment: row.get(12)?,
+        feedback_at: row.get(13)?,
+        message_type: row.get(14)?,
+        media_url: row.get(15)?,
+        media_file: row.get(16)?,
+        transcription: row.get(17)?,
+        processing_status: row.get(18)?,
+    })
+}
+
+/// Stores a message and bumps its conversation, unless its `client_msg_id` was seen before.
+pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
+    let conversation = conversations::get(conn, &new.conversation_id)?;
+    if let Some(key) = &new.client_msg_id {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND client_msg_id = ?2"
+        );
+        let earlier = optional(conn.query_row(&sql, params![new.conversation_id, key], from_row))?;
+        if let Some(message) = earlier {
+            return Ok(Stored {
+                customer: customers::get(conn, conversation.customer_id)?,
+                message,
+                conversation,
+                duplicate: true,
+            });
+        }
+    }
+    let now = clock::now_db();
+    let message = loop {
+        let id = ids::public_id();
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO messages (id, conversation_id, customer_id, sender_user_id, \
+                 client_msg_id, type, content, is_ai_response, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id,
+                new.conversation_id,
+                conversation.customer_id,
+                new.sender_user_id,
+                new.client_msg_id,
+                new.kind,
+                new.content,
+                new.kind == "AI",
+                now
+            ]);
+        match inserted {
+            Ok(_) => break by_seq(conn, conn.last_insert_rowid())?,
+            Err(e) if is_unique_violation(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
+    };
+    conversations::touch(conn, &new.conversation_id, &now)?;
+    Ok(Stored {
+        customer: customers::get(conn, conversation.customer_id)?,
+        conversation: ConversationRow {
+            updated_at: now,
+            ..conversation
+        },
+        message,
+        duplicate: false,
+    })
+}
+
+fn by_seq(conn: &Connection, seq: i64) -> StoreResult<MessageRow> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1");
+    found(conn.query_row(&sql, [seq], from_row), "message")
+}
+
+/// The message with this public id in this conversation.
+pub fn get(conn: &Connection, conversation_id: &str, id: &str) -> StoreResult<MessageRow> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2");
+    found(
+        conn.query_row(&sql, [id, conversation_id], from_row),
+        "message",
+    )
+}
+
+/// Which part of a conversation's history a client asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window<'a> {
+    /// A page counted from the newest message (page 1 = newest).
+    Page(PageRequest),
+    /// Up to `limit` messages older than the message with this id.
+    Before(&'a str, i64),
+    /// Up to `limit` messages newer than the message with this id.
+    After(&'a str, i64),
+}
+
+/// A slice of history, oldest first, with how many messages matched in all.
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    /// Messages, oldest first.
+    pub messages: Vec<MessageRow>,
+    /// Messages matching the window's condition, this page included.
+    pub total: i64,
+}
+
+/// Reads a window of a conversation's history, oldest first.
+pub fn history(
+    conn: &Connection,
+    conversation_id: &str,
+    window: Window<'_>,
+) -> StoreResult<HistoryPage> {
+    let (bound, newest_first, limit, offset) = match window {
+        Window::Page(req) => (i64::MAX, true, req.page_size, req.offset),
+        Window::Before(id, limit) => (get(conn, conversation_id, id)?.seq, true, limit, 0),
+        Window::After(id, limit) => (get(conn, conversation_id, id)?.seq, false, limit, 0),
+    };
+    let (condition, order) = if newest_first {
+        ("seq < ?2", "DESC")
+    } else {
+        ("seq > ?2", "ASC")
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND {condition} \
+         ORDER BY seq {order} LIMIT ?3 OFFSET ?4"
+    );
+    let mut messages: Vec<MessageRow> = conn
+        .prepare_cached(&sql)?
+        .query_map(params![conversation_id, bound, limit, offset], from_row)?
+        .collect::<Result<_, _>>()?;
+    if newest_first {
+        messages.reverse();
+    }
+    let count = format!("SELECT count(*) FROM messages WHERE conversation_id = ?1 AND {condition}");
+    let total = conn
+        .prepare_cached(&count)?
+        .query_row(params![conversation_id, bound], |r| r.get(0))?;
+    Ok(HistoryPage { messages, total })
+}
+
+/// Filters of the REST message list (reference §14 `user-messages`).
+#[derive(Debug, Clone, Default)]
+pub struct MessageQuery {
+    /// Only this conversation.
+    pub conversation: Option<String>,
+    /// Only this sender role.
+    pub kind: Option<String>,
+    /// Only answered (or unanswered) messages.
+    pub is_answered: Option<bool>,
+    /// Only AI (or non-AI) messages.
+    pub is_ai_response: Option<bool>,
+    /// Substring of the content, case-insensitive.
+    pub search: Option<String>,
+    /// Newest first instead of oldest first.
+    pub newest_first: bool,
+}
+
+/// A filtered page of messages across conversations, with the total count.
+pub fn search(
+    conn: &Connection,
+    query: &MessageQuery,
+    page: PageRequest,
+) -> StoreResult<(Vec<MessageRow>, i64)> {
+    let pattern = query
+        .search
+        .as_ref()
+        .map(|s| format!("%{}%", escape_like(s)));
+    let filter = "(?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR type = ?2) \
+        AND (?3 IS NULL OR is_answered = ?3) AND (?4 IS NULL OR is_ai_response = ?4) \
+        AND (?5 IS NULL OR content LIKE ?5 ESCAPE '\\')";
+    let order = if query.newest_first { "DESC" } else { "ASC" };
+    let binds = params![
+        query.conversation,
+        query.kind,
+        query.is_answered,
+        query.is_ai_response,
+        pattern
+    ];
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages WHERE {filter} ORDER BY seq {order} LIMIT ?6 OFFSET ?7"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut all = binds.to_vec();
+    all.push(&page.page_size);
+    all.push(&page.offset);
+    let rows = stmt
+        .query_map(all.as_slice(), from_row)?
+        .collect::<Result<_, _>>()?;
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM messages WHERE {filter}"),
+        binds,
+        |r| r.get(0),
+    )?;
+    Ok((rows, count))
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+#[must_use]
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The newest message of a conversation.
+pub fn last(conn: &Connection, conversation_id: &str) -> StoreResult<Option<MessageRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT 1"
+    );
+    optional(conn.query_row(&sql, [conversation_id], from_row))
+}
+
+/// Customer messages of a conversation not yet answered.
+pub fn unread_count(conn: &Connection, conversation_id: &str) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM messages WHERE conversation_id = ?1 \
+             AND type = 'customer' AND is_answered = 0",
+        )?
+        .query_row([conversation_id], |r| r.get(0))?)
+}
+
+/// Marks every customer message of a conversation answered; returns how many changed.
+pub fn mark_read(conn: &Connection, conversation_id: &str) -> StoreResult<usize> {
+    if !conversations::exists(conn, conversation_id)? {
+        return Err(StoreError::NotFound("conversation"));
+    }
+    Ok(conn
+        .prepare_cached(
+            "UPDATE messages SET is_answered = 1 WHERE conversation_id = ?1 \
+             AND type = 'customer' AND is_answered = 0",
+        )?
+        .execute([conversation_id])?)
+}
+
+/// Records feedback on an AI message of this conversation.
+pub fn set_feedback(
+    conn: &Connection,
+    conversation_id: &str,
+    id: &str,
+    feedback: &str,
+    comment: &str,
+) -> StoreResult<MessageRow> {
+    let message = get(conn, conversation_id, id)?;
+    if message.kind != "AI" {
+        return Err(StoreError::Conflict(
+            "Feedback can only be submitted for AI responses".into(),
+        ));
+    }
+    conn.execute(
+        "UPDATE messages SET feedback = ?2, feedback_comment = ?3, feedback_at = ?4 WHERE seq = ?1",
+        params![message.seq, feedback, comment, clock::now_db()],
+    )?;
+    by_seq(conn, message.seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::customers::NewCustomer;
+    use crate::storage::test_db;
+
+    fn conversation(db: &Connection) -> String {
+        let customer = customers::insert(
+            db,
+            &NewCustomer {
+                source: "telegram".into(),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap();
+        conversations::insert(db, &customer, "telegram", None)
+            .unwrap()
+            .id
+    }
+
+    fn send(db: &Connection, conv: &str, text: &str, key: Option<&str>) -> Stored {
+        insert(
+            db,
+            &NewMessage {
+                conversation_id: conv.into(),
+                kind: "support".into(),
+                content: text.into(),
+                sender_user_id: None,
+                client_msg_id: key.map(Into::into),
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn client_msg_id_stores_once() {
+        let db = test_db();
+        let conv = conversation(&db);
+        let first = send(&db, &conv, "hi", Some("k1"));
+        let again = send(&db, &conv, "hi", Some("k1"));
+        assert!(!first.duplicate && again.duplicate);
+        assert_eq!(first.message.id, again.message.id);
+        assert_eq!(
+            history(&db, &conv, Window::Page(PageRequest::first(50)))
+                .unwrap()
+                .total,
+            1
+        );
+    }
+
+    #[test]
+    fn pages_and_cursors_are_oldest_first() {
+        let db = test_db();
+        let conv = conversation(&db);
+        let ids: Vec<String> = (0..7)
+            .map(|i| send(&db, &conv, &i.to_string(), None).message.id)
+            .collect();
+        let newest = history(&db, &conv, Window::Page(PageRequest::first(3))).unwrap();
+        let texts: Vec<&str> = newest.messages.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!((texts, newest.total), (vec!["4", "5", "6"], 7));
+        let older = history(&db, &conv, Window::Before(&ids[4], 2)).unwrap();
+        let texts: Vec<&str> = older.messages.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!((texts, older.total), (vec!["2", "3"], 4));
+        let newer = history(&db, &conv, Window::After(&ids[4], 10)).unwrap();
+        let texts: Vec<&str> = newer.messages.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!((texts, newer.total), (vec!["5", "6"], 2));
+        assert!(matches!(
+            history(&db, &conv, Window::After("nope", 10)),
+            Err(StoreError::NotFound("message"))
+        ));
+    }
+
+    #[test]
+    fn feedback_only_on_ai_messages() {
+        let db = test_db();
+        let conv = conversation(&db);
+        let m = send(&db, &conv, "hi", None).message;
+        assert!(matches!(
+            set_feedback(&db, &conv, &m.id, "positive", ""),
+            Err(StoreError::Conflict(_))
+        ));
+    }
+}

@@ -1,0 +1,188 @@
+//! `SQLite` storage: one thread owns the write connection, readers use their own connections.
+//!
+//! Writes are closures queued to the writer thread ([`Store::write`]); when several are waiting
+//! they are committed together in one transaction, each inside its own savepoint so one failing
+//! write never undoes another. A write's result is delivered only after its transaction commits,
+//! which is what lets callers persist first and publish second. Reads ([`Store::read`]) run on the
+//! blocking pool with a connection of their own; in WAL mode they never block the writer.
+//! Queries are plain functions over a `&Connection`, one file per table.
+
+pub mod blacklist;
+pub mod conversations;
+pub mod customers;
+pub mod inbound;
+pub mod messages;
+mod migrations;
+mod readers;
+pub mod revocations;
+pub mod tokens;
+pub mod users;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::config::{StorageConfig, Synchronous};
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// `SQLite` refused the statement.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The batch this write belonged to could not be committed.
+    #[error("commit failed: {0}")]
+    Commit(String),
+    /// A row the caller named does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The write would break a rule (a duplicate name, a bad value); the text says which.
+    #[error("{0}")]
+    Conflict(String),
+    /// The store is shut down.
+    #[error("the database is closed")]
+    Closed,
+    /// A query panicked; the writer survived and rolled the write back.
+    #[error("a database task panicked")]
+    Panicked,
+    /// The database file or folder could not be opened.
+    #[error("cannot open the database at {path}: {message}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A cheap-to-clone handle on the database.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    jobs: mpsc::Sender<writer::Job>,
+    readers: readers::Pool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database, migrates it and starts the writer thread.
+    pub fn open(path: &Path, config: &StorageConfig) -> StoreResult<Self> {
+        let open_err = |message: String| StoreError::Open {
+            path: path.to_owned(),
+            message,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        }
+        let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        configure(&conn, config.synchronous)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrations::run(&mut conn)?;
+        let jobs = writer::spawn(conn, config.max_batch.max(1))
+            .map_err(|e| open_err(format!("cannot start the writer thread: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                jobs,
+                readers: readers::Pool::new(path, config.readers.max(1)),
+                path: path.to_owned(),
+            }),
+        })
+    }
+
+    /// Path of the database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on the writer thread inside a transaction; returns once it is committed.
+    pub async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job = writer::Job::new(f, tx);
+        self.inner
+            .jobs
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` with a read-only connection on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        self.inner.readers.run(f).await
+    }
+
+    /// Commits everything queued so far, checkpoints the WAL and stops the writer thread.
+    pub async fn shutdown(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.inner.jobs.send(writer::Job::Stop(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+/// Settings every connection gets: a busy timeout so the CLI and the server can share the file.
+fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let sync = match synchronous {
+        Synchronous::Full => "FULL",
+        Synchronous::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", sync)
+}
+
+/// Maps "no row" to [`StoreError::NotFound`] naming `what`.
+pub(crate) fn found<T>(result: rusqlite::Result<T>, what: &'static str) -> StoreResult<T> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Err(StoreError::NotFound(what)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Maps "no row" to `None`.
+pub(crate) fn optional<T>(result: rusqlite::Result<T>) -> StoreResult<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether an error is a UNIQUE constraint violation.
+pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}
+
+/// An in-memory database with the current schema, for query unit tests.
+#[cfg(test)]
+pub(crate) fn test_db() -> Connection {
+    let mut conn = Connection::open_in_memory().expect("in-memory database");
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .expect("pragma");
+    migrations::run(&mut conn).expect("migrations");
+    conn
+}

@@ -1,0 +1,213 @@
+//! The `auth_tokens` table (every issued token, by `jti`) and the revocations that end them.
+
+use rusqlite::{Connection, params};
+
+use super::{StoreResult, optional};
+use crate::clock;
+
+/// Why tokens were revoked; decides the `error_code` their open sockets are closed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeReason {
+    /// The user signed out.
+    Logout,
+    /// The user's password changed.
+    Password,
+    /// The user was deactivated.
+    Disabled,
+    /// The user was removed.
+    Deleted,
+}
+
+impl RevokeReason {
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Logout => "logout",
+            Self::Password => "password",
+            Self::Disabled => "disabled",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    /// Parses a stored name.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "logout" => Some(Self::Logout),
+            "password" => Some(Self::Password),
+            "disabled" => Some(Self::Disabled),
+            "deleted" => Some(Self::Deleted),
+            _ => None,
+        }
+    }
+}
+
+/// A token about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    /// Token id.
+    pub jti: &'a str,
+    /// Owner.
+    pub user_id: i64,
+    /// `access` or `refresh`.
+    pub kind: &'a str,
+    /// The token issued together with this one.
+    pub pair_jti: Option<&'a str>,
+    /// Expiry, stored form.
+    pub expires_at: &'a str,
+}
+
+/// What the server knows about an issued token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Owner.
+    pub user_id: i64,
+    /// `access` or `refresh`.
+    pub kind: String,
+    /// The token issued together with this one.
+    pub pair_jti: Option<String>,
+    /// Whether it was revoked.
+    pub revoked: bool,
+}
+
+/// Records an issued token.
+pub fn record(conn: &Connection, token: &NewToken<'_>) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO auth_tokens (jti, user_id, kind, pair_jti, issued_at, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        token.jti,
+        token.user_id,
+        token.kind,
+        token.pair_jti,
+        clock::now_db(),
+        token.expires_at
+    ])?;
+    Ok(())
+}
+
+/// The record of a token, if this server issued it.
+pub fn lookup(conn: &Connection, jti: &str) -> StoreResult<Option<TokenRecord>> {
+    optional(
+        conn.prepare_cached(
+            "SELECT user_id, kind, pair_jti, revoked_at IS NOT NULL FROM auth_tokens WHERE jti = ?1",
+        )?
+        .query_row([jti], |r| {
+            Ok(TokenRecord {
+                user_id: r.get(0)?,
+                kind: r.get(1)?,
+                pair_jti: r.get(2)?,
+                revoked: r.get(3)?,
+            })
+        }),
+    )
+}
+
+/// Revokes a token (and, with `with_pair`, the one issued with it); returns whether anything
+/// was revoked.
+pub fn revoke(
+    conn: &Connection,
+    jti: &str,
+    with_pair: bool,
+    reason: RevokeReason,
+) -> StoreResult<bool> {
+    let pair = if with_pair {
+        lookup(conn, jti)?.and_then(|t| t.pair_jti)
+    } else {
+        None
+    };
+    let mut revoked = false;
+    for id in std::iter::once(jti).chain(pair.as_deref()) {
+        let now = clock::now_db();
+        let n = conn.execute(
+            "UPDATE auth_tokens SET revoked_at = ?2 WHERE jti = ?1 AND revoked_at IS NULL",
+            params![id, now],
+        )?;
+        if n > 0 {
+            conn.execute(
+                "INSERT INTO revocations (jti, reason, created_at) VALUES (?1, ?2, ?3)",
+                params![id, reason.as_str(), now],
+            )?;
+            revoked = true;
+        }
+    }
+    Ok(revoked)
+}
+
+/// Revokes every token of a user.
+pub fn revoke_user(conn: &Connection, user_id: i64, reason: RevokeReason) -> StoreResult<usize> {
+    let now = clock::now_db();
+    let n = conn.execute(
+        "UPDATE auth_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        params![user_id, now],
+    )?;
+    conn.execute(
+        "INSERT INTO revocations (user_id, reason, created_at) VALUES (?1, ?2, ?3)",
+        params![user_id, reason.as_str(), now],
+    )?;
+    Ok(n)
+}
+
+/// Forgets tokens that expired; they can no longer authenticate anyway.
+pub fn purge_expired(conn: &Connection) -> StoreResult<usize> {
+    Ok(conn.execute(
+        "DELETE FROM auth_tokens WHERE expires_at < ?1",
+        [clock::now_db()],
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::test_db;
+    use crate::storage::users::{self, NewUser, Role};
+
+    fn user(db: &Connection) -> i64 {
+        users::insert(
+            db,
+            &NewUser {
+                username: "sara".into(),
+                email: None,
+                password_hash: "h".into(),
+                role: Role::Agent,
+                first_name: None,
+                last_name: None,
+            },
+        )
+        .unwrap()
+        .id
+    }
+
+    fn token<'a>(jti: &'a str, user_id: i64, pair: Option<&'a str>) -> NewToken<'a> {
+        NewToken {
+            jti,
+            user_id,
+            kind: "access",
+            pair_jti: pair,
+            expires_at: "2999-01-01T00:00:00.000000Z",
+        }
+    }
+
+    #[test]
+    fn revoking_one_token_revokes_its_pair() {
+        let db = test_db();
+        let uid = user(&db);
+        record(&db, &token("a", uid, Some("r"))).unwrap();
+        record(&db, &token("r", uid, Some("a"))).unwrap();
+        assert!(revoke(&db, "a", true, RevokeReason::Logout).unwrap());
+        assert!(lookup(&db, "r").unwrap().unwrap().revoked);
+        assert!(!revoke(&db, "a", true, RevokeReason::Logout).unwrap());
+    }
+
+    #[test]
+    fn revoking_a_user_revokes_all_tokens() {
+        let db = test_db();
+        let uid = user(&db);
+        record(&db, &token("a", uid, None)).unwrap();
+        record(&db, &token("b", uid, None)).unwrap();
+        assert_eq!(revoke_user(&db, uid, RevokeReason::Disabled).unwrap(), 2);
+        assert!(lookup(&db, "b").unwrap().unwrap().revoked);
+    }
+}

@@ -1,0 +1,259 @@
+//! The `users` table: the workspace's agents and admins.
+
+use rusqlite::{Connection, Row, params};
+
+use super::{StoreError, StoreResult, found, is_unique_violation, optional};
+use crate::clock;
+
+/// What a user may do (PROTOCOL §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Manages users, settings and the blacklist, besides working the inbox.
+    Admin,
+    /// Works the inbox.
+    Agent,
+}
+
+impl Role {
+    /// The stored and wire name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Agent => "agent",
+        }
+    }
+
+    /// Parses a stored or user-given name.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "admin" => Some(Self::Admin),
+            "agent" => Some(Self::Agent),
+            _ => None,
+        }
+    }
+}
+
+/// A stored user, without the password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    /// Primary key.
+    pub id: i64,
+    /// Unique sign-in name.
+    pub username: String,
+    /// Optional unique e-mail, also accepted at sign-in.
+    pub email: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Admin or agent.
+    pub role: Role,
+    /// Deactivated users cannot sign in and hold no valid token.
+    pub is_active: bool,
+    /// Whether one of the user's sockets is open.
+    pub is_online: bool,
+    /// When the user was last seen online.
+    pub last_seen_at: Option<String>,
+    /// Creation time.
+    pub created_at: String,
+}
+
+impl UserRow {
+    /// The name shown to other agents: "first last", else the username.
+    #[must_use]
+    pub fn display_name(&self) -> String {
+        let full = format!(
+            "{} {}",
+            self.first_name.as_deref().unwrap_or_default(),
+            self.last_name.as_deref().unwrap_or_default()
+        );
+        let full = full.trim();
+        if full.is_empty() {
+            self.username.clone()
+        } else {
+            full.to_owned()
+        }
+    }
+}
+
+/// A user about to be created.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Sign-in name.
+    pub username: String,
+    /// Optional e-mail.
+    pub email: Option<String>,
+    /// argon2 PHC string.
+    pub password_hash: String,
+    /// Admin or agent.
+    pub role: Role,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+}
+
+const COLUMNS: &str = "id, username, email, first_name, last_name, role, is_active, is_online, \
+                       last_seen_at, created_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
+    let role: String = row.get(5)?;
+    Ok(UserRow {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        email: row.get(2)?,
+        first_name: row.get(3)?,
+        last_name: row.get(4)?,
+        role: Role::parse(&role).unwrap_or(Role::Agent),
+        is_active: row.get(6)?,
+        is_online: row.get(7)?,
+        last_seen_at: row.get(8)?,
+        created_at: row.get(9)?,
+    })
+}
+
+/// Creates a user; a taken username or e-mail is a [`StoreError::Conflict`].
+pub fn insert(conn: &Connection, user: &NewUser) -> StoreResult<UserRow> {
+    let now = clock::now_db();
+    let inserted = conn.execute(
+        "INSERT INTO users (username, email, password_hash, first_name, last_name, role, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![
+            user.username,
+            user.email,
+            user.password_hash,
+            user.first_name,
+            user.last_name,
+            user.role.as_str(),
+            now
+        ],
+    );
+    match inserted {
+        Ok(_) => get(conn, conn.last_insert_rowid()),
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(format!(
+            "a user named {:?} or with that e-mail already exists",
+            user.username
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The user with this id.
+pub fn get(conn: &Connection, id: i64) -> StoreResult<UserRow> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
+    found(conn.query_row(&sql, [id], from_row), "user")
+}
+
+/// The user with this username or e-mail (case-insensitive).
+pub fn find(conn: &Connection, name_or_email: &str) -> StoreResult<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?1 OR email = ?1 LIMIT 1");
+    optional(conn.query_row(&sql, [name_or_email], from_row))
+}
+
+/// The user with this username, or [`StoreError::NotFound`].
+pub fn by_username(conn: &Connection, username: &str) -> StoreResult<UserRow> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?1");
+    found(conn.query_row(&sql, [username], from_row), "user")
+}
+
+/// The stored password hash of a user.
+pub fn password_hash(conn: &Connection, id: i64) -> StoreResult<String> {
+    found(
+        conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| {
+            r.get(0)
+        }),
+        "user",
+    )
+}
+
+/// Every user, oldest first.
+pub fn list(conn: &Connection) -> StoreResult<Vec<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many users exist.
+pub fn count(conn: &Connection) -> StoreResult<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
+
+/// The active user with the lowest id (development mode's default user).
+pub fn first_active(conn: &Connection) -> StoreResult<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE is_active = 1 ORDER BY id LIMIT 1");
+    optional(conn.query_row(&sql, [], from_row))
+}
+
+/// Replaces a user's password hash.
+pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> StoreResult<()> {
+    let n = conn.execute(
+        "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, password_hash, clock::now_db()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound("user"));
+    }
+    Ok(())
+}
+
+/// Activates or deactivates a user.
+pub fn set_active(conn: &Connection, id: i64, active: bool) -> StoreResult<()> {
+    let n = conn.execute(
+        "UPDATE users SET is_active = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, active, clock::now_db()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound("user"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::test_db;
+
+    fn new(name: &str) -> NewUser {
+        NewUser {
+            username: name.into(),
+            email: None,
+            password_hash: "h".into(),
+            role: Role::Agent,
+            first_name: None,
+            last_name: None,
+        }
+    }
+
+    #[test]
+    fn usernames_are_unique_case_insensitively() {
+        let db = test_db();
+        insert(&db, &new("sara")).unwrap();
+        assert!(matches!(
+            insert(&db, &new("Sara")),
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(find(&db, "SARA").unwrap().unwrap().username, "sara");
+    }
+
+    #[test]
+    fn display_name_prefers_the_full_name() {
+        let db = test_db();
+        let mut u = new("sara");
+        u.first_name = Some("Sara".into());
+        u.last_name = Some("Ahmadi".into());
+        assert_eq!(insert(&db, &u).unwrap().display_name(), "Sara Ahmadi");
+        assert_eq!(insert(&db, &new("reza")).unwrap().display_name(), "reza");
+    }
+
+    #[test]
+    fn first_active_skips_deactivated_users() {
+        let db = test_db();
+        let a = insert(&db, &new("a")).unwrap();
+        let b = insert(&db, &new("b")).unwrap();
+        set_active(&db, a.id, false).unwrap();
+        assert_eq!(first_active(&db).unwrap().unwrap().id, b.id);
+    }
+}

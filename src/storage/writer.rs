@@ -1,0 +1,129 @@
+//! The writer thread: owns the one write connection and commits queued writes in batches.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{StoreError, StoreResult};
+
+/// Writes that may wait for the writer before callers feel backpressure.
+const QUEUE: usize = 4096;
+
+/// What a write reports once its batch's fate is known: `Some(error)` if the commit failed.
+type Completion = Box<dyn FnOnce(Option<&str>) + Send>;
+
+/// A write runs against the connection, or is told it could not run.
+type Work = Box<dyn FnOnce(Result<&mut Connection, &str>) -> Completion + Send>;
+
+/// One item of the writer's queue.
+pub(super) enum Job {
+    /// A write.
+    Run(Work),
+    /// Commit what came before, then stop; answered when the connection is closed.
+    Stop(oneshot::Sender<()>),
+}
+
+impl Job {
+    /// Wraps `f` so it runs in a savepoint and answers `reply` after the commit.
+    pub(super) fn new<T, F>(f: F, reply: oneshot::Sender<StoreResult<T>>) -> Self
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        Self::Run(Box::new(move |conn| {
+            let result = match conn {
+                Ok(conn) => in_savepoint(conn, f),
+                Err(why) => Err(StoreError::Commit(why.to_owned())),
+            };
+            Box::new(move |commit_error: Option<&str>| {
+                let result = match commit_error {
+                    Some(why) => Err(StoreError::Commit(why.to_owned())),
+                    None => result,
+                };
+                let _ = reply.send(result);
+            })
+        }))
+    }
+}
+
+/// Runs `f` in a savepoint: its changes are kept only if it returns `Ok` without panicking.
+fn in_savepoint<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let savepoint = conn.savepoint()?;
+    match catch_unwind(AssertUnwindSafe(|| f(&savepoint))) {
+        Ok(Ok(value)) => {
+            savepoint.commit()?;
+            Ok(value)
+        }
+        Ok(Err(e)) => Err(e),
+        Err(_) => {
+            tracing::error!("a database write panicked; it was rolled back");
+            Err(StoreError::Panicked)
+        }
+    }
+}
+
+/// Starts the writer thread and returns its queue.
+pub(super) fn spawn(conn: Connection, max_batch: usize) -> std::io::Result<mpsc::Sender<Job>> {
+    let (tx, rx) = mpsc::channel(QUEUE);
+    std::thread::Builder::new()
+        .name("sqlite-writer".into())
+        .spawn(move || run(conn, rx, max_batch))?;
+    Ok(tx)
+}
+
+fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+    let mut stop = None;
+    let mut batch: Vec<Work> = Vec::with_capacity(max_batch);
+    while stop.is_none() {
+        match rx.blocking_recv() {
+            Some(Job::Run(work)) => batch.push(work),
+            Some(Job::Stop(done)) => stop = Some(done),
+            None => break,
+        }
+        while stop.is_none() && batch.len() < max_batch {
+            match rx.try_recv() {
+                Ok(Job::Run(work)) => batch.push(work),
+                Ok(Job::Stop(done)) => stop = Some(done),
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty() {
+            commit_batch(&mut conn, &mut batch);
+        }
+    }
+    if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+        tracing::warn!("could not checkpoint the database at shutdown: {e}");
+    }
+    drop(conn);
+    if let Some(done) = stop {
+        let _ = done.send(());
+    }
+}
+
+/// Runs a batch of writes in one transaction and tells each whether it was committed.
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<Work>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let why = e.to_string();
+        tracing::error!("could not start a write transaction: {why}");
+        for work in batch.drain(..) {
+            work(Err(&why))(Some(&why));
+        }
+        return;
+    }
+    let completions: Vec<Completion> = batch.drain(..).map(|work| work(Ok(conn))).collect();
+    let commit_error = conn.execute_batch("COMMIT").err().map(|e| e.to_string());
+    if let Some(why) = &commit_error {
+        tracing::error!(
+            "a write batch of {} failed to commit: {why}",
+            completions.len()
+        );
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    for complete in completions {
+        complete(commit_error.as_deref());
+    }
+}

@@ -1,0 +1,238 @@
+//! The upgrade: refusals before it (plain HTTP, PROTOCOL §3.1), authentication failures after it
+//! (one `authentication_error` frame, then 4001, §3.2), and the hand-over to a feed.
+
+use std::net::{IpAddr, SocketAddr};
+
+use futures_util::SinkExt;
+use warp::http::{HeaderMap, HeaderValue, StatusCode};
+use warp::reply::{Reply, Response};
+use warp::ws::{Message, WebSocket, Ws};
+
+use super::Route;
+use super::chat::ChatFeed;
+use super::session::{self, Socket};
+use crate::auth::{AuthError, Identity, TokenKind};
+use crate::clock;
+use crate::http::error::ApiError;
+use crate::hub::Refusal;
+use crate::protocol::codes::{close, http as code};
+use crate::protocol::server::{self, ServerFrame};
+use crate::state::AppState;
+use crate::storage::conversations;
+
+/// What the handshake needs from the HTTP request. The query string is only read for the
+/// token and is never logged.
+pub struct Request {
+    /// Path, without the query.
+    pub path: String,
+    /// Raw query string.
+    pub query: String,
+    /// Request headers.
+    pub headers: HeaderMap,
+    /// TCP peer.
+    pub peer: Option<SocketAddr>,
+    /// The upgrade, if the request asked for one.
+    pub ws: Option<Ws>,
+}
+
+/// Answers one socket request: a refusal, a 4001 sequence, or a running feed.
+pub async fn handle(state: AppState, req: Request) -> Response {
+    let ip = state.gate.client_ip(req.peer, &req.headers);
+    match admit(&state, ip, req).await {
+        Ok(response) => response,
+        Err((path, why)) => {
+            let reason = match &why {
+                ApiError::Refused { message, .. } => message.clone(),
+                other => other.to_string(),
+            };
+            tracing::info!("refused a connection from {ip} to {path}: {reason}");
+            why.into_response()
+        }
+    }
+}
+
+async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (String, ApiError)> {
+    let path = req.path;
+    let fail = |e: ApiError| (path.clone(), e);
+    let (route, ws) = screen(state, ip, &path, &req.headers, req.ws).map_err(fail)?;
+    let (token, protocol) = credentials(&req.query, &req.headers);
+    let identity = match authenticate(state, token.as_deref()).await {
+        Ok(identity) => identity,
+        Err(AuthError::Store(e)) => return Err(fail(ApiError::Store(e))),
+        Err(why) => {
+            tracing::info!("refused a connection from {ip} to {path}: {why}");
+            return Ok(with_protocol(
+                ws.on_upgrade(move |s| reject(s, why)),
+                protocol,
+            ));
+        }
+    };
+    let Route::Chat(conversation_id) = route;
+    let id = conversation_id.clone();
+    let exists = state
+        .store
+        .read(move |c| conversations::exists(c, &id))
+        .await
+        .map_err(|e| fail(e.into()))?;
+    if !exists {
+        return Err(fail(ApiError::not_found(
+            code::CONVERSATION_NOT_FOUND,
+            "Conversation not found",
+        )));
+    }
+    let (conn, rx) = state
+        .hub
+        .connect(identity.user.id, identity.jti.as_deref())
+        .map_err(|r| fail(refusal(r)))?;
+    let socket = Socket {
+        state: state.clone(),
+        conn,
+        rx,
+        expires_at: identity.expires_at,
+        peer: ip,
+        what: format!("chat {conversation_id}"),
+        username: identity.user.username.clone(),
+        welcome: ServerFrame::ConnectionEstablished {
+            message: server::CHAT_CONNECTED,
+            conversation_id: Some(conversation_id.clone()),
+            timestamp: clock::now_wire(),
+        }
+        .encode(),
+    };
+    let feed = ChatFeed::new(state.clone(), conversation_id, identity.user);
+    let reply = ws.on_upgrade(move |s| session::run(s, socket, feed));
+    Ok(with_protocol(reply, protocol))
+}
+
+/// The refusals that need no credentials, in PROTOCOL §3.1's order.
+fn screen(
+    state: &AppState,
+    ip: IpAddr,
+    path: &str,
+    headers: &HeaderMap,
+    ws: Option<Ws>,
+) -> Result<(Route, Ws), ApiError> {
+    if state.gate.is_blacklisted(ip) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            code::IP_BLACKLISTED,
+            "IP is blacklisted",
+        ));
+    }
+    if !state.gate.origin_allowed(headers) {
+        let text = "Origin not allowed";
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            code::ORIGIN_NOT_ALLOWED,
+            text,
+        ));
+    }
+    if let Err(wait) = state.gate.allow_handshake(ip) {
+        let text = "Too many connection attempts";
+        return Err(ApiError::retry(
+            StatusCode::TOO_MANY_REQUESTS,
+            code::RATE_LIMITED,
+            text,
+            wait,
+        ));
+    }
+    if state.hub.connection_count() >= state.config.limits.max_connections {
+        return Err(refusal(Refusal::ServerBusy));
+    }
+    let route = Route::parse(path)
+        .ok_or_else(|| ApiError::not_found(code::NOT_FOUND, "No such WebSocket endpoint"))?;
+    let ws = ws.ok_or_else(|| {
+        let text = "This endpoint speaks WebSocket";
+        ApiError::new(StatusCode::UPGRADE_REQUIRED, "UPGRADE_REQUIRED", text)
+    })?;
+    let limit = state.config.limits.max_frame_bytes;
+    Ok((route, ws.max_frame_size(limit).max_message_size(limit)))
+}
+
+fn refusal(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::ServerBusy => ApiError::retry(
+            StatusCode::SERVICE_UNAVAILABLE,
+            code::SERVER_BUSY,
+            "Server is at its connection limit",
+            std::time::Duration::from_secs(10),
+        ),
+        Refusal::TooManyForUser => ApiError::retry(
+            StatusCode::TOO_MANY_REQUESTS,
+            code::TOO_MANY_CONNECTIONS,
+            "Too many open connections for this user",
+            std::time::Duration::from_secs(30),
+        ),
+    }
+}
+
+/// The token from `?token=` or from a `bearer.<token>` subprotocol (which is then echoed).
+fn credentials(query: &str, headers: &HeaderMap) -> (Option<String>, Option<HeaderValue>) {
+    let from_query = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v)
+        .filter(|t| !t.is_empty());
+    if from_query.is_some() {
+        return (from_query, None);
+    }
+    let offered = headers
+        .get_all("sec-websocket-protocol")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .find_map(|p| {
+            p.strip_prefix("bearer.")
+                .map(|t| (t.to_owned(), p.to_owned()))
+        });
+    match offered {
+        Some((token, protocol)) if !token.is_empty() => {
+            (Some(token), HeaderValue::from_str(&protocol).ok())
+        }
+        _ => (None, None),
+    }
+}
+
+async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Identity, AuthError> {
+    match token {
+        Some(token) => state.auth.verify(token, TokenKind::Access).await,
+        None if state.config.dev => state.auth.dev_user().await,
+        None => Err(AuthError::NoToken),
+    }
+}
+
+fn with_protocol(reply: impl Reply, protocol: Option<HeaderValue>) -> Response {
+    let mut response = reply.into_response();
+    if let Some(protocol) = protocol {
+        response
+            .headers_mut()
+            .insert("sec-websocket-protocol", protocol);
+    }
+    response
+}
+
+/// The 4001 sequence: one `authentication_error` frame, then the close.
+async fn reject(mut socket: WebSocket, why: AuthError) {
+    let frame = auth_error_frame(&why);
+    let send = async {
+        socket.send(Message::text(&*frame)).await?;
+        socket
+            .send(Message::close_with(close::AUTH, "authentication error"))
+            .await
+    };
+    let _ = tokio::time::timeout(session::CLOSE_GRACE, send).await;
+    session::await_close(&mut socket).await;
+}
+
+/// The `authentication_error` frame for a failure.
+#[must_use]
+pub fn auth_error_frame(why: &AuthError) -> crate::protocol::Frame {
+    ServerFrame::AuthenticationError {
+        message: why.message(),
+        error_code: why.code(),
+        timestamp: clock::now_wire(),
+    }
+    .encode()
+}

@@ -1,0 +1,79 @@
+//! WebSocket feeds: the upgrade and its refusals ([`handshake`]), the socket loop every feed
+//! shares ([`session`]), and the feeds themselves ([`chat`]).
+
+pub mod chat;
+pub mod handshake;
+pub mod session;
+
+use std::net::SocketAddr;
+
+use warp::filters::BoxedFilter;
+use warp::http::HeaderMap;
+use warp::reply::Response;
+use warp::{Filter, path::FullPath};
+
+use crate::state::AppState;
+
+/// Which feed a socket path names (PROTOCOL §2; trailing slash required).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/ws/chat/<conversation_id>/`.
+    Chat(String),
+}
+
+impl Route {
+    /// Parses a request path; `None` for paths that name no feed.
+    #[must_use]
+    pub fn parse(path: &str) -> Option<Self> {
+        let id = path.strip_prefix("/ws/chat/")?.strip_suffix('/')?;
+        crate::ids::is_valid_public_id(id).then(|| Self::Chat(id.to_owned()))
+    }
+}
+
+/// Every `GET /ws/...` request, upgrade or not, goes to [`handshake::handle`].
+pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
+    let state = state.clone();
+    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+    let upgrade = warp::ws().map(Some).or(warp::any().map(|| None)).unify();
+    warp::get()
+        .and(warp::path("ws"))
+        .and(warp::path::full())
+        .and(query)
+        .and(warp::header::headers_cloned())
+        .and(warp::addr::remote())
+        .and(upgrade)
+        .then(
+            move |path: FullPath,
+                  query: String,
+                  headers: HeaderMap,
+                  peer: Option<SocketAddr>,
+                  ws: Option<warp::ws::Ws>| {
+                let request = handshake::Request {
+                    path: path.as_str().to_owned(),
+                    query,
+                    headers,
+                    peer,
+                    ws,
+                };
+                handshake::handle(state.clone(), request)
+            },
+        )
+        .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_paths_need_the_trailing_slash_and_a_valid_id() {
+        assert_eq!(
+            Route::parse("/ws/chat/Qm7pTk/"),
+            Some(Route::Chat("Qm7pTk".into()))
+        );
+        assert_eq!(Route::parse("/ws/chat/Qm7pTk"), None);
+        assert_eq!(Route::parse("/ws/chat/a-b/"), None);
+        assert_eq!(Route::parse("/ws/chat/abcdefghijk/"), None);
+        assert_eq!(Route::parse("/ws/nothing/"), None);
+    }
+}

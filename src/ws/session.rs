@@ -1,0 +1,367 @@
+//! The loop every socket runs, whatever its feed: welcome, snapshot, then client frames, queued
+//! group frames, pings, token expiry and close requests, until one side ends it.
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::{SinkExt, StreamExt};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::mpsc;
+use warp::ws::{Message, WebSocket};
+
+use super::handshake::auth_error_frame;
+use crate::auth::AuthError;
+use crate::hub::{Close, Closer, Connection};
+use crate::protocol::Frame;
+use crate::protocol::client::{DecodeError, Request, decode};
+use crate::protocol::codes::close;
+use crate::protocol::server::{INVALID_JSON, ServerFrame};
+use crate::state::AppState;
+
+/// How long the server waits for the close handshake before dropping the connection.
+pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
+
+/// Queued frames written before one flush.
+const WRITE_BATCH: usize = 64;
+
+/// A registered socket and what its loop needs to know about it.
+pub struct Socket {
+    /// Server state.
+    pub state: AppState,
+    /// Registration in the hub; dropped last.
+    pub conn: Connection,
+    /// Frames published to the socket's groups.
+    pub rx: mpsc::Receiver<Frame>,
+    /// When the token expires (seconds since the epoch).
+    pub expires_at: Option<i64>,
+    /// Client address, for logs.
+    pub peer: IpAddr,
+    /// What the socket is, for logs (`chat Qm7pTk`).
+    pub what: String,
+    /// Who, for logs.
+    pub username: String,
+    /// The `connection_established` frame.
+    pub welcome: Frame,
+}
+
+/// A socket must stop: its close was requested, or writing to it failed or stalled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closing;
+
+/// What one feed does on top of the shared loop.
+pub trait Feed: Send + 'static {
+    /// The feed's client requests.
+    type Request: Request + Send;
+
+    /// Joins the feed's groups, then sends the snapshot (joining first loses nothing).
+    fn open(
+        &mut self,
+        conn: &Connection,
+        out: &mut Outbox<'_>,
+    ) -> impl Future<Output = Result<(), Closing>> + Send;
+
+    /// Handles one decoded request.
+    fn handle(
+        &mut self,
+        request: Self::Request,
+        out: &mut Outbox<'_>,
+    ) -> impl Future<Output = Result<(), Closing>> + Send;
+
+    /// When the feed next wants [`Feed::on_deadline`] called.
+    fn deadline(&self) -> Option<Instant> {
+        None
+    }
+
+    /// A deadline passed.
+    fn on_deadline(&mut self) {}
+}
+
+/// Writes to the socket, giving up when a close is requested or a write stalls.
+pub struct Outbox<'a> {
+    ws: &'a mut WebSocket,
+    closer: &'a Closer,
+    write_timeout: Duration,
+}
+
+impl Outbox<'_> {
+    /// Sends one frame.
+    pub async fn send(&mut self, frame: &Frame) -> Result<(), Closing> {
+        self.send_all(std::slice::from_ref(frame)).await
+    }
+
+    /// Serializes and sends one frame meant for this socket only.
+    pub async fn reply(&mut self, frame: &ServerFrame) -> Result<(), Closing> {
+        self.send(&frame.encode()).await
+    }
+
+    /// Sends an error frame.
+    pub async fn error(&mut self, text: impl Into<String>) -> Result<(), Closing> {
+        self.reply(&ServerFrame::error(text)).await
+    }
+
+    /// Sends frames with one flush.
+    pub async fn send_all(&mut self, frames: &[Frame]) -> Result<(), Closing> {
+        let ws = &mut *self.ws;
+        let write = async {
+            for frame in frames {
+                ws.feed(Message::text(&**frame)).await?;
+            }
+            ws.flush().await
+        };
+        tokio::select! {
+            biased;
+            _ = self.closer.closed() => Err(Closing),
+            written = tokio::time::timeout(self.write_timeout, write) => match written {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(_)) => Err(Closing),
+                Err(_) => {
+                    self.closer.close(Close::new(close::TRY_AGAIN_LATER, "too slow"));
+                    Err(Closing)
+                }
+            },
+        }
+    }
+}
+
+/// How a socket's loop ended.
+enum Ending {
+    /// The server closes with this.
+    Close(Close),
+    /// The client closed; answer its close.
+    ClientClosed,
+    /// The connection is gone.
+    Lost,
+}
+
+/// Runs a socket to its end, then leaves its groups and closes it.
+pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
+    let started = Instant::now();
+    tracing::info!(
+        "{} connected to {} from {}",
+        socket.username,
+        socket.what,
+        socket.peer
+    );
+    let ending = drive(&mut ws, &mut socket, &mut feed).await;
+    drop(feed);
+    let how = match ending {
+        Ending::Close(close) => {
+            let how = format!("closed by the server ({} {})", close.code, close.reason);
+            send_close(&mut ws, close).await;
+            how
+        }
+        Ending::ClientClosed => {
+            let _ = tokio::time::timeout(CLOSE_GRACE, ws.close()).await;
+            "closed by the client".to_owned()
+        }
+        Ending::Lost => "lost".to_owned(),
+    };
+    tracing::info!(
+        "{} left {} from {}: {how} after {}s",
+        socket.username,
+        socket.what,
+        socket.peer,
+        started.elapsed().as_secs()
+    );
+}
+
+async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> Ending {
+    let limits = s.state.config.limits.clone();
+    let closer = s.conn.closer();
+    let ended = |closer: &Closer| closer.requested().map_or(Ending::Lost, Ending::Close);
+    let mut out = Outbox {
+        ws,
+        closer,
+        write_timeout: limits.idle_timeout(),
+    };
+    if out.send(&s.welcome).await.is_err() || feed.open(&s.conn, &mut out).await.is_err() {
+        return ended(closer);
+    }
+    let ws = out.ws;
+    let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
+    let expiry = s.expires_at.map_or(far, instant_of);
+    let mut ping = tokio::time::interval_at(
+        (Instant::now() + limits.ping_interval()).into(),
+        limits.ping_interval(),
+    );
+    let mut rate = FrameRate::new(limits.frames_per_second, limits.frame_burst);
+    let mut last_heard = Instant::now();
+    loop {
+        let deadline = feed.deadline();
+        tokio::select! {
+            biased;
+            close = closer.closed() => return Ending::Close(close),
+            () = tokio::time::sleep_until(expiry.into()) => {
+                return Ending::Close(auth_close(&AuthError::Expired));
+            }
+            incoming = ws.next() => {
+                let message = match incoming {
+                    None => return Ending::Lost,
+                    Some(Err(e)) => return read_error(&e),
+                    Some(Ok(message)) => message,
+                };
+                last_heard = Instant::now();
+                if message.is_close() {
+                    return Ending::ClientClosed;
+                }
+                if !(message.is_text() || message.is_binary()) {
+                    continue;
+                }
+                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                let handled = match rate.admit() {
+                    Admission::Accept => receive(&message, feed, &mut out).await,
+                    Admission::Warn => out.error("Rate limit exceeded").await,
+                    Admission::Drop => Ok(()),
+                    Admission::Close => {
+                        return Ending::Close(Close::new(close::POLICY, "rate limit exceeded"));
+                    }
+                };
+                if handled.is_err() {
+                    return ended(closer);
+                }
+            }
+            Some(first) = s.rx.recv() => {
+                let mut frames = vec![first];
+                while frames.len() < WRITE_BATCH && let Ok(next) = s.rx.try_recv() {
+                    frames.push(next);
+                }
+                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                if out.send_all(&frames).await.is_err() {
+                    return ended(closer);
+                }
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() >= limits.idle_timeout() {
+                    return Ending::Close(Close::new(close::GOING_AWAY, "idle timeout"));
+                }
+                let ping = tokio::time::timeout(limits.idle_timeout(), ws.send(Message::ping(Vec::new())));
+                if !matches!(ping.await, Ok(Ok(()))) {
+                    return Ending::Lost;
+                }
+            }
+            () = tokio::time::sleep_until(deadline.unwrap_or(far).into()), if deadline.is_some() => {
+                feed.on_deadline();
+            }
+        }
+    }
+}
+
+async fn receive<F: Feed>(
+    message: &Message,
+    feed: &mut F,
+    out: &mut Outbox<'_>,
+) -> Result<(), Closing> {
+    let Ok(text) = message.to_str() else {
+        return out.error("Binary frames are not supported").await;
+    };
+    match decode::<F::Request>(text) {
+        Ok(request) => feed.handle(request, out).await,
+        Err(DecodeError::NotJson) => out.send(&Frame::from(INVALID_JSON)).await,
+        Err(e) => out.error(e.to_string()).await,
+    }
+}
+
+fn read_error(e: &warp::Error) -> Ending {
+    use std::error::Error as _;
+    match e
+        .source()
+        .and_then(|s| s.downcast_ref::<tungstenite::Error>())
+    {
+        Some(tungstenite::Error::Capacity(_)) => {
+            Ending::Close(Close::new(close::TOO_BIG, "frame too large"))
+        }
+        Some(tungstenite::Error::Utf8(_)) => Ending::Close(Close::new(
+            close::INVALID_PAYLOAD,
+            "text frame is not UTF-8",
+        )),
+        _ => Ending::Lost,
+    }
+}
+
+/// The 4001 close carrying the `authentication_error` frame for `why`.
+#[must_use]
+pub fn auth_close(why: &AuthError) -> Close {
+    Close {
+        last_frame: Some(auth_error_frame(why)),
+        code: close::AUTH,
+        reason: "authentication error",
+    }
+}
+
+fn instant_of(unix_secs: i64) -> Instant {
+    let at = UNIX_EPOCH + Duration::from_secs(u64::try_from(unix_secs).unwrap_or(0));
+    let left = at
+        .duration_since(SystemTime::now())
+        .unwrap_or(Duration::ZERO);
+    Instant::now() + left
+}
+
+/// Sends the last frame and the close frame, then waits briefly for the client's close.
+async fn send_close(ws: &mut WebSocket, close: Close) {
+    let send = async {
+        if let Some(frame) = &close.last_frame {
+            ws.send(Message::text(&**frame)).await?;
+        }
+        ws.send(Message::close_with(close.code, close.reason)).await
+    };
+    if matches!(tokio::time::timeout(CLOSE_GRACE, send).await, Ok(Ok(()))) {
+        await_close(ws).await;
+    }
+}
+
+/// Reads until the client answers the close (or the grace period ends).
+pub async fn await_close(ws: &mut WebSocket) {
+    let drain = async { while let Some(Ok(_)) = ws.next().await {} };
+    let _ = tokio::time::timeout(CLOSE_GRACE, drain).await;
+}
+
+/// Per-socket frame rate: a token bucket, an error frame when it first runs dry, and a 1008
+/// close when the client keeps going (PROTOCOL §7).
+struct FrameRate {
+    bucket: DefaultDirectRateLimiter,
+    strikes: u32,
+    max_strikes: u32,
+    last_strike: Option<Instant>,
+}
+
+enum Admission {
+    Accept,
+    Warn,
+    Drop,
+    Close,
+}
+
+impl FrameRate {
+    fn new(per_second: u32, burst: u32) -> Self {
+        let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self {
+            bucket: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+            strikes: 0,
+            max_strikes: burst.get(),
+            last_strike: None,
+        }
+    }
+
+    fn admit(&mut self) -> Admission {
+        if self.bucket.check().is_ok() {
+            if self
+                .last_strike
+                .is_some_and(|t| t.elapsed() >= Duration::from_secs(1))
+            {
+                self.strikes = 0;
+                self.last_strike = None;
+            }
+            return Admission::Accept;
+        }
+        self.strikes += 1;
+        self.last_strike = Some(Instant::now());
+        match self.strikes {
+            1 => Admission::Warn,
+            n if n > self.max_strikes => Admission::Close,
+            _ => Admission::Drop,
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The test harness: a real server on port 0 with a temporary data folder, and real clients.
+
+#![allow(dead_code)]
+
+pub mod client;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use pilito_box::auth::{TokenKind, passwords};
+use pilito_box::config::{Config, Synchronous};
+use pilito_box::server::App;
+use pilito_box::state::AppState;
+use pilito_box::storage::conversations;
+use pilito_box::storage::customers::{self, NewCustomer};
+use pilito_box::storage::users::{self, NewUser, Role, UserRow};
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use client::Client;
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running server.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub dir: TempDir,
+    pub http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// A server with the default configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// A server whose configuration `tweak` adjusted.
+pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    start(dir, tweak).await
+}
+
+/// A server on an existing data folder (to test restarts).
+pub async fn start(dir: TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = Config {
+        data_dir: dir.path().to_owned(),
+        ..Config::default()
+    };
+    config.storage.synchronous = Synchronous::Normal;
+    config.limits.handshakes_per_minute = 100_000;
+    config.limits.handshake_burst = 10_000;
+    tweak(&mut config);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (app, _first) = App::open(config).await.expect("open");
+    let state = app.state().clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        app.serve(listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("serve");
+    });
+    TestApp {
+        addr,
+        state,
+        dir,
+        http: reqwest::Client::new(),
+        shutdown: Some(tx),
+        task: Some(task),
+    }
+}
+
+impl TestApp {
+    /// Stops the server gracefully and returns its data folder.
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(Duration::from_secs(20), task)
+                .await
+                .expect("server stopped in time")
+                .expect("server task");
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    /// Creates a user with [`PASSWORD`].
+    pub async fn user(&self, name: &str, role: Role) -> UserRow {
+        let hash = passwords::hash(PASSWORD).expect("hash");
+        let new = NewUser {
+            username: name.to_owned(),
+            email: Some(format!("{name}@example.test")),
+            password_hash: hash,
+            role,
+            first_name: Some(capitalize(name)),
+            last_name: None,
+        };
+        self.state
+            .store
+            .write(move |c| users::insert(c, &new))
+            .await
+            .expect("user")
+    }
+
+    /// An agent and an access token for them.
+    pub async fn agent(&self, name: &str) -> (UserRow, String) {
+        let user = self.user(name, Role::Agent).await;
+        let token = self.token(user.id).await;
+        (user, token)
+    }
+
+    /// A fresh access token.
+    pub async fn token(&self, user_id: i64) -> String {
+        self.state
+            .auth
+            .issue(user_id, TokenKind::Access, None)
+            .await
+            .expect("token")
+    }
+
+    /// A new customer with a conversation; returns the conversation id.
+    pub async fn conversation(&self, customer: &str) -> String {
+        let name = customer.to_owned();
+        self.state
+            .store
+            .write(move |c| {
+                let customer = customers::insert(
+                    c,
+                    &NewCustomer {
+                        first_name: Some(name),
+                        source: "telegram".into(),
+                        ..NewCustomer::default()
+                    },
+                )?;
+                Ok(conversations::insert(c, &customer, "telegram", None)?.id)
+            })
+            .await
+            .expect("conversation")
+    }
+
+    /// `ws://…/path?token=…`.
+    pub fn ws_url(&self, path: &str, token: Option<&str>) -> String {
+        match token {
+            Some(t) => format!("ws://{}{path}?token={t}", self.addr),
+            None => format!("ws://{}{path}", self.addr),
+        }
+    }
+
+    /// `http://…/path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Opens a chat socket and reads `connection_established` and `recent_messages`.
+    pub async fn chat(&self, conversation: &str, token: &str) -> Client {
+        let mut client =
+            Client::connect(&self.ws_url(&format!("/ws/chat/{conversation}/"), Some(token)))
+                .await
+                .expect("connect");
+        let welcome = client.recv().await;
+        assert_eq!(welcome["type"], "connection_established", "{welcome}");
+        let recent = client.recv().await;
+        assert_eq!(recent["type"], "recent_messages", "{recent}");
+        client
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
