@@ -62,6 +62,8 @@ pub struct Limits {
     pub max_frame_bytes: usize,
     /// Outgoing frames queued per socket before it counts as too slow (1013).
     pub queue_capacity: usize,
+    /// Kernel send buffer per connection, in bytes.
+    pub socket_send_buffer_bytes: u32,
     /// Seconds between server pings.
     pub ping_interval_secs: u64,
     /// Seconds of silence after which a socket is closed.
@@ -117,7 +119,7 @@ impl Default for TokenConfig {
         Self {
             access_ttl_secs: 7 * 86_400,
             refresh_ttl_secs: 15 * 86_400,
-            revocation_poll_ms: 400,
+            revocation_poll_ms: 250,
         }
     }
 }
@@ -133,6 +135,7 @@ impl Default for Limits {
             frame_burst: 40,
             max_frame_bytes: 64 * 1024,
             queue_capacity: 1024,
+            socket_send_buffer_bytes: 128 * 1024,
             ping_interval_secs: 20,
             idle_timeout_secs: 60,
             typing_timeout_secs: 6,

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{Notify, watch};
 use warp::Filter;
 
@@ -167,14 +167,27 @@ impl App {
     }
 }
 
-/// Binds `addr`, serves until `shutdown`, and returns the bound address through `bound`.
-pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
-    TcpListener::bind(addr)
-        .await
-        .map_err(|source| StartError::Io {
-            what: format!("cannot listen on {addr}"),
-            source,
-        })
+/// Binds the listening socket. Its send buffer size is inherited by every accepted connection,
+/// which bounds what the kernel holds for a client that stops reading, so such a client fills
+/// its queue and gets 1013 instead of silently buffering megabytes.
+pub fn bind(addr: SocketAddr, config: &Config) -> Result<TcpListener, StartError> {
+    let io = |source| StartError::Io {
+        what: format!("cannot listen on {addr}"),
+        source,
+    };
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    }
+    .map_err(io)?;
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true).map_err(io)?;
+    socket
+        .set_send_buffer_size(config.limits.socket_send_buffer_bytes)
+        .map_err(io)?;
+    socket.bind(addr).map_err(io)?;
+    socket.listen(1024).map_err(io)
 }
 
 /// Creates the first admin with a random password when the workspace has no user.

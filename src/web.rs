@@ -9,8 +9,8 @@ const INDEX: &str = include_str!("../assets/web/index.html");
 
 /// `GET /`: the agent page.
 pub fn routes() -> BoxedFilter<(Response,)> {
-    warp::get()
-        .and(warp::path::end())
+    warp::path::end()
+        .and(warp::get())
         .map(|| {
             warp::reply::with_header(warp::reply::html(INDEX), header::CACHE_CONTROL, "no-cache")
                 .into_response()

@@ -1,8 +1,20 @@
 //! Integration tests: each starts the real server on port 0 with a temporary data folder and
 //! talks to it with real WebSocket and HTTP clients.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    clippy::too_many_lines
+)]
 
 mod common;
 
+mod auth;
+mod backpressure;
+mod bad_input;
+mod binary;
 mod chat;
+mod refusals;
+mod rest;
+mod restart;

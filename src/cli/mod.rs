@@ -128,7 +128,7 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener = server::bind(config.bind).await?;
+    let listener = server::bind(config.bind, &config)?;
     let data_dir = config.data_dir.clone();
     let (app, first) = App::open(config).await?;
     if let Some((name, password)) = &first.admin {

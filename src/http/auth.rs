@@ -37,29 +37,27 @@ struct Logout {
 
 /// The auth routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
-    let login_route = warp::post()
-        .and(warp::path!("api" / "v1" / "usr" / "login"))
+    let login_route = warp::path!("api" / "v1" / "usr" / "login")
+        .and(warp::post())
         .and(with_state(state))
         .and(peer())
         .and(body())
         .then(|s, p, h, b| async move { respond(login(s, p, h, b).await) });
-    let refresh_route = warp::post()
-        .and(warp::path!("api" / "v1" / "usr" / "refresh"))
+    let refresh_route = warp::path!("api" / "v1" / "usr" / "refresh")
+        .and(warp::post())
         .and(with_state(state))
         .and(body())
         .then(|s, b| async move { respond(refresh(s, b).await) });
-    let refresh_access_route = warp::post()
-        .and(warp::path!("api" / "v1" / "usr" / "refresh-access"))
+    let refresh_access_route = warp::path!("api" / "v1" / "usr" / "refresh-access")
+        .and(warp::post())
         .and(with_state(state))
         .and(body())
         .then(|s, b| async move { respond(refresh(s, b).await) });
-    let logout_route = warp::get()
-        .or(warp::post())
-        .unify()
-        .and(warp::path!("api" / "v1" / "usr" / "logout"))
+    let logout_route = warp::path!("api" / "v1" / "usr" / "logout")
+        .and(warp::get().or(warp::post()).unify())
         .and(with_state(state))
         .and(credentials())
-        .and(body())
+        .and(body().or(warp::any().map(Bytes::new)).unify())
         .then(|s, t, b| async move { respond(logout(s, t, b).await) });
     login_route
         .or(refresh_route)

@@ -12,12 +12,12 @@ use warp::reply::{Reply, Response};
 use super::error::ApiError;
 use super::{body, credentials, parse, require_user, respond, with_state};
 use crate::notify;
+use crate::protocol::rules;
 use crate::protocol::views::{ConversationView, MessageView};
 use crate::state::AppState;
 use crate::storage::messages::{self, NewMessage};
 use crate::storage::users::Role;
 use crate::storage::{StoreError, conversations};
-use crate::ws::chat::{MAX_CLIENT_MSG_ID, MAX_CONTENT};
 
 #[derive(Deserialize)]
 struct Send {
@@ -37,33 +37,25 @@ struct Status {
 
 /// The conversation routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
-    let get = warp::get()
-        .and(warp::path!(
-            "api" / "v1" / "message" / "conversation-item" / String
-        ))
-        .and(warp::path::end())
+    let item = || warp::path!("api" / "v1" / "message" / "conversation-item" / String);
+    let get = item()
+        .and(warp::get())
         .and(with_state(state))
         .and(credentials())
         .then(|id, s, t| async move { respond(get(s, t, id).await) });
-    let delete = warp::delete()
-        .and(warp::path!(
-            "api" / "v1" / "message" / "conversation-item" / String
-        ))
+    let delete = item()
+        .and(warp::delete())
         .and(with_state(state))
         .and(credentials())
         .then(|id, s, t| async move { respond(delete(s, t, id).await) });
-    let send = warp::post()
-        .and(warp::path!(
-            "api" / "v1" / "message" / "conversation" / String / "send-message"
-        ))
+    let send = warp::path!("api" / "v1" / "message" / "conversation" / String / "send-message")
+        .and(warp::post())
         .and(with_state(state))
         .and(credentials())
         .and(body())
         .then(|id, s, t, b| async move { respond(send(s, t, id, b).await) });
-    let status = warp::patch()
-        .and(warp::path!(
-            "api" / "v1" / "message" / "conversation" / String / "status"
-        ))
+    let status = warp::path!("api" / "v1" / "message" / "conversation" / String / "status")
+        .and(warp::patch())
         .and(with_state(state))
         .and(credentials())
         .and(body())
@@ -130,39 +122,18 @@ async fn send(
 ) -> Result<Response, ApiError> {
     let caller = require_user(&state, token).await?;
     let form: Send = parse(&body)?;
-    let content = form
-        .content
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_owned();
-    if content.is_empty() {
-        return Err(ApiError::bad_request(
-            "EMPTY_CONTENT",
-            "Message content cannot be empty",
-        ));
-    }
-    if content.chars().count() > MAX_CONTENT {
-        let text = format!("Message content too long (max {MAX_CONTENT} characters)");
-        return Err(ApiError::bad_request("CONTENT_TOO_LONG", text));
-    }
+    let content = rules::content(form.content.as_deref().unwrap_or_default())?;
     let kind = form.kind.unwrap_or_else(|| "support".to_owned());
     if !["support", "marketing"].contains(&kind.as_str()) {
         let text = "Message type must be \"support\" or \"marketing\"";
         return Err(ApiError::bad_request("INVALID_TYPE", text));
-    }
-    if let Some(key) = &form.client_msg_id
-        && (key.is_empty() || key.chars().count() > MAX_CLIENT_MSG_ID)
-    {
-        let text = format!("client_msg_id must be 1-{MAX_CLIENT_MSG_ID} characters");
-        return Err(ApiError::bad_request("INVALID_CLIENT_MSG_ID", text));
     }
     let new = NewMessage {
         conversation_id: id.clone(),
         kind,
         content,
         sender_user_id: Some(caller.user.id),
-        client_msg_id: form.client_msg_id,
+        client_msg_id: rules::client_msg_id(form.client_msg_id.as_deref())?,
     };
     let key = new.client_msg_id.clone();
     let stored = state

@@ -8,6 +8,7 @@ use warp::http::{StatusCode, header};
 use warp::reply::{Reply, Response};
 
 use crate::auth::AuthError;
+use crate::protocol::rules::InvalidMessage;
 use crate::storage::StoreError;
 
 /// Why a REST call or handshake was refused.
@@ -72,6 +73,12 @@ impl ApiError {
     /// 404 with a code.
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+}
+
+impl From<InvalidMessage> for ApiError {
+    fn from(invalid: InvalidMessage) -> Self {
+        Self::bad_request(invalid.code(), invalid.to_string())
     }
 }
 

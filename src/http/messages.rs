@@ -16,12 +16,12 @@ use super::error::ApiError;
 use super::{body, credentials, parse, require_admin, require_user, respond, with_state};
 use crate::notify;
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
+use crate::protocol::rules;
 use crate::protocol::views::{CustomerView, MessageView};
 use crate::state::AppState;
 use crate::storage::customers;
 use crate::storage::inbound::{self, Inbound};
 use crate::storage::messages::{self, MessageQuery};
-use crate::ws::chat::{MAX_CLIENT_MSG_ID, MAX_CONTENT};
 
 #[derive(Deserialize)]
 struct InboundBody {
@@ -41,14 +41,14 @@ struct InboundBody {
 
 /// The message routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
-    let list = warp::get()
-        .and(warp::path!("api" / "v1" / "message" / "user-messages"))
+    let list = warp::path!("api" / "v1" / "message" / "user-messages")
+        .and(warp::get())
         .and(with_state(state))
         .and(credentials())
         .and(warp::query::<HashMap<String, String>>())
         .then(|s, t, q| async move { respond(list(s, t, q).await) });
-    let inbound = warp::post()
-        .and(warp::path!("api" / "v1" / "message" / "inbound"))
+    let inbound = warp::path!("api" / "v1" / "message" / "inbound")
+        .and(warp::post())
         .and(with_state(state))
         .and(warp::header::headers_cloned())
         .and(credentials())
@@ -192,23 +192,7 @@ fn validate(form: InboundBody) -> Result<Inbound, ApiError> {
             ));
         }
     };
-    let content = form.content.trim().to_owned();
-    if content.is_empty() {
-        return Err(ApiError::bad_request(
-            "EMPTY_CONTENT",
-            "Message content cannot be empty",
-        ));
-    }
-    if content.chars().count() > MAX_CONTENT {
-        let text = format!("Message content too long (max {MAX_CONTENT} characters)");
-        return Err(ApiError::bad_request("CONTENT_TOO_LONG", text));
-    }
-    if let Some(key) = &form.client_msg_id
-        && (key.is_empty() || key.chars().count() > MAX_CLIENT_MSG_ID)
-    {
-        let text = format!("client_msg_id must be 1-{MAX_CLIENT_MSG_ID} characters");
-        return Err(ApiError::bad_request("INVALID_CLIENT_MSG_ID", text));
-    }
+    let content = rules::content(&form.content)?;
     let name = |v: Option<String>| {
         v.map(|s| s.trim().chars().take(100).collect::<String>())
             .filter(|s| !s.is_empty())
@@ -220,7 +204,7 @@ fn validate(form: InboundBody) -> Result<Inbound, ApiError> {
         last_name: name(form.last_name),
         username: name(form.username),
         content,
-        client_msg_id: form.client_msg_id,
+        client_msg_id: rules::client_msg_id(form.client_msg_id.as_deref())?,
     })
 }
 

@@ -27,8 +27,8 @@ const MAX_BODY: u64 = 64 * 1024;
 
 /// Every REST route.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
-    let health = warp::get()
-        .and(warp::path!("api" / "v1" / "health"))
+    let health = warp::path!("api" / "v1" / "health")
+        .and(warp::get())
         .and(with_state(state))
         .map(|state: AppState| {
             warp::reply::json(&json!({

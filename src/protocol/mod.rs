@@ -6,6 +6,7 @@
 pub mod client;
 pub mod codes;
 pub mod pagination;
+pub mod rules;
 pub mod server;
 pub mod views;
 

@@ -12,6 +12,7 @@ use crate::hub::{Announce, Connection, Membership};
 use crate::notify;
 use crate::protocol::client::{ChatRequest, HistoryRequest, SendMessage, SubmitFeedback};
 use crate::protocol::pagination::{CONNECT_PAGE_SIZE, PageRequest, Pagination};
+use crate::protocol::rules::{self, InvalidMessage};
 use crate::protocol::server::{LoadError, ServerFrame, encode};
 use crate::protocol::views::{CustomerView, MessageView};
 use crate::state::AppState;
@@ -19,10 +20,6 @@ use crate::storage::messages::{self, NewMessage, Window};
 use crate::storage::users::UserRow;
 use crate::storage::{StoreError, conversations, customers};
 
-/// Longest message text (PROTOCOL §4).
-pub const MAX_CONTENT: usize = 1000;
-/// Longest `client_msg_id`.
-pub const MAX_CLIENT_MSG_ID: usize = 64;
 /// Longest feedback comment kept.
 const MAX_COMMENT: usize = 500;
 
@@ -66,7 +63,7 @@ impl ChatFeed {
     async fn send_message(&mut self, m: SendMessage, out: &mut Outbox<'_>) -> Result<(), Closing> {
         let new = match validate(&m, &self.conversation_id, self.user.id) {
             Ok(new) => new,
-            Err(text) => return out.error(text).await,
+            Err(invalid) => return out.error(invalid.to_string()).await,
         };
         let key = new.client_msg_id.clone();
         match self
@@ -233,30 +230,18 @@ impl ChatFeed {
 }
 
 /// Checks a `chat_message` and turns it into a message to store.
-fn validate(m: &SendMessage, conversation_id: &str, user_id: i64) -> Result<NewMessage, String> {
-    let content = m.content.trim();
-    if content.is_empty() {
-        return Err("Message content cannot be empty".into());
-    }
-    if content.chars().count() > MAX_CONTENT {
-        return Err(format!(
-            "Message content too long (max {MAX_CONTENT} characters)"
-        ));
-    }
-    if let Some(key) = &m.client_msg_id
-        && (key.is_empty() || key.chars().count() > MAX_CLIENT_MSG_ID)
-    {
-        return Err(format!(
-            "client_msg_id must be 1-{MAX_CLIENT_MSG_ID} characters"
-        ));
-    }
+fn validate(
+    m: &SendMessage,
+    conversation_id: &str,
+    user_id: i64,
+) -> Result<NewMessage, InvalidMessage> {
     let as_customer = m.message_type.as_deref() == Some("customer");
     Ok(NewMessage {
         conversation_id: conversation_id.to_owned(),
         kind: if as_customer { "customer" } else { "support" }.to_owned(),
-        content: content.to_owned(),
+        content: rules::content(&m.content)?,
         sender_user_id: (!as_customer).then_some(user_id),
-        client_msg_id: m.client_msg_id.clone(),
+        client_msg_id: rules::client_msg_id(m.client_msg_id.as_deref())?,
     })
 }
 

@@ -35,8 +35,8 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let state = state.clone();
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
     let upgrade = warp::ws().map(Some).or(warp::any().map(|| None)).unify();
-    warp::get()
-        .and(warp::path("ws"))
+    warp::path("ws")
+        .and(warp::get())
         .and(warp::path::full())
         .and(query)
         .and(warp::header::headers_cloned())

@@ -15,7 +15,6 @@ use pilito_box::storage::conversations;
 use pilito_box::storage::customers::{self, NewCustomer};
 use pilito_box::storage::users::{self, NewUser, Role, UserRow};
 use tempfile::TempDir;
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -55,7 +54,7 @@ pub async fn start(dir: TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.limits.handshakes_per_minute = 100_000;
     config.limits.handshake_burst = 10_000;
     tweak(&mut config);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = pilito_box::server::bind(([127, 0, 0, 1], 0).into(), &config).expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (app, _first) = App::open(config).await.expect("open");
     let state = app.state().clone();
@@ -178,4 +177,24 @@ fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Signs arbitrary claims with the workspace secret (to forge tokens the server must refuse).
+pub fn sign_with_secret(
+    dir: &std::path::Path,
+    alg: jsonwebtoken::Algorithm,
+    claims: &serde_json::Value,
+) -> String {
+    let hex = std::fs::read_to_string(dir.join("secret.key")).expect("secret");
+    let hex = hex.trim();
+    let secret: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect();
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(alg),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(&secret),
+    )
+    .expect("sign")
 }
