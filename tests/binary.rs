@@ -1,18 +1,21 @@
 //! The built binary, driven the way a person would: serve, user add, token issue, conversation
-//! add, user disable while serving, SIGTERM. Its logs never hold a token or a password.
+//! add, user disable and passwd while serving, SIGTERM. Its logs never hold a token or password.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Child;
 
 use crate::common::Client;
 use crate::common::client::Ended;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pilito-box");
 
+/// Runs a workspace command on `dir` and returns its standard output.
 fn cli(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .arg("--data-dir")
@@ -22,26 +25,22 @@ fn cli(dir: &Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("run pilito-box");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {stderr}");
     String::from_utf8(out.stdout)
         .expect("utf-8")
         .trim()
         .to_owned()
 }
 
-#[cfg(unix)]
-#[tokio::test]
-async fn the_binary_serves_and_the_cli_works_beside_it() {
-    let dir = tempfile::tempdir().unwrap();
+/// Starts `pilito-box serve` on a free port; returns the child, its address and the first
+/// admin's password from its standard output.
+async fn serve(dir: &Path) -> (Child, String, String) {
     let mut server = tokio::process::Command::new(BIN)
         .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
+        .arg(dir)
         .arg("--config")
-        .arg(dir.path().join("absent.toml"))
+        .arg(dir.join("absent.toml"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -59,90 +58,114 @@ async fn the_binary_serves_and_the_cli_works_beside_it() {
     })
     .await
     .expect("listening in time");
-    let first = stdout.next_line().await.unwrap().unwrap();
-    let admin_password = first.rsplit(' ').next().unwrap().to_owned();
-    assert!(first.contains("\"admin\""), "{first}");
     tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+    let first = stdout.next_line().await.unwrap().unwrap();
+    assert!(first.contains("\"admin\""), "{first}");
+    let password = first.rsplit(' ').next().unwrap().to_owned();
+    (server, addr, password)
+}
 
-    let login: serde_json::Value = reqwest::Client::new()
+async fn login(addr: &str, name: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::new()
         .post(format!("http://{addr}/api/v1/usr/login"))
-        .json(&json!({"email_or_username": "admin", "password": admin_password}))
+        .json(&json!({"email_or_username": name, "password": password}))
         .send()
         .await
         .unwrap()
-        .json()
+}
+
+async fn chat(addr: &str, conv: &str, token: &str) -> Client {
+    let mut c = Client::connect(&format!("ws://{addr}/ws/chat/{conv}/?token={token}"))
         .await
         .unwrap();
-    assert!(login["access_token"].is_string(), "{login}");
+    assert_eq!(c.recv().await["type"], "connection_established");
+    assert_eq!(c.recv().await["type"], "recent_messages");
+    c
+}
 
-    assert!(
-        cli(
-            dir.path(),
-            &["user", "add", "sara", "--password", "sara-secret-1"]
-        )
-        .contains("agent sara")
-    );
-    assert!(cli(dir.path(), &["user", "list"]).contains("sara"));
-    let token = cli(dir.path(), &["token", "issue", "sara"]);
-    assert_eq!(token.split('.').count(), 3, "{token}");
-    let conv = cli(
-        dir.path(),
-        &[
-            "conversation",
-            "add",
-            "--customer",
-            "Ali Rezaei",
-            "--source",
-            "telegram",
-            "--assign",
-            "sara",
-        ],
-    );
+/// Reads the socket to its end and returns the `error_code` of its last frame and the close.
+async fn auth_close(c: &mut Client) -> (Value, Ended) {
+    let (ended, frames) = c.until_closed().await;
+    (frames.last().unwrap()["error_code"].clone(), ended)
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_binary_serves_and_the_cli_works_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut server, addr, admin_password) = serve(d).await;
+    assert_eq!(login(&addr, "admin", &admin_password).await.status(), 200);
+
+    let added = cli(d, &["user", "add", "sara", "--password", "sara-secret-1"]);
+    assert!(added.contains("agent sara"), "{added}");
+    assert!(cli(d, &["user", "list"]).contains("sara"));
+    let sara = cli(d, &["token", "issue", "sara"]);
+    assert_eq!(sara.split('.').count(), 3, "{sara}");
+    let args = [
+        "conversation",
+        "add",
+        "--customer",
+        "Ali Rezaei",
+        "--source",
+        "telegram",
+    ];
+    let conv = cli(d, &[&args[..], &["--assign", "sara"]].concat());
     assert_eq!(conv.len(), 10, "{conv}");
 
-    let mut kept = Client::connect(&format!("ws://{addr}/ws/chat/{conv}/?token={token}"))
-        .await
-        .unwrap();
-    assert_eq!(kept.recv().await["type"], "connection_established");
-    let recent = kept.recv().await;
-    assert_eq!(recent["type"], "recent_messages");
+    let mut kept = chat(&addr, &conv, &sara).await;
     kept.send(json!({"content": "from the binary"})).await;
-    assert_eq!(
-        kept.recv_type("chat_message").await["message"]["customer"]["last_name"],
-        "Rezaei"
-    );
-
-    cli(
-        dir.path(),
-        &["user", "add", "reza", "--password", "reza-secret-1"],
-    );
-    let reza = cli(dir.path(), &["token", "issue", "reza"]);
-    let mut survivor = Client::connect(&format!("ws://{addr}/ws/chat/{conv}/?token={reza}"))
-        .await
-        .unwrap();
-    survivor.recv().await;
-    survivor.recv().await;
+    let echoed = kept.recv_type("chat_message").await;
+    assert_eq!(echoed["message"]["customer"]["last_name"], "Rezaei");
 
     let disabled_at = Instant::now();
-    assert!(cli(dir.path(), &["user", "disable", "sara"]).contains("disabled sara"));
-    let (ended, frames) = kept.until_closed().await;
+    assert!(cli(d, &["user", "disable", "sara"]).contains("disabled sara"));
+    let (code, ended) = auth_close(&mut kept).await;
     assert!(
         disabled_at.elapsed() < Duration::from_secs(1),
         "{:?}",
         disabled_at.elapsed()
     );
-    assert_eq!(frames.last().unwrap()["error_code"], "AUTH_REQUIRED");
+    assert_eq!(code, "AUTH_REQUIRED");
     assert!(matches!(ended, Ended::Closed(4001, _)), "{ended:?}");
 
-    assert!(
-        cli(
-            dir.path(),
-            &["blacklist", "add", "10.9.9.9", "--reason", "test"]
-        )
-        .contains("blacklisted")
-    );
-    assert!(cli(dir.path(), &["blacklist", "list"]).contains("10.9.9.9"));
-    assert!(cli(dir.path(), &["blacklist", "remove", "10.9.9.9"]).contains("removed"));
+    cli(d, &["user", "add", "reza", "--password", "reza-secret-1"]);
+    let reza = cli(d, &["token", "issue", "reza"]);
+    let (status, _) =
+        Client::refused(&format!("ws://{addr}/ws/chat/NoSuchOne/?token={reza}")).await;
+    assert_eq!(status, 404);
+    let mut before_passwd = chat(&addr, &conv, &reza).await;
+    let mut passwd = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(d)
+        .args(["user", "passwd", "reza"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    passwd
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"reza-secret-2\n")
+        .unwrap();
+    assert!(passwd.wait().unwrap().success());
+    let (code, ended) = auth_close(&mut before_passwd).await;
+    assert_eq!(code, "INVALID_TOKEN");
+    assert!(matches!(ended, Ended::Closed(4001, _)), "{ended:?}");
+    assert_eq!(login(&addr, "reza", "reza-secret-1").await.status(), 400);
+    let relogin: Value = login(&addr, "reza", "reza-secret-2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reza = relogin["access_token"].as_str().unwrap().to_owned();
+    let mut survivor = chat(&addr, &conv, &reza).await;
+
+    let listed = cli(d, &["blacklist", "add", "10.9.9.9", "--reason", "test"]);
+    assert!(listed.contains("blacklisted"), "{listed}");
+    assert!(cli(d, &["blacklist", "list"]).contains("10.9.9.9"));
+    assert!(cli(d, &["blacklist", "remove", "10.9.9.9"]).contains("removed"));
 
     let pid = server.id().unwrap().to_string();
     assert!(
@@ -160,17 +183,25 @@ async fn the_binary_serves_and_the_cli_works_beside_it() {
         .unwrap();
     assert!(status.success(), "{status:?}");
 
-    let logs: String = std::fs::read_dir(dir.path().join("logs"))
+    let logs: String = std::fs::read_dir(d.join("logs"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
-    assert!(logs.contains("listening on http://"), "{logs}");
-    assert!(logs.contains("sara connected to chat"), "{logs}");
+    for expected in [
+        "listening on http://",
+        "sara connected to chat",
+        "refused a connection from 127.0.0.1 to /ws/chat/NoSuchOne/: Conversation not found",
+        "closed 1 sockets whose token was revoked (disabled)",
+        "stopped",
+    ] {
+        assert!(logs.contains(expected), "{expected:?} missing from\n{logs}");
+    }
     for secret in [
-        token.as_str(),
-        reza.as_str(),
-        admin_password.as_str(),
+        &sara,
+        &reza,
+        &admin_password,
         "sara-secret-1",
+        "reza-secret-2",
     ] {
         assert!(!logs.contains(secret), "a secret reached the log");
     }
@@ -181,13 +212,11 @@ async fn the_binary_serves_and_the_cli_works_beside_it() {
 fn demo_fills_an_empty_workspace_once() {
     let dir = tempfile::tempdir().unwrap();
     let out = cli(dir.path(), &["demo"]);
-    assert_eq!(
-        out.lines()
-            .filter(|l| l.starts_with("conversation "))
-            .count(),
-        3,
-        "{out}"
-    );
+    let conversations = out
+        .lines()
+        .filter(|l| l.starts_with("conversation "))
+        .count();
+    assert_eq!(conversations, 3, "{out}");
     assert!(out.contains("agent sara password "), "{out}");
     let again = Command::new(BIN)
         .arg("--data-dir")

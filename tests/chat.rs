@@ -362,3 +362,119 @@ async fn deleting_the_conversation_tells_viewers_and_closes_normally() {
         crate::common::client::Ended::Closed(1000, "conversation deleted".into())
     );
 }
+
+#[tokio::test]
+async fn frames_carry_exactly_the_reference_keys() {
+    let app = spawn_app().await;
+    let (_, token) = app.agent("sara").await;
+    let conv = app.conversation("Maryam").await;
+    let mut c = app.chat(&conv, &token).await;
+    c.send(json!({"content": "shape"})).await;
+    let frame = c.recv_type("chat_message").await;
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&frame), ["external_send_result", "message", "type"]);
+    assert_eq!(
+        keys(&frame["message"]),
+        [
+            "content",
+            "conversation_id",
+            "created_at",
+            "customer",
+            "feedback",
+            "feedback_at",
+            "feedback_comment",
+            "id",
+            "is_ai_response",
+            "is_answered",
+            "media_file",
+            "media_url",
+            "message_type",
+            "processing_status",
+            "transcription",
+            "type"
+        ]
+    );
+    assert_eq!(
+        keys(&frame["message"]["customer"]),
+        [
+            "created_at",
+            "data",
+            "description",
+            "email",
+            "first_name",
+            "id",
+            "last_name",
+            "phone_number",
+            "profile_picture",
+            "source",
+            "source_id",
+            "tag",
+            "updated_at",
+            "username"
+        ]
+    );
+    assert!(frame["message"]["customer"]["id"].is_i64());
+    assert_eq!(frame["message"]["customer"]["data"], json!({}));
+    assert!(
+        frame["message"]["created_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    c.send(json!({"type": "get_messages"})).await;
+    let recent = c.recv_type("recent_messages").await;
+    assert_eq!(
+        keys(&recent),
+        [
+            "count",
+            "messages",
+            "page_count",
+            "pagination",
+            "timestamp",
+            "type"
+        ]
+    );
+    assert_eq!(
+        keys(&recent["pagination"]),
+        [
+            "count",
+            "has_next",
+            "has_previous",
+            "limit",
+            "offset",
+            "page",
+            "page_count",
+            "page_size",
+            "total_pages"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_silent_peer_is_closed_after_the_idle_timeout_and_a_live_one_is_not() {
+    let app = crate::common::spawn_with(|c| {
+        c.limits.ping_interval_secs = 1;
+        c.limits.idle_timeout_secs = 2;
+    })
+    .await;
+    let (_, token) = app.agent("sara").await;
+    let conv = app.conversation("Maryam").await;
+    let mut silent = app.chat(&conv, &token).await;
+    let mut live = app.chat(&conv, &token).await;
+    let keep_reading = tokio::spawn(async move {
+        live.expect_silence(std::time::Duration::from_secs(4)).await;
+        live.send(json!({"type": "ping"})).await;
+        live.recv_type("pong").await;
+    });
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let (ended, _) = silent.until_closed().await;
+    assert_eq!(
+        ended,
+        crate::common::client::Ended::Closed(1001, "idle timeout".into())
+    );
+    keep_reading.await.unwrap();
+}

@@ -3,6 +3,7 @@
 
 mod admin;
 mod demo;
+mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,7 +44,7 @@ pub enum Command {
     },
     /// Manage users.
     #[command(subcommand)]
-    User(admin::UserCommand),
+    User(users::UserCommand),
     /// Issue tokens.
     #[command(subcommand)]
     Token(admin::TokenCommand),

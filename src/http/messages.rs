@@ -20,8 +20,8 @@ use crate::protocol::rules;
 use crate::protocol::views::{CustomerView, MessageView};
 use crate::state::AppState;
 use crate::storage::customers;
+use crate::storage::history::{self, MessageQuery};
 use crate::storage::inbound::{self, Inbound};
-use crate::storage::messages::{self, MessageQuery};
 
 #[derive(Deserialize)]
 struct InboundBody {
@@ -94,7 +94,7 @@ async fn list(
     let (rows, count, customers) = state
         .store
         .read(move |c| {
-            let (rows, count) = messages::search(c, &query, page)?;
+            let (rows, count) = history::search(c, &query, page)?;
             let ids: Vec<i64> = rows.iter().filter_map(|m| m.customer_id).collect();
             Ok((rows, count, customers::by_ids(c, &ids)?))
         })

@@ -3,6 +3,7 @@
 //! SQL. Cleanup lives in `Drop` guards, so a socket that panics or vanishes still leaves.
 
 pub mod closer;
+mod connection;
 pub mod groups;
 
 use std::collections::HashMap;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
 pub use closer::{Close, Closer};
+pub use connection::{Connection, Membership};
 pub use groups::{Delivery, Fanout, Groups, LocalGroups, Member};
 
 use crate::protocol::Frame;
@@ -144,13 +146,7 @@ impl Hub {
             queue,
             closer,
         };
-        Ok((
-            Connection {
-                hub: self.clone(),
-                member,
-            },
-            rx,
-        ))
+        Ok((Connection::new(self.clone(), member), rx))
     }
 
     /// Delivers a frame that must arrive to every socket in `group`.
@@ -195,6 +191,27 @@ impl Hub {
         self.registry().per_user.get(&user_id).copied().unwrap_or(0)
     }
 
+    /// Removes a socket's registration (called by the [`Connection`] guard).
+    fn unregister(&self, id: u64, user_id: i64) {
+        let mut registry = self.registry();
+        registry.conns.remove(&id);
+        if let Some(count) = registry.per_user.get_mut(&user_id) {
+            *count -= 1;
+            if *count == 0 {
+                registry.per_user.remove(&user_id);
+            }
+        }
+        let empty = registry.conns.is_empty();
+        drop(registry);
+        if empty {
+            self.inner.drained.notify_waiters();
+        }
+    }
+
+    fn groups(&self) -> &dyn Groups {
+        self.inner.groups.as_ref()
+    }
+
     /// Closes every socket matching `pred`; returns how many were asked to close.
     fn close_where(&self, close: &Close, pred: impl Fn(&Entry) -> bool) -> usize {
         let registry = self.registry();
@@ -235,85 +252,6 @@ impl Hub {
         })
         .await
         .is_ok()
-    }
-}
-
-/// A registered socket; dropping it unregisters the socket.
-pub struct Connection {
-    hub: Hub,
-    member: Member,
-}
-
-impl Connection {
-    /// The socket's close signal.
-    #[must_use]
-    pub fn closer(&self) -> &Closer {
-        &self.member.closer
-    }
-
-    /// The socket's user.
-    #[must_use]
-    pub fn user_id(&self) -> i64 {
-        self.member.user_id
-    }
-
-    /// Joins `group`; with `announce`, the user's first socket there announces them online to
-    /// the other users, and their last one (when dropped) offline.
-    #[must_use]
-    pub fn join(&self, group: &str, announce: Option<Announce>) -> Membership {
-        let first = self.hub.inner.groups.subscribe(group, self.member.clone());
-        if first && let Some(announce) = &announce {
-            self.hub
-                .publish_ephemeral(group, &announce(true), Some(self.member.user_id));
-        }
-        Membership {
-            hub: self.hub.clone(),
-            group: group.into(),
-            member_id: self.member.id,
-            user_id: self.member.user_id,
-            announce,
-        }
-    }
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        let mut registry = self.hub.registry();
-        registry.conns.remove(&self.member.id);
-        if let Some(count) = registry.per_user.get_mut(&self.member.user_id) {
-            *count -= 1;
-            if *count == 0 {
-                registry.per_user.remove(&self.member.user_id);
-            }
-        }
-        let empty = registry.conns.is_empty();
-        drop(registry);
-        if empty {
-            self.hub.inner.drained.notify_waiters();
-        }
-    }
-}
-
-/// Membership of one socket in one group; dropping it leaves the group.
-pub struct Membership {
-    hub: Hub,
-    group: String,
-    member_id: u64,
-    user_id: i64,
-    announce: Option<Announce>,
-}
-
-impl Drop for Membership {
-    fn drop(&mut self) {
-        let last = self
-            .hub
-            .inner
-            .groups
-            .leave(&self.group, self.member_id, self.user_id);
-        if last && let Some(announce) = &self.announce {
-            self.hub
-                .publish_ephemeral(&self.group, &announce(false), Some(self.user_id));
-        }
     }
 }
 

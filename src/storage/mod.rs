@@ -10,6 +10,7 @@
 pub mod blacklist;
 pub mod conversations;
 pub mod customers;
+pub mod history;
 pub mod inbound;
 pub mod messages;
 mod migrations;
@@ -69,6 +70,7 @@ pub struct Store {
 
 struct Inner {
     jobs: mpsc::Sender<writer::Job>,
+    stats: Arc<writer::WriterStats>,
     readers: readers::Pool,
     path: PathBuf,
 }
@@ -87,11 +89,13 @@ impl Store {
         configure(&conn, config.synchronous)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrations::run(&mut conn)?;
-        let jobs = writer::spawn(conn, config.max_batch.max(1))
+        let stats = Arc::new(writer::WriterStats::default());
+        let jobs = writer::spawn(conn, config.max_batch.max(1), Arc::clone(&stats))
             .map_err(|e| open_err(format!("cannot start the writer thread: {e}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 jobs,
+                stats,
                 readers: readers::Pool::new(path, config.readers.max(1)),
                 path: path.to_owned(),
             }),
@@ -129,12 +133,25 @@ impl Store {
         self.inner.readers.run(f).await
     }
 
-    /// Commits everything queued so far, checkpoints the WAL and stops the writer thread.
+    /// Writes run and transactions committed so far; fewer commits than writes means the
+    /// writer batched.
+    #[must_use]
+    pub fn write_stats(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.inner.stats.writes.load(Relaxed),
+            self.inner.stats.commits.load(Relaxed),
+        )
+    }
+
+    /// Commits everything queued so far, checkpoints the WAL, stops the writer thread and
+    /// closes idle readers (the last connection to close removes the WAL files).
     pub async fn shutdown(&self) {
         let (tx, rx) = oneshot::channel();
         if self.inner.jobs.send(writer::Job::Stop(tx)).await.is_ok() {
             let _ = rx.await;
         }
+        self.inner.readers.close_idle();
     }
 }
 
@@ -185,4 +202,82 @@ pub(crate) fn test_db() -> Connection {
         .expect("pragma");
     migrations::run(&mut conn).expect("migrations");
     conn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = StorageConfig {
+            synchronous: Synchronous::Normal,
+            ..StorageConfig::default()
+        };
+        let store = Store::open(&dir.path().join("t.db"), &config).unwrap();
+        (dir, store)
+    }
+
+    fn count(c: &Connection) -> StoreResult<i64> {
+        Ok(c.query_row("SELECT count(*) FROM ip_blacklist", [], |r| r.get(0))?)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writes_are_committed_in_batches() {
+        let (_dir, store) = open();
+        let writes: Vec<_> = (0..400_u16)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let [hi, lo] = u16::to_be_bytes(i);
+                    let ip = std::net::IpAddr::from([10, 0, hi, lo]);
+                    store.write(move |c| blacklist::add(c, ip, None)).await
+                })
+            })
+            .collect();
+        for w in writes {
+            assert!(w.await.unwrap().unwrap());
+        }
+        let (written, commits) = store.write_stats();
+        assert_eq!(written, 400);
+        assert!(commits < written, "{commits} commits for {written} writes");
+        assert_eq!(store.read(count).await.unwrap(), 400);
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_rolls_back_alone() {
+        let (_dir, store) = open();
+        let ip = std::net::IpAddr::from([10, 0, 0, 1]);
+        let failed = store
+            .write(move |c| {
+                blacklist::add(c, ip, None)?;
+                Err::<(), _>(StoreError::Conflict("no".into()))
+            })
+            .await;
+        assert!(matches!(failed, Err(StoreError::Conflict(_))));
+        let panicked = store.write(|_| -> StoreResult<()> { panic!("boom") }).await;
+        assert!(matches!(panicked, Err(StoreError::Panicked)));
+        store
+            .write(move |c| blacklist::add(c, ip, None))
+            .await
+            .unwrap();
+        assert_eq!(store.read(count).await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_open_read_does_not_block_the_writer() {
+        let (dir, store) = open();
+        let reader = Connection::open(dir.path().join("t.db")).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        assert_eq!(count(&reader).unwrap(), 0);
+        let ip = std::net::IpAddr::from([10, 0, 0, 2]);
+        let write = store.write(move |c| blacklist::add(c, ip, None));
+        tokio::time::timeout(std::time::Duration::from_secs(2), write)
+            .await
+            .expect("the write finished while a read transaction was open")
+            .unwrap();
+        assert_eq!(count(&reader).unwrap(), 0, "the reader keeps its snapshot");
+        reader.execute_batch("COMMIT").unwrap();
+        assert_eq!(count(&reader).unwrap(), 1);
+    }
 }

@@ -31,6 +31,15 @@ impl Pool {
         }
     }
 
+    /// Closes the idle connections (at shutdown).
+    pub(super) fn close_idle(&self) {
+        self.shared
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     pub(super) async fn run<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,

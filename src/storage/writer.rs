@@ -1,6 +1,8 @@
 //! The writer thread: owns the one write connection and commits queued writes in batches.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
@@ -66,16 +68,29 @@ fn in_savepoint<T>(
     }
 }
 
+/// What the writer has done so far.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    /// Writes run.
+    pub writes: AtomicU64,
+    /// Transactions committed (each holds one or more writes).
+    pub commits: AtomicU64,
+}
+
 /// Starts the writer thread and returns its queue.
-pub(super) fn spawn(conn: Connection, max_batch: usize) -> std::io::Result<mpsc::Sender<Job>> {
+pub(super) fn spawn(
+    conn: Connection,
+    max_batch: usize,
+    stats: Arc<WriterStats>,
+) -> std::io::Result<mpsc::Sender<Job>> {
     let (tx, rx) = mpsc::channel(QUEUE);
     std::thread::Builder::new()
         .name("sqlite-writer".into())
-        .spawn(move || run(conn, rx, max_batch))?;
+        .spawn(move || run(conn, rx, max_batch, &stats))?;
     Ok(tx)
 }
 
-fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stats: &WriterStats) {
     let mut stop = None;
     let mut batch: Vec<Work> = Vec::with_capacity(max_batch);
     while stop.is_none() {
@@ -92,7 +107,12 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
             }
         }
         if !batch.is_empty() {
-            commit_batch(&mut conn, &mut batch);
+            stats
+                .writes
+                .fetch_add(batch.len() as u64, Ordering::Relaxed);
+            if commit_batch(&mut conn, &mut batch) {
+                stats.commits.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
@@ -104,15 +124,16 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
     }
 }
 
-/// Runs a batch of writes in one transaction and tells each whether it was committed.
-fn commit_batch(conn: &mut Connection, batch: &mut Vec<Work>) {
+/// Runs a batch of writes in one transaction and tells each whether it was committed; returns
+/// whether the commit succeeded.
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<Work>) -> bool {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         let why = e.to_string();
         tracing::error!("could not start a write transaction: {why}");
         for work in batch.drain(..) {
             work(Err(&why))(Some(&why));
         }
-        return;
+        return false;
     }
     let completions: Vec<Completion> = batch.drain(..).map(|work| work(Ok(conn))).collect();
     let commit_error = conn.execute_batch("COMMIT").err().map(|e| e.to_string());
@@ -126,4 +147,5 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<Work>) {
     for complete in completions {
         complete(commit_error.as_deref());
     }
+    commit_error.is_none()
 }

@@ -16,7 +16,8 @@ use crate::protocol::rules::{self, InvalidMessage};
 use crate::protocol::server::{LoadError, ServerFrame, encode};
 use crate::protocol::views::{CustomerView, MessageView};
 use crate::state::AppState;
-use crate::storage::messages::{self, NewMessage, Window};
+use crate::storage::history::{self, Window};
+use crate::storage::messages::{self, NewMessage};
 use crate::storage::users::UserRow;
 use crate::storage::{StoreError, conversations, customers};
 
@@ -112,7 +113,7 @@ impl ChatFeed {
                 };
                 let conversation = conversations::get(c, &id)?;
                 let customer = customers::get(c, conversation.customer_id)?;
-                Ok((customer, messages::history(c, &id, window)?))
+                Ok((customer, history::history(c, &id, window)?))
             })
             .await;
         let (customer, page) = match read {

@@ -3,6 +3,7 @@
 
 pub mod chat;
 pub mod handshake;
+mod rate;
 pub mod session;
 
 use std::net::SocketAddr;

@@ -3,15 +3,14 @@
 
 use std::future::Future;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::mpsc;
 use warp::ws::{Message, WebSocket};
 
 use super::handshake::auth_error_frame;
+use super::rate::{Admission, FrameRate};
 use crate::auth::AuthError;
 use crate::hub::{Close, Closer, Connection};
 use crate::protocol::Frame;
@@ -315,53 +314,4 @@ async fn send_close(ws: &mut WebSocket, close: Close) {
 pub async fn await_close(ws: &mut WebSocket) {
     let drain = async { while let Some(Ok(_)) = ws.next().await {} };
     let _ = tokio::time::timeout(CLOSE_GRACE, drain).await;
-}
-
-/// Per-socket frame rate: a token bucket, an error frame when it first runs dry, and a 1008
-/// close when the client keeps going (PROTOCOL §7).
-struct FrameRate {
-    bucket: DefaultDirectRateLimiter,
-    strikes: u32,
-    max_strikes: u32,
-    last_strike: Option<Instant>,
-}
-
-enum Admission {
-    Accept,
-    Warn,
-    Drop,
-    Close,
-}
-
-impl FrameRate {
-    fn new(per_second: u32, burst: u32) -> Self {
-        let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        Self {
-            bucket: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
-            strikes: 0,
-            max_strikes: burst.get(),
-            last_strike: None,
-        }
-    }
-
-    fn admit(&mut self) -> Admission {
-        if self.bucket.check().is_ok() {
-            if self
-                .last_strike
-                .is_some_and(|t| t.elapsed() >= Duration::from_secs(1))
-            {
-                self.strikes = 0;
-                self.last_strike = None;
-            }
-            return Admission::Accept;
-        }
-        self.strikes += 1;
-        self.last_strike = Some(Instant::now());
-        match self.strikes {
-            1 => Admission::Warn,
-            n if n > self.max_strikes => Admission::Close,
-            _ => Admission::Drop,
-        }
-    }
 }

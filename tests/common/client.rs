@@ -69,12 +69,20 @@ impl Client {
                     return Ok(serde_json::from_str(&t).expect("JSON frame"));
                 }
                 Some(Ok(Message::Close(frame))) => {
+                    self.finish_close().await;
                     return Err(closed(frame));
                 }
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => return Err(Ended::Dropped),
             }
         }
+    }
+
+    /// Answers the server's close as a browser does: keep polling until the stream ends, which
+    /// sends the close reply.
+    async fn finish_close(&mut self) {
+        let drain = async { while let Some(Ok(_)) = self.ws.next().await {} };
+        let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
     }
 
     /// The next frame of type `kind`, skipping others.
@@ -87,12 +95,16 @@ impl Client {
         }
     }
 
-    /// Asserts no text frame arrives for `wait`.
+    /// Asserts no text frame arrives for `wait` (pings are answered, as a live client does).
     pub async fn expect_silence(&mut self, wait: Duration) {
-        match tokio::time::timeout(wait, self.ws.next()).await {
-            Err(_) => {}
-            Ok(Some(Ok(Message::Text(t)))) => panic!("unexpected frame {t}"),
-            Ok(other) => panic!("unexpected {other:?}"),
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return,
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => {}
+                Ok(Some(Ok(Message::Text(t)))) => panic!("unexpected frame {t}"),
+                Ok(other) => panic!("unexpected {other:?}"),
+            }
         }
     }
 

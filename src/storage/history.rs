@@ -1,0 +1,155 @@
+//! Reading history: a conversation's messages by page or cursor, and the REST message search.
+
+use rusqlite::{Connection, params};
+
+use super::StoreResult;
+use super::messages::{COLUMNS, MessageRow, from_row, get};
+use crate::protocol::pagination::PageRequest;
+
+/// Which part of a conversation's history a client asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window<'a> {
+    /// A page counted from the newest message (page 1 = newest).
+    Page(PageRequest),
+    /// Up to `limit` messages older than the message with this id.
+    Before(&'a str, i64),
+    /// Up to `limit` messages newer than the message with this id.
+    After(&'a str, i64),
+}
+
+/// A slice of history, oldest first, with how many messages matched in all.
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    /// Messages, oldest first.
+    pub messages: Vec<MessageRow>,
+    /// Messages matching the window's condition, this page included.
+    pub total: i64,
+}
+
+/// Reads a window of a conversation's history, oldest first.
+pub fn history(
+    conn: &Connection,
+    conversation_id: &str,
+    window: Window<'_>,
+) -> StoreResult<HistoryPage> {
+    let (bound, newest_first, limit, offset) = match window {
+        Window::Page(req) => (i64::MAX, true, req.page_size, req.offset),
+        Window::Before(id, limit) => (get(conn, conversation_id, id)?.seq, true, limit, 0),
+        Window::After(id, limit) => (get(conn, conversation_id, id)?.seq, false, limit, 0),
+    };
+    let (condition, order) = if newest_first {
+        ("seq < ?2", "DESC")
+    } else {
+        ("seq > ?2", "ASC")
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND {condition} \
+         ORDER BY seq {order} LIMIT ?3 OFFSET ?4"
+    );
+    let mut messages: Vec<MessageRow> = conn
+        .prepare_cached(&sql)?
+        .query_map(params![conversation_id, bound, limit, offset], from_row)?
+        .collect::<Result<_, _>>()?;
+    if newest_first {
+        messages.reverse();
+    }
+    let count = format!("SELECT count(*) FROM messages WHERE conversation_id = ?1 AND {condition}");
+    let total = conn
+        .prepare_cached(&count)?
+        .query_row(params![conversation_id, bound], |r| r.get(0))?;
+    Ok(HistoryPage { messages, total })
+}
+
+/// Filters of the REST message list (reference §14 `user-messages`).
+#[derive(Debug, Clone, Default)]
+pub struct MessageQuery {
+    /// Only this conversation.
+    pub conversation: Option<String>,
+    /// Only this sender role.
+    pub kind: Option<String>,
+    /// Only answered (or unanswered) messages.
+    pub is_answered: Option<bool>,
+    /// Only AI (or non-AI) messages.
+    pub is_ai_response: Option<bool>,
+    /// Substring of the content, case-insensitive.
+    pub search: Option<String>,
+    /// Newest first instead of oldest first.
+    pub newest_first: bool,
+}
+
+/// A filtered page of messages across conversations, with the total count.
+pub fn search(
+    conn: &Connection,
+    query: &MessageQuery,
+    page: PageRequest,
+) -> StoreResult<(Vec<MessageRow>, i64)> {
+    let pattern = query
+        .search
+        .as_ref()
+        .map(|s| format!("%{}%", escape_like(s)));
+    let filter = "(?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR type = ?2) \
+        AND (?3 IS NULL OR is_answered = ?3) AND (?4 IS NULL OR is_ai_response = ?4) \
+        AND (?5 IS NULL OR content LIKE ?5 ESCAPE '\\')";
+    let order = if query.newest_first { "DESC" } else { "ASC" };
+    let binds = params![
+        query.conversation,
+        query.kind,
+        query.is_answered,
+        query.is_ai_response,
+        pattern
+    ];
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages WHERE {filter} ORDER BY seq {order} LIMIT ?6 OFFSET ?7"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut all = binds.to_vec();
+    all.push(&page.page_size);
+    all.push(&page.offset);
+    let rows = stmt
+        .query_map(all.as_slice(), from_row)?
+        .collect::<Result<_, _>>()?;
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM messages WHERE {filter}"),
+        binds,
+        |r| r.get(0),
+    )?;
+    Ok((rows, count))
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+#[must_use]
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::StoreError;
+    use crate::storage::messages::tests::{conversation, send};
+    use crate::storage::test_db;
+
+    #[test]
+    fn pages_and_cursors_are_oldest_first() {
+        let db = test_db();
+        let conv = conversation(&db);
+        let ids: Vec<String> = (0..7)
+            .map(|i| send(&db, &conv, &i.to_string(), None).message.id)
+            .collect();
+        let newest = history(&db, &conv, Window::Page(PageRequest::first(3))).unwrap();
+        let texts: Vec<&str> = newest.messages.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!((texts, newest.total), (vec!["4", "5", "6"], 7));
+        let older = history(&db, &conv, Window::Before(&ids[4], 2)).unwrap();
+        let texts: Vec<&str> = older.messages.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!((texts, older.total), (vec!["2", "3"], 4));
+        let newer = history(&db, &conv, Window::After(&ids[4], 10)).unwrap();
+        let texts: Vec<&str> = newer.messages.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!((texts, newer.total), (vec!["5", "6"], 2));
+        assert!(matches!(
+            history(&db, &conv, Window::After("nope", 10)),
+            Err(StoreError::NotFound("message"))
+        ));
+    }
+}
