@@ -62,7 +62,7 @@ impl App {
             let what = what.to_owned();
             move |source| StartError::Io { what, source }
         };
-        std::fs::create_dir_all(&config.data_dir).map_err(io("cannot create the data folder"))?;
+        secret::private_dir(&config.data_dir).map_err(io("cannot create the data folder"))?;
         let keys = Keys::new(
             &secret::load_or_create(&config.data_dir).map_err(io("cannot read the secret"))?,
         );

@@ -20,7 +20,7 @@ pub fn load_or_create(dir: &Path) -> std::io::Result<Vec<u8>> {
             )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir)?;
+            private_dir(dir)?;
             let secret = crate::ids::random_bytes(LEN);
             let mut file = private_file(&path)?;
             writeln!(file, "{}", encode_hex(&secret))?;
@@ -29,6 +29,22 @@ pub fn load_or_create(dir: &Path) -> std::io::Result<Vec<u8>> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// Creates a folder (and its parents) that only its owner may enter, as the data folder holds
+/// the secret and password hashes; an existing folder is left as it is.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// Creates a new file readable and writable by its owner only.
@@ -80,6 +96,17 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_data_folders_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("a/b");
+        private_dir(&data).unwrap();
+        let mode = std::fs::metadata(&data).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
     }
 
     #[test]

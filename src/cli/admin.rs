@@ -76,7 +76,7 @@ pub enum BlacklistCommand {
 
 /// Runs a workspace command.
 pub async fn run(config: Config, command: Command) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&config.data_dir)
+    secret::private_dir(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let store = Store::open(&config.database_path(), &config.storage)?;
     let result = dispatch(&config, &store, command).await;

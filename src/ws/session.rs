@@ -102,10 +102,16 @@ impl Outbox<'_> {
 
     /// Sends frames with one flush.
     pub async fn send_all(&mut self, frames: &[Frame]) -> Result<(), Closing> {
+        let messages: Vec<Message> = frames.iter().map(|f| Message::text(&**f)).collect();
+        self.write(messages).await
+    }
+
+    /// Writes messages with one flush, racing the close signal and the write timeout.
+    async fn write(&mut self, messages: Vec<Message>) -> Result<(), Closing> {
         let ws = &mut *self.ws;
         let write = async {
-            for frame in frames {
-                ws.feed(Message::text(&**frame)).await?;
+            for message in messages {
+                ws.feed(message).await?;
             }
             ws.flush().await
         };
@@ -180,7 +186,10 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
     }
     let ws = out.ws;
     let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
-    let expiry = s.expires_at.map_or(far, instant_of);
+    let expiry = tokio::time::sleep_until(s.expires_at.map_or(far, instant_of).into());
+    let wake = tokio::time::sleep_until(far.into());
+    tokio::pin!(expiry, wake);
+    let mut armed: Option<Instant> = None;
     let mut ping = tokio::time::interval_at(
         (Instant::now() + limits.ping_interval()).into(),
         limits.ping_interval(),
@@ -189,12 +198,14 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
     let mut last_heard = Instant::now();
     loop {
         let deadline = feed.deadline();
+        if deadline != armed {
+            wake.as_mut().reset(deadline.unwrap_or(far).into());
+            armed = deadline;
+        }
         tokio::select! {
             biased;
             close = closer.closed() => return Ending::Close(close),
-            () = tokio::time::sleep_until(expiry.into()) => {
-                return Ending::Close(auth_close(&AuthError::Expired));
-            }
+            () = &mut expiry => return Ending::Close(auth_close(&AuthError::Expired)),
             incoming = ws.next() => {
                 let message = match incoming {
                     None => return Ending::Lost,
@@ -235,12 +246,13 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 if last_heard.elapsed() >= limits.idle_timeout() {
                     return Ending::Close(Close::new(close::GOING_AWAY, "idle timeout"));
                 }
-                let ping = tokio::time::timeout(limits.idle_timeout(), ws.send(Message::ping(Vec::new())));
-                if !matches!(ping.await, Ok(Ok(()))) {
-                    return Ending::Lost;
+                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                if out.write(vec![Message::ping(Vec::new())]).await.is_err() {
+                    return ended(closer);
                 }
             }
-            () = tokio::time::sleep_until(deadline.unwrap_or(far).into()), if deadline.is_some() => {
+            () = &mut wake, if armed.is_some() => {
+                armed = None;
                 feed.on_deadline();
             }
         }
