@@ -1,14 +1,12 @@
 //! What each stored change tells the feeds. Socket and REST paths both call these after their
 //! write committed, so the same change always publishes the same frames (persist, then publish).
 
-use std::sync::Arc;
-
 use crate::clock;
 use crate::hub::{Close, Hub};
 use crate::protocol::Frame;
 use crate::protocol::codes::close;
 use crate::protocol::server::{FeedbackData, ServerFrame};
-use crate::protocol::views::{ConversationView, CustomerView, MessageView};
+use crate::protocol::views::{ConversationView, MessageView};
 use crate::storage::messages::{MessageRow, Stored};
 
 /// The workspace-wide group of conversation-list sockets.
@@ -25,9 +23,8 @@ pub fn chat_group(conversation_id: &str) -> String {
 /// The `chat_message` frame of a stored message.
 #[must_use]
 pub fn chat_message_frame(stored: &Stored, client_msg_id: Option<&str>) -> Frame {
-    let customer = Arc::new(CustomerView::from(&stored.customer));
     ServerFrame::ChatMessage {
-        message: MessageView::new(&stored.message, Some(customer)),
+        message: MessageView::from(stored),
         external_send_result: None,
         client_msg_id: client_msg_id.map(str::to_owned),
     }
@@ -44,10 +41,9 @@ pub fn message_stored(hub: &Hub, stored: &Stored, client_msg_id: Option<&str>) -
     }
     hub.publish(&chat_group(&stored.conversation.id), &frame);
     if stored.message.kind == "customer" {
-        let customer = Arc::new(CustomerView::from(&stored.customer));
         let note = ServerFrame::NewCustomerMessage {
             conversation_id: stored.conversation.id.clone(),
-            message: MessageView::new(&stored.message, Some(customer)),
+            message: MessageView::from(stored),
         };
         hub.publish(CONVERSATIONS, &note.encode());
     }

@@ -10,7 +10,7 @@ use warp::http::StatusCode;
 use warp::reply::{Reply, Response};
 
 use super::error::ApiError;
-use super::{body, credentials, parse, require_user, respond, with_state};
+use super::{body, credentials, parse, require_user, respond, stored_reply, with_state};
 use crate::notify;
 use crate::protocol::rules;
 use crate::protocol::views::{ConversationView, MessageView};
@@ -142,23 +142,17 @@ async fn send(
         .await
         .map_err(not_found)?;
     notify::message_stored(&state.hub, &stored, key.as_deref());
-    let customer = std::sync::Arc::new((&stored.customer).into());
     let body = json!({
         "status": "success",
         "message": "Message sent successfully",
         "data": {
-            "message": MessageView::new(&stored.message, Some(customer)),
+            "message": MessageView::from(&stored),
             "external_send_result": null,
             "conversation_id": id,
             "duplicate": stored.duplicate,
         },
     });
-    let code = if stored.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok(warp::reply::with_status(warp::reply::json(&body), code).into_response())
+    Ok(stored_reply(&body, stored.duplicate))
 }
 
 async fn status(

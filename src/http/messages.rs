@@ -13,7 +13,9 @@ use warp::http::{HeaderMap, StatusCode};
 use warp::reply::{Reply, Response};
 
 use super::error::ApiError;
-use super::{body, credentials, parse, require_admin, require_user, respond, with_state};
+use super::{
+    body, credentials, parse, require_admin, require_user, respond, stored_reply, with_state,
+};
 use crate::notify;
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
 use crate::protocol::rules;
@@ -157,11 +159,10 @@ async fn receive(
         .await?;
     let stored = &received.stored;
     notify::message_stored(&state.hub, stored, key.as_deref());
-    let customer = Arc::new(CustomerView::from(&stored.customer));
     let body = json!({
         "status": "success",
         "data": {
-            "message": MessageView::new(&stored.message, Some(customer)),
+            "message": MessageView::from(stored),
             "conversation_id": stored.conversation.id,
             "customer_id": stored.customer.id,
             "customer_created": received.customer_created,
@@ -169,12 +170,7 @@ async fn receive(
             "duplicate": stored.duplicate,
         },
     });
-    let code = if stored.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok(warp::reply::with_status(warp::reply::json(&body), code).into_response())
+    Ok(stored_reply(&body, stored.duplicate))
 }
 
 fn validate(form: InboundBody) -> Result<Inbound, ApiError> {

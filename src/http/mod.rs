@@ -124,6 +124,16 @@ pub async fn require_admin(state: &AppState, token: Option<String>) -> Result<Id
     Ok(identity)
 }
 
+/// 201 for something stored now, 200 when an idempotency key found it stored before.
+pub fn stored_reply(body: &serde_json::Value, duplicate: bool) -> Response {
+    let status = if duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    warp::reply::with_status(warp::reply::json(body), status).into_response()
+}
+
 /// Turns a handler's result into a response.
 pub fn respond(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(Reply::into_response)

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::clock;
 use crate::storage::conversations::ConversationSummary;
 use crate::storage::customers::{CustomerRow, TagRow};
-use crate::storage::messages::MessageRow;
+use crate::storage::messages::{MessageRow, Stored};
 use crate::storage::users::UserRow;
 
 /// A tag inside `customer.tag`.
@@ -224,6 +224,13 @@ impl MessageView {
             processing_status: m.processing_status.clone(),
             transcription: m.transcription.clone(),
         }
+    }
+}
+
+impl From<&Stored> for MessageView {
+    fn from(stored: &Stored) -> Self {
+        let customer = Arc::new(CustomerView::from(&stored.customer));
+        Self::new(&stored.message, Some(customer))
     }
 }
 
