@@ -72,6 +72,9 @@ pub struct Limits {
     pub typing_timeout_secs: u64,
     /// Seconds the server waits for sockets to close at shutdown.
     pub shutdown_grace_secs: u64,
+    /// Seconds a user stays online after their last socket closed (a page reload does not
+    /// flicker them offline).
+    pub presence_grace_secs: u64,
 }
 
 /// `SQLite` settings.
@@ -140,6 +143,7 @@ impl Default for Limits {
             idle_timeout_secs: 60,
             typing_timeout_secs: 6,
             shutdown_grace_secs: 5,
+            presence_grace_secs: 10,
         }
     }
 }

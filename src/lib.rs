@@ -16,6 +16,7 @@ pub mod hub;
 pub mod ids;
 pub mod logging;
 pub mod notify;
+pub mod presence;
 pub mod protocol;
 pub mod server;
 pub mod state;

@@ -1,13 +1,21 @@
 //! What each stored change tells the feeds. Socket and REST paths both call these after their
 //! write committed, so the same change always publishes the same frames (persist, then publish).
+//!
+//! Chat frames must arrive (a full queue closes the socket with 1013 so the client resumes).
+//! List feeds are nudged to re-send their page with their own filters; the additive frames they
+//! also get (`conversation_updated`, `new_customer_message`, `new_customer`, `user_presence`) are
+//! ephemeral, because the next list frame carries the same truth.
 
 use crate::clock;
 use crate::hub::{Close, Hub};
 use crate::protocol::Frame;
 use crate::protocol::codes::close;
 use crate::protocol::server::{FeedbackData, ServerFrame};
-use crate::protocol::views::{ConversationView, MessageView};
+use crate::protocol::views::{ConversationView, CustomerView, MessageView};
+use crate::storage::conversations::ConversationSummary;
+use crate::storage::customers::CustomerRow;
 use crate::storage::messages::{MessageRow, Stored};
+use crate::storage::users::UserRow;
 
 /// The workspace-wide group of conversation-list sockets.
 pub const CONVERSATIONS: &str = "conversations";
@@ -18,6 +26,12 @@ pub const CUSTOMERS: &str = "customers";
 #[must_use]
 pub fn chat_group(conversation_id: &str) -> String {
     format!("chat_{conversation_id}")
+}
+
+/// Both list feeds refresh.
+fn lists_changed(hub: &Hub) {
+    hub.nudge(CONVERSATIONS);
+    hub.nudge(CUSTOMERS);
 }
 
 /// The `chat_message` frame of a stored message.
@@ -31,9 +45,9 @@ pub fn chat_message_frame(stored: &Stored, client_msg_id: Option<&str>) -> Frame
     .encode()
 }
 
-/// A new message was stored: everyone viewing the conversation gets it, and list feeds learn
-/// that a customer wrote. Returns the `chat_message` frame (a duplicate send re-sends it to the
-/// sender only; nothing is published for a duplicate).
+/// A new message was stored: everyone viewing the conversation gets it and the lists refresh.
+/// Returns the `chat_message` frame (a duplicate send re-sends it to the sender only; nothing
+/// is published for a duplicate).
 pub fn message_stored(hub: &Hub, stored: &Stored, client_msg_id: Option<&str>) -> Frame {
     let frame = chat_message_frame(stored, client_msg_id);
     if stored.duplicate {
@@ -45,17 +59,26 @@ pub fn message_stored(hub: &Hub, stored: &Stored, client_msg_id: Option<&str>) -
             conversation_id: stored.conversation.id.clone(),
             message: MessageView::from(stored),
         };
-        hub.publish(CONVERSATIONS, &note.encode());
+        hub.publish_ephemeral(CONVERSATIONS, &note.encode(), None);
     }
+    conversation_updated(
+        hub,
+        &ConversationSummary {
+            conversation: stored.conversation.clone(),
+            customer: stored.customer.clone(),
+            last_message: Some(stored.message.clone()),
+        },
+    );
     frame
 }
 
-/// Someone marked a conversation read.
-pub fn messages_read(hub: &Hub, conversation_id: &str, user_id: i64) {
+/// Someone marked a conversation read: its viewers learn who, the lists' unread counts change.
+pub fn messages_read(hub: &Hub, summary: &ConversationSummary, user_id: i64) {
     hub.publish(
-        &chat_group(conversation_id),
+        &chat_group(&summary.conversation.id),
         &ServerFrame::MessagesRead { user_id }.encode(),
     );
+    conversation_updated(hub, summary);
 }
 
 /// Feedback on a message changed; returns the `feedback_submitted` reply for the sender.
@@ -80,15 +103,13 @@ pub fn feedback_updated(hub: &Hub, conversation_id: &str, asked_id: &str, m: &Me
     .encode()
 }
 
-/// A conversation changed (status, assignment): list feeds get the new state.
-pub fn conversation_updated(hub: &Hub, conversation: ConversationView) {
-    hub.publish(
-        CONVERSATIONS,
-        &ServerFrame::ConversationUpdated {
-            conversation: Box::new(conversation),
-        }
-        .encode(),
-    );
+/// A conversation changed (message, status, assignment, read): list feeds get its new state.
+pub fn conversation_updated(hub: &Hub, summary: &ConversationSummary) {
+    let frame = ServerFrame::ConversationUpdated {
+        conversation: Box::new(ConversationView::from(summary)),
+    };
+    hub.publish_ephemeral(CONVERSATIONS, &frame.encode(), None);
+    lists_changed(hub);
 }
 
 /// A conversation was deleted: its viewers get `conversation_deleted`, then a 1000 close.
@@ -107,4 +128,33 @@ pub fn conversation_deleted(hub: &Hub, conversation_id: &str) {
             reason: "conversation deleted",
         },
     );
+    lists_changed(hub);
+}
+
+/// A customer was created.
+pub fn customer_created(hub: &Hub, customer: &CustomerRow) {
+    let frame = ServerFrame::NewCustomer {
+        customer: Box::new(CustomerView::from(customer)),
+        timestamp: clock::now_wire(),
+    };
+    hub.publish_ephemeral(CUSTOMERS, &frame.encode(), None);
+    lists_changed(hub);
+}
+
+/// A customer's details changed.
+pub fn customer_changed(hub: &Hub) {
+    lists_changed(hub);
+}
+
+/// A user came online (first socket) or went offline (last socket closed, grace passed).
+pub fn presence_changed(hub: &Hub, user: &UserRow) {
+    let frame = ServerFrame::UserPresence {
+        user_id: user.id,
+        username: user.display_name(),
+        is_online: user.is_online,
+        timestamp: clock::now_wire(),
+    }
+    .encode();
+    hub.publish_ephemeral(CONVERSATIONS, &frame, None);
+    hub.publish_ephemeral(CUSTOMERS, &frame, None);
 }

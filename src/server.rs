@@ -19,7 +19,7 @@ use crate::protocol::codes::close;
 use crate::state::AppState;
 use crate::storage::users::{self, NewUser, Role};
 use crate::storage::{Store, StoreError, blacklist};
-use crate::{background, http, web, ws};
+use crate::{background, http, presence, web, ws};
 
 /// File name of the integration key inside the data folder.
 pub const INTEGRATION_KEY_FILE: &str = "integration.key";
@@ -73,6 +73,10 @@ impl App {
             admin: ensure_admin(&store).await?,
         };
         let blacklist = store.read(blacklist::addresses).await?;
+        let left_online = store.write(users::reset_presence).await?;
+        if left_online > 0 {
+            tracing::info!("{left_online} users were left online by the last run; now offline");
+        }
         let hub = Hub::new(HubLimits {
             max_connections: config.limits.max_connections,
             max_per_user: config.limits.max_connections_per_user,
@@ -117,6 +121,10 @@ impl App {
         }
         let (stop_tx, stop_rx) = watch::channel(false);
         let jobs = background::spawn(&state, stop_rx.clone());
+        let presence = state
+            .hub
+            .presence_changes()
+            .map(|changes| presence::spawn(&state, changes, stop_rx.clone()));
         let routes = ws::routes(&state)
             .or(http::routes(&state))
             .unify()
@@ -161,6 +169,12 @@ impl App {
         }
         let _ = tokio::time::timeout(grace, server).await;
         let _ = jobs.await;
+        if let Some(presence) = presence {
+            let _ = presence.await;
+        }
+        if let Err(e) = state.store.write(users::reset_presence).await {
+            tracing::warn!("could not mark users offline: {e}");
+        }
         state.store.shutdown().await;
         tracing::info!("stopped");
         Ok(())

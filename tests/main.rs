@@ -15,6 +15,8 @@ mod backpressure;
 mod bad_input;
 mod binary;
 mod chat;
+mod lists;
+mod presence;
 mod refusals;
 mod rest;
 mod restart;

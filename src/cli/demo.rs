@@ -7,7 +7,7 @@ use crate::auth::passwords;
 use crate::storage::customers::{self, NewCustomer};
 use crate::storage::messages::{self, NewMessage};
 use crate::storage::users::{self, NewUser, Role};
-use crate::storage::{Store, StoreResult, conversations};
+use crate::storage::{Store, StoreResult, conversations, tags};
 
 /// (username, first name, last name)
 const AGENTS: &[(&str, &str, &str)] = &[("sara", "Sara", "Ahmadi"), ("reza", "Reza", "Karimi")];
@@ -117,7 +117,7 @@ fn fill(c: &Connection, agents: &[NewUser]) -> StoreResult<Vec<String>> {
             },
         )?;
         if let Some(tag) = tag {
-            customers::add_tag(c, customer.id, tag)?;
+            tags::add_tag(c, customer.id, tag)?;
         }
         let assigned = agent_ids.get(i % agent_ids.len().max(1)).copied();
         let conversation = conversations::insert(c, &customer, source, assigned)?;

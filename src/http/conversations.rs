@@ -15,8 +15,9 @@ use crate::notify;
 use crate::protocol::rules;
 use crate::protocol::views::{ConversationView, MessageView};
 use crate::state::AppState;
+use crate::storage::conversations::ConversationSummary;
 use crate::storage::messages::{self, NewMessage};
-use crate::storage::users::Role;
+use crate::storage::users::{self, Role};
 use crate::storage::{StoreError, conversations};
 
 #[derive(Deserialize)]
@@ -27,6 +28,11 @@ struct Send {
     kind: Option<String>,
     #[serde(default)]
     client_msg_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Assign {
+    user_id: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -60,11 +66,19 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .and(credentials())
         .and(body())
         .then(|id, s, t, b| async move { respond(status(s, t, id, b).await) });
+    let assign = warp::path!("api" / "v1" / "message" / "conversation" / String / "assign")
+        .and(warp::patch().or(warp::post()).unify())
+        .and(with_state(state))
+        .and(credentials())
+        .and(body())
+        .then(|id, s, t, b| async move { respond(assign(s, t, id, b).await) });
     get.or(delete)
         .unify()
         .or(send)
         .unify()
         .or(status)
+        .unify()
+        .or(assign)
         .unify()
         .boxed()
 }
@@ -78,18 +92,18 @@ fn not_found(e: StoreError) -> ApiError {
     }
 }
 
-async fn view(state: &AppState, id: String) -> Result<ConversationView, ApiError> {
-    let summary = state
+async fn summary(state: &AppState, id: String) -> Result<ConversationSummary, ApiError> {
+    state
         .store
         .read(move |c| conversations::summary(c, &id))
         .await
-        .map_err(not_found)?;
-    Ok(ConversationView::from(&summary))
+        .map_err(not_found)
 }
 
 async fn get(state: AppState, token: Option<String>, id: String) -> Result<Response, ApiError> {
     require_user(&state, token).await?;
-    Ok(warp::reply::json(&view(&state, id).await?).into_response())
+    let conversation = ConversationView::from(&summary(&state, id).await?);
+    Ok(warp::reply::json(&conversation).into_response())
 }
 
 async fn delete(state: AppState, token: Option<String>, id: String) -> Result<Response, ApiError> {
@@ -182,12 +196,51 @@ async fn status(
         .write(move |c| conversations::set_status(c, &target, &status))
         .await
         .map_err(not_found)?;
-    let conversation = view(&state, id).await?;
-    notify::conversation_updated(&state.hub, conversation.clone());
+    let summary = summary(&state, id).await?;
+    notify::conversation_updated(&state.hub, &summary);
+    let conversation = ConversationView::from(&summary);
     let body = json!({
         "status": "success",
         "message": "Conversation status updated",
         "data": {"conversation": conversation},
+    });
+    Ok(warp::reply::json(&body).into_response())
+}
+
+async fn assign(
+    state: AppState,
+    token: Option<String>,
+    id: String,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let caller = require_user(&state, token).await?;
+    let form: Assign = parse(&body)?;
+    if let Some(user_id) = form.user_id {
+        let user = state.store.read(move |c| users::get(c, user_id)).await;
+        if !matches!(user, Ok(u) if u.is_active) {
+            let text = "No active user with that id";
+            return Err(ApiError::bad_request("INVALID_USER", text));
+        }
+    }
+    let target = id.clone();
+    let summary = state
+        .store
+        .write(move |c| {
+            conversations::assign(c, &target, form.user_id)?;
+            conversations::summary(c, &target)
+        })
+        .await
+        .map_err(not_found)?;
+    tracing::info!(
+        "{} assigned conversation {id} to {:?}",
+        caller.user.username,
+        form.user_id
+    );
+    notify::conversation_updated(&state.hub, &summary);
+    let body = json!({
+        "status": "success",
+        "message": "Conversation assigned",
+        "data": {"conversation": ConversationView::from(&summary), "assigned_to": form.user_id},
     });
     Ok(warp::reply::json(&body).into_response())
 }

@@ -14,7 +14,8 @@ use warp::reply::{Reply, Response};
 
 use super::error::ApiError;
 use super::{
-    body, credentials, parse, require_admin, require_user, respond, stored_reply, with_state,
+    as_filters, body, credentials, drf_page, parse, require_admin, require_user, respond,
+    stored_reply, with_state,
 };
 use crate::notify;
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
@@ -77,11 +78,7 @@ async fn list(
     params: HashMap<String, String>,
 ) -> Result<Response, ApiError> {
     require_user(&state, token).await?;
-    let filters = params
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
-    let page = PageRequest::from_filters(&filters, DEFAULT_PAGE_SIZE);
+    let page = PageRequest::from_filters(&as_filters(&params), DEFAULT_PAGE_SIZE);
     let query = MessageQuery {
         conversation: params
             .get("conversation")
@@ -109,22 +106,13 @@ async fn list(
         .iter()
         .map(|m| MessageView::new(m, m.customer_id.and_then(|id| views.get(&id).cloned())))
         .collect();
-    let link = |page_number: i64| {
-        let mut q: Vec<(String, String)> = params
-            .iter()
-            .filter(|(k, _)| *k != "page" && *k != "offset")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        q.sort();
-        q.push(("page".into(), page_number.to_string()));
-        format!(
-            "/api/v1/message/user-messages?{}",
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    };
-    let next = (page.offset + page.page_size < count).then(|| link(page.page + 1));
-    let previous = (page.offset > 0).then(|| link((page.page - 1).max(1)));
-    let body = json!({"count": count, "next": next, "previous": previous, "results": results});
+    let body = drf_page(
+        "/api/v1/message/user-messages",
+        &params,
+        page,
+        count,
+        &results,
+    );
     Ok(warp::reply::json(&body).into_response())
 }
 
@@ -158,6 +146,9 @@ async fn receive(
         .write(move |c| inbound::receive(c, &inbound))
         .await?;
     let stored = &received.stored;
+    if received.customer_created {
+        notify::customer_created(&state.hub, &stored.customer);
+    }
     notify::message_stored(&state.hub, stored, key.as_deref());
     let body = json!({
         "status": "success",

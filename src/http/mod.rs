@@ -3,10 +3,14 @@
 
 pub mod auth;
 pub mod conversations;
+pub mod customers;
 pub mod error;
+pub mod lists;
 pub mod messages;
 
+use std::collections::HashMap;
 use std::convert::Infallible;
+use std::hash::BuildHasher;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
@@ -19,6 +23,7 @@ use warp::{Filter, Rejection};
 
 use self::error::{ApiError, error_response};
 use crate::auth::{Identity, TokenKind};
+use crate::protocol::pagination::PageRequest;
 use crate::state::AppState;
 use crate::storage::users::Role;
 
@@ -44,6 +49,10 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(conversations::routes(state))
         .unify()
         .or(messages::routes(state))
+        .unify()
+        .or(customers::routes(state))
+        .unify()
+        .or(lists::routes(state))
         .unify()
         .boxed()
 }
@@ -122,6 +131,44 @@ pub async fn require_admin(state: &AppState, token: Option<String>) -> Result<Id
         return Err(ApiError::forbidden());
     }
     Ok(identity)
+}
+
+/// A DRF-style page `{count, next, previous, results}`; `next`/`previous` are links to `path`
+/// with the same query parameters and the neighbouring page.
+pub fn drf_page<S: BuildHasher>(
+    path: &str,
+    params: &HashMap<String, String, S>,
+    page: PageRequest,
+    count: i64,
+    results: &impl serde::Serialize,
+) -> serde_json::Value {
+    let link = |number: i64| {
+        let mut query: Vec<(&str, String)> = params
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "page" | "offset"))
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        query.sort();
+        query.push(("page", number.to_string()));
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&query).unwrap_or_default()
+        )
+    };
+    let next = (page.offset + page.page_size < count).then(|| link(page.page + 1));
+    let previous = (page.offset > 0).then(|| link((page.page - 1).max(1)));
+    json!({"count": count, "next": next, "previous": previous, "results": results})
+}
+
+/// Query parameters as the `filters` object the socket feeds take.
+#[must_use]
+pub fn as_filters<S: BuildHasher>(
+    params: &HashMap<String, String, S>,
+) -> serde_json::Map<String, serde_json::Value> {
+    params
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect()
 }
 
 /// 201 for something stored now, 200 when an idempotency key found it stored before.

@@ -20,6 +20,11 @@ impl Connection {
         &self.member.closer
     }
 
+    /// Completes when a group this socket is in was nudged since the last call.
+    pub async fn nudged(&self) {
+        self.member.nudge.notified().await;
+    }
+
     /// The socket's user.
     #[must_use]
     pub fn user_id(&self) -> i64 {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use tokio::sync::Notify;
 use tokio::sync::mpsc::{self, error::TrySendError};
 
 use super::closer::{Close, Closer};
@@ -30,6 +31,8 @@ pub struct Member {
     pub queue: mpsc::Sender<Frame>,
     /// The socket's close signal.
     pub closer: Arc<Closer>,
+    /// Raised by [`Groups::nudge`]; several nudges before the socket looks count as one.
+    pub nudge: Arc<Notify>,
 }
 
 /// Counts of one publish, for metrics and tests.
@@ -57,6 +60,8 @@ pub trait Groups: Send + Sync + 'static {
     fn subscribe(&self, group: &str, member: Member) -> bool;
     /// Removes a member; returns true if it was its user's last socket in the group.
     fn leave(&self, group: &str, member_id: u64, user_id: i64) -> bool;
+    /// Tells every member of `group` that something it shows changed (list feeds refresh).
+    fn nudge(&self, group: &str);
     /// Asks every member of `group` to close.
     fn close(&self, group: &str, close: &Close) -> usize;
     /// How many sockets are in `group`.
@@ -160,6 +165,14 @@ impl Groups for LocalGroups {
         last
     }
 
+    fn nudge(&self, group: &str) {
+        if let Some(g) = self.group(group) {
+            for member in &g.lock().unwrap_or_else(PoisonError::into_inner).members {
+                member.nudge.notify_one();
+            }
+        }
+    }
+
     fn close(&self, group: &str, close: &Close) -> usize {
         self.group(group).map_or(0, |g| {
             let g = g.lock().unwrap_or_else(PoisonError::into_inner);
@@ -193,6 +206,7 @@ mod tests {
                 user_id,
                 queue,
                 closer,
+                nudge: Arc::new(Notify::new()),
             },
             rx,
         )

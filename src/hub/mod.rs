@@ -41,6 +41,15 @@ pub enum Refusal {
     TooManyForUser,
 }
 
+/// A user's first socket opened, or their last one closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresenceChange {
+    /// The user had no socket and now has one.
+    Connected(i64),
+    /// The user's last socket closed.
+    Disconnected(i64),
+}
+
 /// Builds the `user_presence` frame announcing a user online (`true`) or offline (`false`).
 pub type Announce = Arc<dyn Fn(bool) -> Frame + Send + Sync>;
 
@@ -55,6 +64,8 @@ struct Inner {
     /// Std mutex: held only to update or scan the registry, never across `.await`.
     registry: Mutex<Registry>,
     drained: Notify,
+    presence: mpsc::UnboundedSender<PresenceChange>,
+    presence_rx: Mutex<Option<mpsc::UnboundedReceiver<PresenceChange>>>,
     shutting_down: AtomicBool,
     next_id: AtomicU64,
     limits: HubLimits,
@@ -82,11 +93,14 @@ impl Hub {
     /// A hub delivering through `groups` (the seam for a broker backend).
     #[must_use]
     pub fn with_groups(limits: HubLimits, groups: Box<dyn Groups>) -> Self {
+        let (presence, presence_rx) = mpsc::unbounded_channel();
         Self {
             inner: Arc::new(Inner {
                 groups,
                 registry: Mutex::new(Registry::default()),
                 drained: Notify::new(),
+                presence,
+                presence_rx: Mutex::new(Some(presence_rx)),
                 shutting_down: AtomicBool::new(false),
                 next_id: AtomicU64::new(1),
                 limits,
@@ -138,13 +152,18 @@ impl Hub {
                 closer: Arc::clone(&closer),
             },
         );
-        *registry.per_user.entry(user_id).or_insert(0) += 1;
+        let count = registry.per_user.entry(user_id).or_insert(0);
+        *count += 1;
+        if *count == 1 {
+            let _ = self.inner.presence.send(PresenceChange::Connected(user_id));
+        }
         drop(registry);
         let member = Member {
             id,
             user_id,
             queue,
             closer,
+            nudge: Arc::new(Notify::new()),
         };
         Ok((Connection::new(self.clone(), member), rx))
     }
@@ -173,6 +192,27 @@ impl Hub {
         self.inner.groups.close(group, close)
     }
 
+    /// Tells every socket in `group` that what it shows changed.
+    pub fn nudge(&self, group: &str) {
+        self.inner.groups.nudge(group);
+    }
+
+    /// The stream of presence changes, for the one task that keeps presence; `None` after the
+    /// first call.
+    pub fn presence_changes(&self) -> Option<mpsc::UnboundedReceiver<PresenceChange>> {
+        self.inner
+            .presence_rx
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// Users with at least one open socket.
+    #[must_use]
+    pub fn connected_users(&self) -> Vec<i64> {
+        self.registry().per_user.keys().copied().collect()
+    }
+
     /// Sockets in `group`.
     #[must_use]
     pub fn group_size(&self, group: &str) -> usize {
@@ -199,6 +239,10 @@ impl Hub {
             *count -= 1;
             if *count == 0 {
                 registry.per_user.remove(&user_id);
+                let _ = self
+                    .inner
+                    .presence
+                    .send(PresenceChange::Disconnected(user_id));
             }
         }
         let empty = registry.conns.is_empty();
@@ -258,6 +302,7 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
 
     fn hub(max_connections: usize, max_per_user: usize) -> Hub {
         Hub::new(HubLimits {
@@ -293,6 +338,36 @@ mod tests {
         assert!(rw.try_recv().is_err());
         drop(m2);
         assert_eq!(&*rw.try_recv().unwrap(), "off");
+    }
+
+    #[test]
+    fn presence_changes_on_first_open_and_last_close() {
+        let hub = hub(10, 10);
+        let mut changes = hub.presence_changes().unwrap();
+        let (a, _ra) = hub.connect(1, None).unwrap();
+        let (b, _rb) = hub.connect(1, None).unwrap();
+        drop(a);
+        drop(b);
+        assert_eq!(changes.try_recv(), Ok(PresenceChange::Connected(1)));
+        assert_eq!(changes.try_recv(), Ok(PresenceChange::Disconnected(1)));
+        assert!(changes.try_recv().is_err());
+    }
+
+    #[test]
+    fn nudges_coalesce() {
+        let hub = hub(10, 10);
+        let (a, _ra) = hub.connect(1, None).unwrap();
+        let _m = a.join("conversations", None);
+        hub.nudge("conversations");
+        hub.nudge("conversations");
+        let nudged = a.nudged();
+        tokio::pin!(nudged);
+        let waker = futures_util::task::noop_waker();
+        let mut cx = std::task::Context::from_waker(&waker);
+        assert!(nudged.as_mut().poll(&mut cx).is_ready());
+        let again = a.nudged();
+        tokio::pin!(again);
+        assert!(again.as_mut().poll(&mut cx).is_pending());
     }
 
     #[test]

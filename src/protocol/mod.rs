@@ -5,6 +5,8 @@
 
 pub mod client;
 pub mod codes;
+pub mod filters;
+pub mod lists;
 pub mod pagination;
 pub mod rules;
 pub mod server;

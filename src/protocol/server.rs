@@ -1,11 +1,12 @@
 //! Frames the server sends, one serde-tagged enum, serialized once per fan-out.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::Frame;
+use super::lists::{ConversationMenus, CustomerListView, CustomerMenus, OnlineUser};
 use super::pagination::Pagination;
-use super::views::{ConversationView, MessageView};
+use super::views::{ConversationView, CustomerView, MessageView};
 use crate::clock;
 
 /// The bare error frame for text that is not JSON (reference §3.5, shape 1).
@@ -129,6 +130,62 @@ pub enum ServerFrame {
     ConversationUpdated {
         /// The conversation after the change.
         conversation: Box<ConversationView>,
+    },
+    /// A page of the conversation list.
+    ConversationsList {
+        /// Conversations.
+        conversations: Vec<ConversationView>,
+        /// Page metadata.
+        pagination: Pagination,
+        /// The effective filters, echoed.
+        filters: Map<String, Value>,
+        /// Same as `pagination.count`.
+        count: i64,
+        /// Same as `pagination.page_count`.
+        page_count: i64,
+        /// Server time.
+        timestamp: String,
+    },
+    /// The conversation list's filter menus.
+    ConversationFilterOptions {
+        /// Menus.
+        options: ConversationMenus,
+        /// Server time.
+        timestamp: String,
+    },
+    /// A page of the customer list.
+    CustomersList {
+        /// Customers with their conversations.
+        customers: Vec<CustomerListView>,
+        /// Page metadata.
+        pagination: Pagination,
+        /// The effective filters, echoed.
+        filters: Map<String, Value>,
+        /// Same as `pagination.count`.
+        count: i64,
+        /// Same as `pagination.page_count`.
+        page_count: i64,
+        /// Server time.
+        timestamp: String,
+    },
+    /// The customer list's filter menus.
+    FilterOptions {
+        /// Menus.
+        options: CustomerMenus,
+        /// Server time.
+        timestamp: String,
+    },
+    /// Who is online, once after the conversation list snapshot.
+    OnlineUsers {
+        /// Every active user.
+        users: Vec<OnlineUser>,
+    },
+    /// A customer was created.
+    NewCustomer {
+        /// The customer.
+        customer: Box<CustomerView>,
+        /// Server time.
+        timestamp: String,
     },
     /// Reply to an application `ping`.
     Pong {

@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use crate::clock;
 use crate::storage::conversations::ConversationSummary;
-use crate::storage::customers::{CustomerRow, TagRow};
+use crate::storage::customers::CustomerRow;
 use crate::storage::messages::{MessageRow, Stored};
+use crate::storage::tags::TagRow;
 use crate::storage::users::UserRow;
 
 /// A tag inside `customer.tag`.
@@ -262,7 +263,7 @@ impl From<&ConversationSummary> for ConversationView {
             created_at: c.created_at.clone(),
             updated_at: c.updated_at.clone(),
             last_message: s.last_message.as_ref().map(LastMessageView::from),
-            unread_count: s.unread_count,
+            unread_count: c.unread_count,
         }
     }
 }

@@ -33,6 +33,10 @@ pub struct ConversationRow {
     pub created_at: String,
     /// Last change (a new message bumps it).
     pub updated_at: String,
+    /// The newest message.
+    pub last_message_seq: Option<i64>,
+    /// Customer messages not yet answered.
+    pub unread_count: i64,
 }
 
 /// A conversation with what its list entry shows.
@@ -44,27 +48,35 @@ pub struct ConversationSummary {
     pub customer: CustomerRow,
     /// Its newest message.
     pub last_message: Option<MessageRow>,
-    /// Customer messages not yet answered.
-    pub unread_count: i64,
 }
 
-pub(super) const COLUMNS: &str =
-    "id, user_id, customer_id, title, status, is_active, source, priority, created_at, updated_at";
+pub(super) const COLUMNS: &str = "id, user_id, customer_id, title, status, is_active, source, \
+     priority, created_at, updated_at, last_message_seq, unread_count";
 
 pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<ConversationRow> {
+    from_row_at(row, 0)
+}
+
+/// Reads a conversation from [`COLUMNS`] starting at column `at` (for joins).
+pub(super) fn from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<ConversationRow> {
     Ok(ConversationRow {
-        id: row.get(0)?,
-        user_id: row.get(1)?,
-        customer_id: row.get(2)?,
-        title: row.get(3)?,
-        status: row.get(4)?,
-        is_active: row.get(5)?,
-        source: row.get(6)?,
-        priority: row.get(7)?,
-        created_at: row.get(8)?,
-        updated_at: row.get(9)?,
+        id: row.get(at)?,
+        user_id: row.get(at + 1)?,
+        customer_id: row.get(at + 2)?,
+        title: row.get(at + 3)?,
+        status: row.get(at + 4)?,
+        is_active: row.get(at + 5)?,
+        source: row.get(at + 6)?,
+        priority: row.get(at + 7)?,
+        created_at: row.get(at + 8)?,
+        updated_at: row.get(at + 9)?,
+        last_message_seq: row.get(at + 10)?,
+        unread_count: row.get(at + 11)?,
     })
 }
+
+/// How many columns [`COLUMNS`] has.
+pub(super) const COLUMN_COUNT: usize = 12;
 
 /// Creates a conversation for `customer` on `source`, titled as the original did by default.
 pub fn insert(
@@ -121,11 +133,31 @@ pub fn find_for_customer(
     optional(conn.query_row(&sql, params![customer_id, source], from_row))
 }
 
-/// Marks the conversation changed now.
-pub fn touch(conn: &Connection, id: &str, now: &str) -> StoreResult<()> {
-    conn.prepare_cached("UPDATE conversations SET updated_at = ?2 WHERE id = ?1")?
-        .execute(params![id, now])?;
-    Ok(())
+/// Records a new message: bumps `updated_at`, points at the message as the newest, and counts
+/// it as unread when a customer wrote it. Returns the conversation after the change.
+pub fn record_message(
+    conn: &Connection,
+    id: &str,
+    now: &str,
+    seq: i64,
+    from_customer: bool,
+) -> StoreResult<ConversationRow> {
+    let sql = format!(
+        "UPDATE conversations SET updated_at = ?2, last_message_seq = ?3, \
+         unread_count = unread_count + ?4 WHERE id = ?1 RETURNING {COLUMNS}"
+    );
+    found(
+        conn.prepare_cached(&sql)?
+            .query_row(params![id, now, seq, i64::from(from_customer)], from_row),
+        "conversation",
+    )
+}
+
+/// Sets the unread count to zero (after `mark_read`); returns the conversation.
+pub fn clear_unread(conn: &Connection, id: &str) -> StoreResult<ConversationRow> {
+    let sql =
+        format!("UPDATE conversations SET unread_count = 0 WHERE id = ?1 RETURNING {COLUMNS}");
+    found(conn.query_row(&sql, [id], from_row), "conversation")
 }
 
 /// Changes the status; an unknown status is a [`StoreError::Conflict`].
@@ -143,6 +175,17 @@ pub fn set_status(conn: &Connection, id: &str, status: &str) -> StoreResult<Conv
     get(conn, id)
 }
 
+/// Assigns the conversation to an agent (or to nobody).
+pub fn assign(conn: &Connection, id: &str, user_id: Option<i64>) -> StoreResult<ConversationRow> {
+    let sql = format!(
+        "UPDATE conversations SET user_id = ?2, updated_at = ?3 WHERE id = ?1 RETURNING {COLUMNS}"
+    );
+    found(
+        conn.query_row(&sql, params![id, user_id, clock::now_db()], from_row),
+        "conversation",
+    )
+}
+
 /// Deletes a conversation and its messages.
 pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
     if conn.execute("DELETE FROM conversations WHERE id = ?1", [id])? == 0 {
@@ -155,11 +198,14 @@ pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
 pub fn summary(conn: &Connection, id: &str) -> StoreResult<ConversationSummary> {
     let conversation = get(conn, id)?;
     let customer = customers::get(conn, conversation.customer_id)?;
+    let last_message = match conversation.last_message_seq {
+        Some(seq) => Some(messages::by_seq(conn, seq)?),
+        None => None,
+    };
     Ok(ConversationSummary {
-        last_message: messages::last(conn, id)?,
-        unread_count: messages::unread_count(conn, id)?,
         conversation,
         customer,
+        last_message,
     })
 }
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, Row, params, params_from_iter};
 
+use super::tags::{TagRow, tags_of};
 use super::{StoreError, StoreResult, found, optional};
 use crate::clock;
 
@@ -14,19 +15,6 @@ pub const SOURCES: &[&str] = &["unknown", "telegram", "instagram"];
 #[must_use]
 pub fn is_source(source: &str) -> bool {
     SOURCES.contains(&source)
-}
-
-/// A tag attached to customers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagRow {
-    /// Primary key.
-    pub id: i64,
-    /// Display name.
-    pub name: String,
-    /// The user who made it.
-    pub created_by: Option<i64>,
-    /// Creation time.
-    pub created_at: Option<String>,
 }
 
 /// A stored customer with its tags.
@@ -188,66 +176,61 @@ pub fn find_by_source(
     get(conn, customer.id).map(Some)
 }
 
-/// Tags of several customers in one query, keyed by customer id, each list ordered by tag id.
-pub fn tags_of(conn: &Connection, customer_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<TagRow>>> {
-    let mut by_customer: HashMap<i64, Vec<TagRow>> = HashMap::new();
-    if customer_ids.is_empty() {
-        return Ok(by_customer);
-    }
-    let marks = vec!["?"; customer_ids.len()].join(",");
-    let sql = format!(
-        "SELECT ct.customer_id, t.id, t.name, t.created_by, t.created_at \
-         FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id \
-         WHERE ct.customer_id IN ({marks}) ORDER BY ct.customer_id, t.id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(customer_ids))?;
-    while let Some(row) = rows.next()? {
-        by_customer.entry(row.get(0)?).or_default().push(TagRow {
-            id: row.get(1)?,
-            name: row.get(2)?,
-            created_by: row.get(3)?,
-            created_at: row.get(4)?,
-        });
-    }
-    Ok(by_customer)
+/// The editable text fields of a customer.
+pub const EDITABLE: &[&str] = &[
+    "first_name",
+    "last_name",
+    "username",
+    "email",
+    "phone_number",
+    "description",
+];
+
+/// Changes to a customer: each named field set to a value or cleared, and optionally new `data`.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerChanges {
+    /// (one of [`EDITABLE`], new value or `None` to clear).
+    pub fields: Vec<(&'static str, Option<String>)>,
+    /// A new `data` object, as JSON text.
+    pub data: Option<String>,
 }
 
-/// Attaches a tag named `name` to a customer, creating the tag if needed.
-pub fn add_tag(conn: &Connection, customer_id: i64, name: &str) -> StoreResult<TagRow> {
-    let existing = optional(conn.query_row(
-        "SELECT id FROM tags WHERE name = ?1 ORDER BY id LIMIT 1",
-        [name],
-        |r| r.get::<_, i64>(0),
-    ))?;
-    let tag_id = if let Some(id) = existing {
-        id
-    } else {
+/// Applies changes to a customer and returns it.
+pub fn update(conn: &Connection, id: i64, changes: &CustomerChanges) -> StoreResult<CustomerRow> {
+    for (field, value) in &changes.fields {
+        if EDITABLE.contains(field) {
+            conn.execute(
+                &format!("UPDATE customers SET {field} = ?2 WHERE id = ?1"),
+                params![id, value],
+            )?;
+        }
+    }
+    if let Some(data) = &changes.data {
         conn.execute(
-            "INSERT INTO tags (name, created_at) VALUES (?1, ?2)",
-            params![name, clock::now_db()],
+            "UPDATE customers SET data = ?2 WHERE id = ?1",
+            params![id, data],
         )?;
-        conn.last_insert_rowid()
-    };
-    conn.execute(
-        "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
-        [customer_id, tag_id],
+    }
+    let n = conn.execute(
+        "UPDATE customers SET updated_at = ?2 WHERE id = ?1",
+        params![id, clock::now_db()],
     )?;
-    found(
-        conn.query_row(
-            "SELECT id, name, created_by, created_at FROM tags WHERE id = ?1",
-            [tag_id],
-            |r| {
-                Ok(TagRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    created_by: r.get(2)?,
-                    created_at: r.get(3)?,
-                })
-            },
-        ),
-        "tag",
-    )
+    if n == 0 {
+        return Err(StoreError::NotFound("customer"));
+    }
+    get(conn, id)
+}
+
+/// Deletes a customer with its conversations; returns the ids of the conversations deleted.
+pub fn delete(conn: &Connection, id: i64) -> StoreResult<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM conversations WHERE customer_id = ?1")?;
+    let conversations = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    if conn.execute("DELETE FROM customers WHERE id = ?1", [id])? == 0 {
+        return Err(StoreError::NotFound("customer"));
+    }
+    Ok(conversations)
 }
 
 #[cfg(test)]
@@ -283,8 +266,8 @@ mod tests {
     fn tags_are_loaded_with_the_customer() {
         let db = test_db();
         let c = insert(&db, &new("John", None)).unwrap();
-        add_tag(&db, c.id, "VIP").unwrap();
-        add_tag(&db, c.id, "VIP").unwrap();
+        crate::storage::tags::add_tag(&db, c.id, "VIP").unwrap();
+        crate::storage::tags::add_tag(&db, c.id, "VIP").unwrap();
         let tags = get(&db, c.id).unwrap().tags;
         assert_eq!(tags.len(), 1);
         assert_eq!(tags[0].name, "VIP");

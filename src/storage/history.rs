@@ -2,8 +2,8 @@
 
 use rusqlite::{Connection, params};
 
-use super::StoreResult;
 use super::messages::{COLUMNS, MessageRow, from_row, get};
+use super::{StoreResult, sql};
 use crate::protocol::pagination::PageRequest;
 
 /// Which part of a conversation's history a client asked for.
@@ -83,10 +83,7 @@ pub fn search(
     query: &MessageQuery,
     page: PageRequest,
 ) -> StoreResult<(Vec<MessageRow>, i64)> {
-    let pattern = query
-        .search
-        .as_ref()
-        .map(|s| format!("%{}%", escape_like(s)));
+    let pattern = query.search.as_deref().map(sql::contains);
     let filter = "(?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR type = ?2) \
         AND (?3 IS NULL OR is_answered = ?3) AND (?4 IS NULL OR is_ai_response = ?4) \
         AND (?5 IS NULL OR content LIKE ?5 ESCAPE '\\')";
@@ -114,14 +111,6 @@ pub fn search(
         |r| r.get(0),
     )?;
     Ok((rows, count))
-}
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
-#[must_use]
-pub fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 #[cfg(test)]

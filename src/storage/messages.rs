@@ -86,26 +86,38 @@ pub(super) const COLUMNS: &str = "seq, id, conversation_id, customer_id, sender_
     message_type, media_url, media_file, transcription, processing_status";
 
 pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
+    from_row_at(row, 0)
+}
+
+/// Reads a message from [`COLUMNS`] starting at column `at`; `None` when a LEFT JOIN found none.
+pub(super) fn optional_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Option<MessageRow>> {
+    if row.get::<_, Option<i64>>(at)?.is_none() {
+        return Ok(None);
+    }
+    from_row_at(row, at).map(Some)
+}
+
+fn from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
-        seq: row.get(0)?,
-        id: row.get(1)?,
-        conversation_id: row.get(2)?,
-        customer_id: row.get(3)?,
-        sender_user_id: row.get(4)?,
-        client_msg_id: row.get(5)?,
-        kind: row.get(6)?,
-        content: row.get(7)?,
-        is_ai_response: row.get(8)?,
-        is_answered: row.get(9)?,
-        created_at: row.get(10)?,
-        feedback: row.get(11)?,
-        feedback_comment: row.get(12)?,
-        feedback_at: row.get(13)?,
-        message_type: row.get(14)?,
-        media_url: row.get(15)?,
-        media_file: row.get(16)?,
-        transcription: row.get(17)?,
-        processing_status: row.get(18)?,
+        seq: row.get(at)?,
+        id: row.get(at + 1)?,
+        conversation_id: row.get(at + 2)?,
+        customer_id: row.get(at + 3)?,
+        sender_user_id: row.get(at + 4)?,
+        client_msg_id: row.get(at + 5)?,
+        kind: row.get(at + 6)?,
+        content: row.get(at + 7)?,
+        is_ai_response: row.get(at + 8)?,
+        is_answered: row.get(at + 9)?,
+        created_at: row.get(at + 10)?,
+        feedback: row.get(at + 11)?,
+        feedback_comment: row.get(at + 12)?,
+        feedback_at: row.get(at + 13)?,
+        message_type: row.get(at + 14)?,
+        media_url: row.get(at + 15)?,
+        media_file: row.get(at + 16)?,
+        transcription: row.get(at + 17)?,
+        processing_status: row.get(at + 18)?,
     })
 }
 
@@ -152,19 +164,23 @@ pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
             Err(e) => return Err(e.into()),
         }
     };
-    conversations::touch(conn, &new.conversation_id, &now)?;
+    let conversation = conversations::record_message(
+        conn,
+        &new.conversation_id,
+        &now,
+        message.seq,
+        new.kind == "customer",
+    )?;
     Ok(Stored {
         customer: customers::get(conn, conversation.customer_id)?,
-        conversation: ConversationRow {
-            updated_at: now,
-            ..conversation
-        },
+        conversation,
         message,
         duplicate: false,
     })
 }
 
-fn by_seq(conn: &Connection, seq: i64) -> StoreResult<MessageRow> {
+/// The message at storage position `seq`.
+pub fn by_seq(conn: &Connection, seq: i64) -> StoreResult<MessageRow> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1");
     found(conn.query_row(&sql, [seq], from_row), "message")
 }
@@ -178,35 +194,15 @@ pub fn get(conn: &Connection, conversation_id: &str, id: &str) -> StoreResult<Me
     )
 }
 
-/// The newest message of a conversation.
-pub fn last(conn: &Connection, conversation_id: &str) -> StoreResult<Option<MessageRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT 1"
-    );
-    optional(conn.query_row(&sql, [conversation_id], from_row))
-}
-
-/// Customer messages of a conversation not yet answered.
-pub fn unread_count(conn: &Connection, conversation_id: &str) -> StoreResult<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT count(*) FROM messages WHERE conversation_id = ?1 \
-             AND type = 'customer' AND is_answered = 0",
-        )?
-        .query_row([conversation_id], |r| r.get(0))?)
-}
-
-/// Marks every customer message of a conversation answered; returns how many changed.
-pub fn mark_read(conn: &Connection, conversation_id: &str) -> StoreResult<usize> {
-    if !conversations::exists(conn, conversation_id)? {
-        return Err(StoreError::NotFound("conversation"));
-    }
-    Ok(conn
-        .prepare_cached(
-            "UPDATE messages SET is_answered = 1 WHERE conversation_id = ?1 \
-             AND type = 'customer' AND is_answered = 0",
-        )?
-        .execute([conversation_id])?)
+/// Marks every customer message of a conversation answered; returns the conversation after.
+pub fn mark_read(conn: &Connection, conversation_id: &str) -> StoreResult<ConversationRow> {
+    let conversation = conversations::clear_unread(conn, conversation_id)?;
+    conn.prepare_cached(
+        "UPDATE messages SET is_answered = 1 WHERE conversation_id = ?1 \
+         AND type = 'customer' AND is_answered = 0",
+    )?
+    .execute([conversation_id])?;
+    Ok(conversation)
 }
 
 /// Records feedback on an AI message of this conversation.
@@ -281,7 +277,34 @@ pub(super) mod tests {
             .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
             .unwrap();
         assert_eq!(stored, 1);
-        assert_eq!(last(&db, &conv).unwrap().unwrap().id, first.message.id);
+        assert_eq!(again.conversation.last_message_seq, Some(first.message.seq));
+    }
+
+    #[test]
+    fn the_conversation_tracks_its_newest_message_and_unread_count() {
+        let db = test_db();
+        let conv = conversation(&db);
+        let new = |kind: &str| NewMessage {
+            conversation_id: conv.clone(),
+            kind: kind.into(),
+            content: "x".into(),
+            sender_user_id: None,
+            client_msg_id: None,
+        };
+        insert(&db, &new("customer")).unwrap();
+        let last = insert(&db, &new("customer")).unwrap();
+        assert_eq!(last.conversation.unread_count, 2);
+        assert_eq!(last.conversation.last_message_seq, Some(last.message.seq));
+        let after = mark_read(&db, &conv).unwrap();
+        assert_eq!(after.unread_count, 0);
+        let still: i64 = db
+            .query_row(
+                "SELECT count(*) FROM messages WHERE is_answered = 0 AND type = 'customer'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(still, 0);
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! Queries are plain functions over a `&Connection`, one file per table.
 
 pub mod blacklist;
+pub mod conversation_list;
 pub mod conversations;
+pub mod customer_list;
 pub mod customers;
 pub mod history;
 pub mod inbound;
@@ -16,6 +18,8 @@ pub mod messages;
 mod migrations;
 mod readers;
 pub mod revocations;
+pub mod sql;
+pub mod tags;
 pub mod tokens;
 pub mod users;
 mod writer;

@@ -211,6 +211,24 @@ pub fn set_active(conn: &Connection, id: i64, active: bool) -> StoreResult<()> {
     Ok(())
 }
 
+/// Records a user as online or offline, seen now; returns the user after the change.
+pub fn set_presence(conn: &Connection, id: i64, online: bool) -> StoreResult<UserRow> {
+    conn.execute(
+        "UPDATE users SET is_online = ?2, last_seen_at = ?3 WHERE id = ?1",
+        params![id, online, clock::now_db()],
+    )?;
+    get(conn, id)
+}
+
+/// Marks everyone offline (at start, so a crash leaves nobody online; and at shutdown).
+pub fn reset_presence(conn: &Connection) -> StoreResult<usize> {
+    Ok(conn.execute(
+        "UPDATE users SET is_online = 0, last_seen_at = coalesce(last_seen_at, ?1) \
+         WHERE is_online = 1",
+        [clock::now_db()],
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

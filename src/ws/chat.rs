@@ -154,14 +154,17 @@ impl ChatFeed {
 
     async fn mark_read(&mut self, out: &mut Outbox<'_>) -> Result<(), Closing> {
         let id = self.conversation_id.clone();
-        match self
+        let read = self
             .state
             .store
-            .write(move |c| messages::mark_read(c, &id))
-            .await
-        {
-            Ok(_) => {
-                notify::messages_read(&self.state.hub, &self.conversation_id, self.user.id);
+            .write(move |c| {
+                messages::mark_read(c, &id)?;
+                conversations::summary(c, &id)
+            })
+            .await;
+        match read {
+            Ok(summary) => {
+                notify::messages_read(&self.state.hub, &summary, self.user.id);
                 Ok(())
             }
             Err(StoreError::NotFound(_)) => out.error("Conversation not found").await,
@@ -279,8 +282,9 @@ impl Feed for ChatFeed {
         self.typing_until
     }
 
-    fn on_deadline(&mut self) {
+    async fn on_deadline(&mut self, _out: &mut Outbox<'_>) -> Result<(), Closing> {
         self.typing(false);
+        Ok(())
     }
 }
 

@@ -10,7 +10,10 @@ use warp::ws::{Message, WebSocket, Ws};
 
 use super::Route;
 use super::chat::ChatFeed;
-use super::session::{self, Socket};
+use super::conversations::Conversations;
+use super::customers::Customers;
+use super::lists::ListFeed;
+use super::session::{self, Feed, Socket};
 use crate::auth::{AuthError, Identity, TokenKind};
 use crate::clock;
 use crate::http::error::ApiError;
@@ -67,41 +70,77 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
             ));
         }
     };
-    let Route::Chat(conversation_id) = route;
-    let id = conversation_id.clone();
-    let exists = state
-        .store
-        .read(move |c| conversations::exists(c, &id))
-        .await
-        .map_err(|e| fail(e.into()))?;
-    if !exists {
-        return Err(fail(ApiError::not_found(
-            code::CONVERSATION_NOT_FOUND,
-            "Conversation not found",
-        )));
+    if let Route::Chat(id) = &route {
+        let id = id.clone();
+        let exists = state
+            .store
+            .read(move |c| conversations::exists(c, &id))
+            .await
+            .map_err(|e| fail(e.into()))?;
+        if !exists {
+            let text = "Conversation not found";
+            return Err(fail(ApiError::not_found(
+                code::CONVERSATION_NOT_FOUND,
+                text,
+            )));
+        }
     }
     let (conn, rx) = state
         .hub
         .connect(identity.user.id, identity.jti.as_deref())
         .map_err(|r| fail(refusal(r)))?;
+    let (what, message, conversation_id) = match &route {
+        Route::Chat(id) => (
+            format!("chat {id}"),
+            server::CHAT_CONNECTED,
+            Some(id.clone()),
+        ),
+        Route::Conversations => (
+            "the conversation list".to_owned(),
+            server::CONVERSATIONS_CONNECTED,
+            None,
+        ),
+        Route::Customers => (
+            "the customer list".to_owned(),
+            server::CUSTOMERS_CONNECTED,
+            None,
+        ),
+    };
     let socket = Socket {
         state: state.clone(),
         conn,
         rx,
         expires_at: identity.expires_at,
         peer: ip,
-        what: format!("chat {conversation_id}"),
+        what,
         username: identity.user.username.clone(),
         welcome: ServerFrame::ConnectionEstablished {
-            message: server::CHAT_CONNECTED,
-            conversation_id: Some(conversation_id.clone()),
+            message,
+            conversation_id,
             timestamp: clock::now_wire(),
         }
         .encode(),
     };
-    let feed = ChatFeed::new(state.clone(), conversation_id, identity.user);
-    let reply = ws.on_upgrade(move |s| session::run(s, socket, feed));
+    let (state, user) = (state.clone(), identity.user);
+    let reply = match route {
+        Route::Chat(id) => upgrade(ws, socket, ChatFeed::new(state, id, user)),
+        Route::Conversations => upgrade(
+            ws,
+            socket,
+            ListFeed::<Conversations>::new(state, user, &req.query),
+        ),
+        Route::Customers => upgrade(
+            ws,
+            socket,
+            ListFeed::<Customers>::new(state, user, &req.query),
+        ),
+    };
     Ok(with_protocol(reply, protocol))
+}
+
+fn upgrade<F: Feed>(ws: Ws, socket: Socket, feed: F) -> Response {
+    ws.on_upgrade(move |s| session::run(s, socket, feed))
+        .into_response()
 }
 
 /// The refusals that need no credentials, in PROTOCOL §3.1's order.

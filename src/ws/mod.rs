@@ -2,7 +2,10 @@
 //! shares ([`session`]), and the feeds themselves ([`chat`]).
 
 pub mod chat;
+pub mod conversations;
+pub mod customers;
 pub mod handshake;
+pub mod lists;
 mod rate;
 pub mod session;
 
@@ -20,12 +23,21 @@ use crate::state::AppState;
 pub enum Route {
     /// `/ws/chat/<conversation_id>/`.
     Chat(String),
+    /// `/ws/conversations/`.
+    Conversations,
+    /// `/ws/customers/`.
+    Customers,
 }
 
 impl Route {
     /// Parses a request path; `None` for paths that name no feed.
     #[must_use]
     pub fn parse(path: &str) -> Option<Self> {
+        match path {
+            "/ws/conversations/" => return Some(Self::Conversations),
+            "/ws/customers/" => return Some(Self::Customers),
+            _ => {}
+        }
         let id = path.strip_prefix("/ws/chat/")?.strip_suffix('/')?;
         crate::ids::is_valid_public_id(id).then(|| Self::Chat(id.to_owned()))
     }
@@ -76,5 +88,10 @@ mod tests {
         assert_eq!(Route::parse("/ws/chat/a-b/"), None);
         assert_eq!(Route::parse("/ws/chat/abcdefghijk/"), None);
         assert_eq!(Route::parse("/ws/nothing/"), None);
+        assert_eq!(
+            Route::parse("/ws/conversations/"),
+            Some(Route::Conversations)
+        );
+        assert_eq!(Route::parse("/ws/customers"), None);
     }
 }

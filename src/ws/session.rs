@@ -73,8 +73,14 @@ pub trait Feed: Send + 'static {
         None
     }
 
-    /// A deadline passed.
-    fn on_deadline(&mut self) {}
+    /// The deadline passed.
+    fn on_deadline(
+        &mut self,
+        out: &mut Outbox<'_>,
+    ) -> impl Future<Output = Result<(), Closing>> + Send;
+
+    /// A group the socket is in was nudged: something the feed shows changed.
+    fn on_nudge(&mut self) {}
 }
 
 /// Writes to the socket, giving up when a close is requested or a write stalls.
@@ -253,8 +259,12 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
             }
             () = &mut wake, if armed.is_some() => {
                 armed = None;
-                feed.on_deadline();
+                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                if feed.on_deadline(&mut out).await.is_err() {
+                    return ended(closer);
+                }
             }
+            () = s.conn.nudged() => feed.on_nudge(),
         }
     }
 }

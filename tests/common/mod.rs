@@ -92,6 +92,27 @@ impl TestApp {
         std::mem::replace(&mut self.dir, dir)
     }
 
+    /// Stops the server abruptly, as a crash would: no graceful shutdown, nothing cleaned up.
+    pub async fn crash(mut self) -> TempDir {
+        self.shutdown.take();
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    /// Whether the database says `user_id` is online.
+    pub async fn is_online(&self, user_id: i64) -> bool {
+        self.state
+            .store
+            .read(move |c| users::get(c, user_id))
+            .await
+            .expect("user")
+            .is_online
+    }
+
     /// Creates a user with [`PASSWORD`].
     pub async fn user(&self, name: &str, role: Role) -> UserRow {
         let hash = passwords::hash(PASSWORD).expect("hash");

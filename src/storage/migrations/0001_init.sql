@@ -33,6 +33,7 @@ CREATE TABLE customers (
   UNIQUE (source, source_id)
 );
 CREATE INDEX customers_created ON customers(created_at DESC, id DESC);
+CREATE INDEX customers_updated ON customers(updated_at DESC, id DESC);
 
 CREATE TABLE tags (
   id         INTEGER PRIMARY KEY,
@@ -48,7 +49,9 @@ CREATE TABLE customer_tags (
 ) WITHOUT ROWID;
 CREATE INDEX customer_tags_tag ON customer_tags(tag_id);
 
--- user_id is the assigned agent; NULL means unassigned (PROTOCOL §1).
+-- user_id is the assigned agent; NULL means unassigned (PROTOCOL §1). last_message_seq and
+-- unread_count are kept by every message write and mark_read, so list pages need no per-row
+-- counting and "unread only" is an index scan.
 CREATE TABLE conversations (
   id          TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 10),
   user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
@@ -61,10 +64,16 @@ CREATE TABLE conversations (
   priority    INTEGER NOT NULL DEFAULT 1 CHECK (priority >= 0),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
+  last_message_seq INTEGER,
+  unread_count     INTEGER NOT NULL DEFAULT 0,
   UNIQUE (customer_id, source)
 );
 CREATE INDEX conversations_updated ON conversations(updated_at DESC, id);
+CREATE INDEX conversations_created ON conversations(created_at DESC, id);
 CREATE INDEX conversations_user_updated ON conversations(user_id, updated_at DESC);
+CREATE INDEX conversations_status_updated ON conversations(status, updated_at DESC);
+CREATE INDEX conversations_customer_updated ON conversations(customer_id, updated_at DESC);
+CREATE INDEX conversations_unread ON conversations(updated_at DESC) WHERE unread_count > 0;
 
 -- seq orders a conversation's history; id is the public, opaque message id.
 CREATE TABLE messages (

@@ -1,0 +1,205 @@
+//! The conversation list (reference §9.2, PROTOCOL §5): one filtered, ordered page with its
+//! customers and newest messages in a fixed number of queries, whatever the page size.
+
+use rusqlite::Connection;
+use rusqlite::types::Value;
+
+use super::conversations::{self, ConversationSummary, from_row_at};
+use super::sql::{self, Where};
+use super::{StoreResult, customers, messages};
+use crate::protocol::pagination::PageRequest;
+
+/// Whose conversations to show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Assigned {
+    /// Everyone's.
+    #[default]
+    Any,
+    /// The viewer's.
+    Me,
+    /// Nobody's.
+    Unassigned,
+}
+
+/// The orderings clients may ask for; anything else is the default, newest change first.
+pub const ORDERS: &[(&str, &str)] = &[
+    ("created_at", "c.created_at ASC"),
+    ("-created_at", "c.created_at DESC"),
+    ("updated_at", "c.updated_at ASC"),
+    ("-updated_at", "c.updated_at DESC"),
+    ("title", "c.title ASC"),
+    ("-title", "c.title DESC"),
+    ("status", "c.status ASC"),
+    ("-status", "c.status DESC"),
+    ("priority", "c.priority ASC"),
+    ("-priority", "c.priority DESC"),
+];
+
+/// A validated conversation list request.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationQuery {
+    /// Substring of the title, the customer's names or e-mail, or any message.
+    pub search: Option<String>,
+    /// Exact status.
+    pub status: Option<String>,
+    /// Exact source.
+    pub source: Option<String>,
+    /// Exact priority.
+    pub priority: Option<i64>,
+    /// The customer has any of these tags.
+    pub tags: Vec<String>,
+    /// Created at or after (stored form).
+    pub created_from: Option<String>,
+    /// Created at or before (stored form).
+    pub created_to: Option<String>,
+    /// Only conversations with unanswered customer messages.
+    pub unread_only: bool,
+    /// Assignment relative to the viewer.
+    pub assigned: Assigned,
+    /// Assigned to this user.
+    pub assigned_to: Option<i64>,
+    /// One of [`ORDERS`]' keys; `None` for the default.
+    pub order_by: Option<&'static str>,
+    /// The user looking (for `assigned: me`).
+    pub viewer: i64,
+}
+
+impl ConversationQuery {
+    fn conditions(&self) -> Where {
+        let mut w = Where::default();
+        if let Some(term) = &self.search {
+            let p = sql::contains(term);
+            w.and(
+                "(c.title LIKE ? ESCAPE '\\' OR c.customer_id IN (SELECT id FROM customers \
+                 WHERE first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\' \
+                 OR username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\') \
+                 OR c.id IN (SELECT conversation_id FROM messages WHERE content LIKE ? ESCAPE '\\'))",
+                std::iter::repeat_n(p, 6),
+            );
+        }
+        if let Some(status) = &self.status {
+            w.and("c.status = ?", [sql::text(status)]);
+        }
+        if let Some(source) = &self.source {
+            w.and("c.source = ?", [sql::text(source)]);
+        }
+        if let Some(priority) = self.priority {
+            w.and("c.priority = ?", [Value::Integer(priority)]);
+        }
+        if !self.tags.is_empty() {
+            w.and(
+                format!(
+                    "c.customer_id IN (SELECT ct.customer_id FROM customer_tags ct \
+                     JOIN tags t ON t.id = ct.tag_id WHERE t.name IN ({}))",
+                    sql::marks(self.tags.len())
+                ),
+                self.tags.iter().map(|t| sql::text(t)),
+            );
+        }
+        if let Some(from) = &self.created_from {
+            w.and("c.created_at >= ?", [sql::text(from)]);
+        }
+        if let Some(to) = &self.created_to {
+            w.and("c.created_at <= ?", [sql::text(to)]);
+        }
+        if self.unread_only {
+            w.and("c.unread_count > 0", []);
+        }
+        match self.assigned {
+            Assigned::Any => {}
+            Assigned::Me => w.and("c.user_id = ?", [Value::Integer(self.viewer)]),
+            Assigned::Unassigned => w.and("c.user_id IS NULL", []),
+        }
+        if let Some(user) = self.assigned_to {
+            w.and("c.user_id = ?", [Value::Integer(user)]);
+        }
+        w
+    }
+
+    fn order(&self) -> &'static str {
+        self.order_by
+            .and_then(|key| ORDERS.iter().find(|(k, _)| *k == key))
+            .map_or("c.updated_at DESC", |(_, sql)| sql)
+    }
+}
+
+/// One page of conversations with their customers and newest messages, and the total count.
+pub fn page(
+    conn: &Connection,
+    query: &ConversationQuery,
+    page: PageRequest,
+) -> StoreResult<(Vec<ConversationSummary>, i64)> {
+    let w = query.conditions();
+    let sql = format!(
+        "SELECT {}, {} FROM conversations c LEFT JOIN messages m ON m.seq = c.last_message_seq \
+         {} ORDER BY {}, c.updated_at DESC, c.id LIMIT ? OFFSET ?",
+        sql::qualified(conversations::COLUMNS, "c"),
+        sql::qualified(messages::COLUMNS, "m"),
+        w.sql(),
+        query.order()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows: Vec<_> = stmt
+        .query_map(
+            rusqlite::params_from_iter(w.params(&[page.page_size, page.offset])),
+            |row| {
+                Ok((
+                    from_row_at(row, 0)?,
+                    messages::optional_at(row, conversations::COLUMN_COUNT)?,
+                ))
+            },
+        )?
+        .collect::<Result<_, _>>()?;
+    let count = conn
+        .prepare_cached(&format!("SELECT count(*) FROM conversations c {}", w.sql()))?
+        .query_row(rusqlite::params_from_iter(w.params(&[])), |r| r.get(0))?;
+    let ids: Vec<i64> = rows.iter().map(|(c, _)| c.customer_id).collect();
+    let customers = customers::by_ids(conn, &ids)?;
+    let summaries = rows
+        .into_iter()
+        .filter_map(|(conversation, last_message)| {
+            let customer = customers.get(&conversation.customer_id)?.clone();
+            Some(ConversationSummary {
+                conversation,
+                customer,
+                last_message,
+            })
+        })
+        .collect();
+    Ok((summaries, count))
+}
+
+/// The values the filter menus offer (reference §5.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConversationOptions {
+    /// Statuses in use.
+    pub statuses: Vec<String>,
+    /// Sources in use.
+    pub sources: Vec<String>,
+    /// Priorities in use.
+    pub priorities: Vec<i64>,
+    /// Tag names of customers that have conversations.
+    pub tags: Vec<String>,
+}
+
+/// The distinct values in use, for the filter menus.
+pub fn options(conn: &Connection) -> StoreResult<ConversationOptions> {
+    let strings = |sql: &str| -> StoreResult<Vec<String>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let values = stmt.query_map([], |r| r.get(0))?;
+        Ok(values.collect::<Result<_, _>>()?)
+    };
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT priority FROM conversations ORDER BY 1")?;
+    let priorities = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ConversationOptions {
+        statuses: strings("SELECT DISTINCT status FROM conversations ORDER BY 1")?,
+        sources: strings("SELECT DISTINCT source FROM conversations ORDER BY 1")?,
+        priorities,
+        tags: strings(
+            "SELECT DISTINCT t.name FROM tags t JOIN customer_tags ct ON ct.tag_id = t.id \
+             WHERE ct.customer_id IN (SELECT customer_id FROM conversations) ORDER BY 1",
+        )?,
+    })
+}

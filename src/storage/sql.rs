@@ -1,0 +1,88 @@
+//! Small helpers for queries assembled from optional filters: a WHERE clause with its
+//! parameters in order, LIKE patterns, and qualified column lists for joins.
+
+use rusqlite::types::Value;
+
+/// A conjunction of conditions and the values their `?` placeholders take, in order.
+#[derive(Debug, Default)]
+pub struct Where {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Where {
+    /// Adds a condition whose `?`s take `params` in order.
+    pub fn and(&mut self, clause: impl Into<String>, params: impl IntoIterator<Item = Value>) {
+        self.clauses.push(clause.into());
+        self.params.extend(params);
+    }
+
+    /// `WHERE a AND b`, or nothing.
+    #[must_use]
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    /// The parameters, with `extra` appended (for LIMIT and OFFSET).
+    #[must_use]
+    pub fn params(&self, extra: &[i64]) -> Vec<Value> {
+        let mut all = self.params.clone();
+        all.extend(extra.iter().map(|n| Value::Integer(*n)));
+        all
+    }
+}
+
+/// `%term%` with LIKE's wildcards escaped (use with `ESCAPE '\'`).
+#[must_use]
+pub fn contains(term: &str) -> Value {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Value::Text(format!("%{escaped}%"))
+}
+
+/// `?, ?, ?` for `n` values.
+#[must_use]
+pub fn marks(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// A comma-separated column list with each column prefixed by `alias.`.
+#[must_use]
+pub fn qualified(columns: &str, alias: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A text value.
+#[must_use]
+pub fn text(s: &str) -> Value {
+    Value::Text(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_clauses_and_params_line_up() {
+        let mut w = Where::default();
+        assert_eq!(w.sql(), "");
+        w.and("a = ?", [Value::Integer(1)]);
+        w.and("b LIKE ? ESCAPE '\\'", [contains("50%_off")]);
+        assert_eq!(w.sql(), "WHERE a = ? AND b LIKE ? ESCAPE '\\'");
+        let p = w.params(&[10, 0]);
+        assert_eq!(p[1], Value::Text("%50\\%\\_off%".into()));
+        assert_eq!(p.len(), 4);
+        assert_eq!(qualified("id, name", "c"), "c.id, c.name");
+        assert_eq!(marks(3), "?, ?, ?");
+    }
+}
