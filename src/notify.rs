@@ -54,21 +54,22 @@ pub fn message_stored(hub: &Hub, stored: &Stored, client_msg_id: Option<&str>) -
         return frame;
     }
     hub.publish(&chat_group(&stored.conversation.id), &frame);
-    if stored.message.kind == "customer" {
-        let note = ServerFrame::NewCustomerMessage {
-            conversation_id: stored.conversation.id.clone(),
-            message: MessageView::from(stored),
-        };
-        hub.publish_ephemeral(CONVERSATIONS, &note.encode(), None);
-    }
-    conversation_updated(
-        hub,
-        &ConversationSummary {
+    lists_changed(hub);
+    if hub.group_size(CONVERSATIONS) > 0 {
+        if stored.message.kind == "customer" {
+            let note = ServerFrame::NewCustomerMessage {
+                conversation_id: stored.conversation.id.clone(),
+                message: MessageView::from(stored),
+            };
+            hub.publish_ephemeral(CONVERSATIONS, &note.encode(), None);
+        }
+        let summary = ConversationSummary {
             conversation: stored.conversation.clone(),
             customer: stored.customer.clone(),
             last_message: Some(stored.message.clone()),
-        },
-    );
+        };
+        publish_update(hub, &summary);
+    }
     frame
 }
 
@@ -103,13 +104,19 @@ pub fn feedback_updated(hub: &Hub, conversation_id: &str, asked_id: &str, m: &Me
     .encode()
 }
 
-/// A conversation changed (message, status, assignment, read): list feeds get its new state.
+/// A conversation changed (status, assignment, read): list feeds get its new state.
 pub fn conversation_updated(hub: &Hub, summary: &ConversationSummary) {
+    lists_changed(hub);
+    if hub.group_size(CONVERSATIONS) > 0 {
+        publish_update(hub, summary);
+    }
+}
+
+fn publish_update(hub: &Hub, summary: &ConversationSummary) {
     let frame = ServerFrame::ConversationUpdated {
         conversation: Box::new(ConversationView::from(summary)),
     };
     hub.publish_ephemeral(CONVERSATIONS, &frame.encode(), None);
-    lists_changed(hub);
 }
 
 /// A conversation was deleted: its viewers get `conversation_deleted`, then a 1000 close.

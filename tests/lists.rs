@@ -841,3 +841,71 @@ async fn rest_lists_share_the_filters() {
         .unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn deleting_a_customer_closes_its_chats_and_refreshes_the_lists() {
+    let s = seed().await;
+    let admin = s
+        .app
+        .user("boss", pilito_box::storage::users::Role::Admin)
+        .await;
+    let admin_token = s.app.token(admin.id).await;
+    let (mut list, _) = list_socket(&s.app, "/ws/conversations/", &s.sara, "").await;
+    let mut chat = s.app.chat(&s.maryam, &s.sara).await;
+    let customer: Value = s
+        .app
+        .http
+        .get(
+            s.app
+                .url(&format!("/api/v1/message/conversation-item/{}/", s.maryam)),
+        )
+        .bearer_auth(&s.sara)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item = s.app.url(&format!(
+        "/api/v1/message/customer-item/{}/",
+        customer["customer"]["id"]
+    ));
+    let r = s
+        .app
+        .http
+        .delete(&item)
+        .bearer_auth(&s.sara)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "only admins delete customers");
+    let r = s
+        .app
+        .http
+        .delete(&item)
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (ended, frames) = chat.until_closed().await;
+    assert_eq!(frames.last().unwrap()["type"], "conversation_deleted");
+    assert_eq!(
+        ended,
+        crate::common::client::Ended::Closed(1000, "conversation deleted".into())
+    );
+    let refreshed = list.recv_type("conversations_list").await;
+    assert_eq!(
+        ids(&refreshed, "conversations"),
+        own(&[&s.ali, &s.john, &s.nima])
+    );
+    let r = s
+        .app
+        .http
+        .get(&item)
+        .bearer_auth(&s.sara)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

@@ -134,7 +134,7 @@ async fn dispatch(config: &Config, store: &Store, command: Command) -> anyhow::R
             println!("{}", server::integration_key(&config.data_dir)?);
             Ok(())
         }
-        Command::Serve { .. } => bail!("serve is not a workspace command"),
+        Command::Serve { .. } | Command::Bench(_) => bail!("not a workspace command"),
     }
 }
 

@@ -58,6 +58,9 @@ pub enum Command {
     Demo,
     /// Print the key integrations send in `X-Integration-Key`.
     IntegrationKey,
+    /// Run a benchmark that ships with pilito-box.
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
 }
 
 /// Runs the command line; the exit code is 0 on success, 1 on failure, 2 on bad usage.
@@ -78,6 +81,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         bind: None,
         dev: false,
     });
+    if let Command::Bench(bench) = command {
+        let _ = logging::init(None, "warn");
+        return crate::bench::run(bench);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

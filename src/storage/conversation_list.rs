@@ -21,18 +21,20 @@ pub enum Assigned {
     Unassigned,
 }
 
-/// The orderings clients may ask for; anything else is the default, newest change first.
+/// The orderings clients may ask for, each with its complete ORDER BY: ties fall back to the
+/// newest change first, and the time orderings match an index exactly (a repeated term makes
+/// `SQLite` sort instead). Anything else is the default, `-updated_at`.
 pub const ORDERS: &[(&str, &str)] = &[
-    ("created_at", "c.created_at ASC"),
-    ("-created_at", "c.created_at DESC"),
-    ("updated_at", "c.updated_at ASC"),
-    ("-updated_at", "c.updated_at DESC"),
-    ("title", "c.title ASC"),
-    ("-title", "c.title DESC"),
-    ("status", "c.status ASC"),
-    ("-status", "c.status DESC"),
-    ("priority", "c.priority ASC"),
-    ("-priority", "c.priority DESC"),
+    ("created_at", "c.created_at ASC, c.id DESC"),
+    ("-created_at", "c.created_at DESC, c.id"),
+    ("updated_at", "c.updated_at ASC, c.id DESC"),
+    ("-updated_at", "c.updated_at DESC, c.id"),
+    ("title", "c.title ASC, c.updated_at DESC, c.id"),
+    ("-title", "c.title DESC, c.updated_at DESC, c.id"),
+    ("status", "c.status ASC, c.updated_at DESC, c.id"),
+    ("-status", "c.status DESC, c.updated_at DESC, c.id"),
+    ("priority", "c.priority ASC, c.updated_at DESC, c.id"),
+    ("-priority", "c.priority DESC, c.updated_at DESC, c.id"),
 ];
 
 /// A validated conversation list request.
@@ -119,24 +121,26 @@ impl ConversationQuery {
     fn order(&self) -> &'static str {
         self.order_by
             .and_then(|key| ORDERS.iter().find(|(k, _)| *k == key))
-            .map_or("c.updated_at DESC", |(_, sql)| sql)
+            .map_or("c.updated_at DESC, c.id", |(_, sql)| sql)
     }
 }
 
 /// One page of conversations with their customers and newest messages, and the total count.
+/// The page is chosen from `conversations` alone, then joined to its messages, so an ordering
+/// without an index sorts small rows.
 pub fn page(
     conn: &Connection,
     query: &ConversationQuery,
     page: PageRequest,
 ) -> StoreResult<(Vec<ConversationSummary>, i64)> {
     let w = query.conditions();
+    let order = query.order();
     let sql = format!(
-        "SELECT {}, {} FROM conversations c LEFT JOIN messages m ON m.seq = c.last_message_seq \
-         {} ORDER BY {}, c.updated_at DESC, c.id LIMIT ? OFFSET ?",
+        "SELECT {}, {} FROM (SELECT * FROM conversations c {} ORDER BY {order} LIMIT ? OFFSET ?) c \
+         LEFT JOIN messages m ON m.seq = c.last_message_seq ORDER BY {order}",
         sql::qualified(conversations::COLUMNS, "c"),
         sql::qualified(messages::COLUMNS, "m"),
         w.sql(),
-        query.order()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows: Vec<_> = stmt

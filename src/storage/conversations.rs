@@ -88,11 +88,6 @@ pub fn insert(
     if !customers::is_source(source) {
         return Err(StoreError::Conflict(format!("unknown source {source:?}")));
     }
-    if find_for_customer(conn, customer.id, source)?.is_some() {
-        return Err(StoreError::Conflict(
-            "this customer already has a conversation on that source".into(),
-        ));
-    }
     let title = format!("{source} - {}", customer.display());
     let now = clock::now_db();
     loop {
@@ -123,13 +118,16 @@ pub fn exists(conn: &Connection, id: &str) -> StoreResult<bool> {
         .exists([id])?)
 }
 
-/// The customer's conversation on `source`, if any.
+/// The customer's most recently active conversation on `source`, if any.
 pub fn find_for_customer(
     conn: &Connection,
     customer_id: i64,
     source: &str,
 ) -> StoreResult<Option<ConversationRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE customer_id = ?1 AND source = ?2");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE customer_id = ?1 AND source = ?2 \
+         ORDER BY updated_at DESC, id LIMIT 1"
+    );
     optional(conn.query_row(&sql, params![customer_id, source], from_row))
 }
 
@@ -243,15 +241,30 @@ mod tests {
     }
 
     #[test]
-    fn one_conversation_per_customer_and_source() {
+    fn the_most_recent_conversation_on_a_source_is_found() {
         let db = test_db();
         let cust = customer(&db);
-        insert(&db, &cust, "telegram", None).unwrap();
-        assert!(matches!(
-            insert(&db, &cust, "telegram", None),
-            Err(StoreError::Conflict(_))
-        ));
+        let older = insert(&db, &cust, "telegram", None).unwrap();
+        let newer = insert(&db, &cust, "telegram", None).unwrap();
         insert(&db, &cust, "instagram", None).unwrap();
+        touch_at(&db, &older.id, "2030-01-01T00:00:00.000000Z");
+        let found = find_for_customer(&db, cust.id, "telegram")
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, older.id);
+        touch_at(&db, &newer.id, "2031-01-01T00:00:00.000000Z");
+        let found = find_for_customer(&db, cust.id, "telegram")
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, newer.id);
+    }
+
+    fn touch_at(db: &Connection, id: &str, at: &str) {
+        db.execute(
+            "UPDATE conversations SET updated_at = ?2 WHERE id = ?1",
+            [id, at],
+        )
+        .unwrap();
     }
 
     #[test]

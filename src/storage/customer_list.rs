@@ -13,14 +13,21 @@ use super::messages::{self, MessageRow};
 use super::sql::{self, Where};
 use crate::protocol::pagination::PageRequest;
 
-/// The orderings clients may ask for; anything else is the default, newest customer first.
+/// The orderings clients may ask for, each with its complete ORDER BY (ties: newest customer
+/// first; time orderings match an index exactly). Anything else is the default, `-created_at`.
 pub const ORDERS: &[(&str, &str)] = &[
-    ("created_at", "cu.created_at ASC"),
-    ("-created_at", "cu.created_at DESC"),
-    ("updated_at", "cu.updated_at ASC"),
-    ("-updated_at", "cu.updated_at DESC"),
-    ("first_name", "cu.first_name ASC"),
-    ("-first_name", "cu.first_name DESC"),
+    ("created_at", "cu.created_at ASC, cu.id ASC"),
+    ("-created_at", "cu.created_at DESC, cu.id DESC"),
+    ("updated_at", "cu.updated_at ASC, cu.id ASC"),
+    ("-updated_at", "cu.updated_at DESC, cu.id DESC"),
+    (
+        "first_name",
+        "cu.first_name ASC, cu.created_at DESC, cu.id DESC",
+    ),
+    (
+        "-first_name",
+        "cu.first_name DESC, cu.created_at DESC, cu.id DESC",
+    ),
 ];
 
 /// A validated customer list request.
@@ -109,8 +116,7 @@ impl CustomerQuery {
                 [sql::text(status)],
             );
         }
-        let unread = "EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = cu.id \
-                      AND c.unread_count > 0)";
+        let unread = "cu.id IN (SELECT customer_id FROM conversations WHERE unread_count > 0)";
         match self.has_unread {
             Some(true) => w.and(unread, []),
             Some(false) => w.and(format!("NOT {unread}"), []),
@@ -133,7 +139,7 @@ impl CustomerQuery {
     fn order(&self) -> &'static str {
         self.order_by
             .and_then(|key| ORDERS.iter().find(|(k, _)| *k == key))
-            .map_or("cu.created_at DESC", |(_, sql)| sql)
+            .map_or("cu.created_at DESC, cu.id DESC", |(_, sql)| sql)
     }
 }
 
@@ -145,7 +151,7 @@ pub fn page(
 ) -> StoreResult<(Vec<CustomerEntry>, i64)> {
     let w = query.conditions();
     let sql = format!(
-        "SELECT cu.id FROM customers cu {} ORDER BY {}, cu.created_at DESC, cu.id LIMIT ? OFFSET ?",
+        "SELECT cu.id FROM customers cu {} ORDER BY {} LIMIT ? OFFSET ?",
         w.sql(),
         query.order()
     );

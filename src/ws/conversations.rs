@@ -1,5 +1,6 @@
 //! The conversation list feed `/ws/conversations/` (PROTOCOL §5, reference §5).
 
+use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::lists::{ListError, ListKind};
@@ -11,8 +12,7 @@ use crate::protocol::lists::{ConversationListRequest, ListRequest, OnlineUser};
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest, Pagination};
 use crate::protocol::server::ServerFrame;
 use crate::protocol::views::ConversationView;
-use crate::state::AppState;
-use crate::storage::users::{self, UserRow};
+use crate::storage::users;
 use crate::storage::{StoreError, conversation_list};
 
 /// The conversation list.
@@ -30,24 +30,20 @@ impl ListKind for Conversations {
     const LOAD_FAILED: &'static str = "Failed to load conversations";
     const OPTIONS_FAILED: &'static str = "Failed to load conversation filter options";
 
-    async fn load(
-        state: &AppState,
-        viewer: &UserRow,
+    fn page(
+        conn: &Connection,
+        viewer: i64,
         filters: &Map<String, Value>,
     ) -> Result<Frame, ListError> {
-        let query = filters::conversations(filters, viewer.id)?;
+        let query = filters::conversations(filters, viewer)?;
         let page = PageRequest::from_filters(filters, DEFAULT_PAGE_SIZE);
-        let (rows, count) = state
-            .store
-            .read(move |c| conversation_list::page(c, &query, page))
-            .await?;
+        let (rows, count) = conversation_list::page(conn, &query, page)?;
         let conversations: Vec<ConversationView> =
             rows.iter().map(ConversationView::from).collect();
         let page_count = i64::try_from(conversations.len()).unwrap_or(i64::MAX);
-        let pagination = Pagination::new(page, count, page_count);
         Ok(ServerFrame::ConversationsList {
             conversations,
-            pagination,
+            pagination: Pagination::new(page, count, page_count),
             filters: filters.clone(),
             count,
             page_count,
@@ -56,31 +52,25 @@ impl ListKind for Conversations {
         .encode())
     }
 
-    async fn options(state: &AppState) -> Result<Frame, StoreError> {
-        let options = state.store.read(conversation_list::options).await?;
+    fn options(conn: &Connection) -> Result<Frame, StoreError> {
         Ok(ServerFrame::ConversationFilterOptions {
-            options: options.into(),
+            options: conversation_list::options(conn)?.into(),
             timestamp: clock::now_wire(),
         }
         .encode())
     }
 
-    async fn after_snapshot(state: &AppState) -> Option<Frame> {
-        match state.store.read(users::list).await {
-            Ok(all) => Some(
-                ServerFrame::OnlineUsers {
-                    users: all
-                        .iter()
-                        .filter(|u| u.is_active)
-                        .map(OnlineUser::from)
-                        .collect(),
-                }
-                .encode(),
-            ),
-            Err(e) => {
-                tracing::error!("could not list users for online_users: {e}");
-                None
+    fn after_snapshot(conn: &Connection) -> Result<Option<Frame>, StoreError> {
+        let users = users::list(conn)?;
+        Ok(Some(
+            ServerFrame::OnlineUsers {
+                users: users
+                    .iter()
+                    .filter(|u| u.is_active)
+                    .map(OnlineUser::from)
+                    .collect(),
             }
-        }
+            .encode(),
+        ))
     }
 }

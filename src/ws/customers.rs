@@ -1,5 +1,6 @@
 //! The customer list feed `/ws/customers/` (PROTOCOL §6, reference §6).
 
+use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::lists::{ListError, ListKind};
@@ -10,8 +11,6 @@ use crate::protocol::filters;
 use crate::protocol::lists::{CustomerListRequest, CustomerListView, ListRequest};
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest, Pagination};
 use crate::protocol::server::ServerFrame;
-use crate::state::AppState;
-use crate::storage::users::UserRow;
 use crate::storage::{StoreError, customer_list};
 
 /// The customer list.
@@ -29,23 +28,19 @@ impl ListKind for Customers {
     const LOAD_FAILED: &'static str = "Failed to load customers";
     const OPTIONS_FAILED: &'static str = "Failed to load filter options";
 
-    async fn load(
-        state: &AppState,
-        _viewer: &UserRow,
+    fn page(
+        conn: &Connection,
+        _viewer: i64,
         filters: &Map<String, Value>,
     ) -> Result<Frame, ListError> {
         let query = filters::customers(filters)?;
         let page = PageRequest::from_filters(filters, DEFAULT_PAGE_SIZE);
-        let (rows, count) = state
-            .store
-            .read(move |c| customer_list::page(c, &query, page))
-            .await?;
+        let (rows, count) = customer_list::page(conn, &query, page)?;
         let customers: Vec<CustomerListView> = rows.iter().map(CustomerListView::from).collect();
         let page_count = i64::try_from(customers.len()).unwrap_or(i64::MAX);
-        let pagination = Pagination::new(page, count, page_count);
         Ok(ServerFrame::CustomersList {
             customers,
-            pagination,
+            pagination: Pagination::new(page, count, page_count),
             filters: filters.clone(),
             count,
             page_count,
@@ -54,16 +49,15 @@ impl ListKind for Customers {
         .encode())
     }
 
-    async fn options(state: &AppState) -> Result<Frame, StoreError> {
-        let options = state.store.read(customer_list::options).await?;
+    fn options(conn: &Connection) -> Result<Frame, StoreError> {
         Ok(ServerFrame::FilterOptions {
-            options: options.into(),
+            options: customer_list::options(conn)?.into(),
             timestamp: clock::now_wire(),
         }
         .encode())
     }
 
-    async fn after_snapshot(_state: &AppState) -> Option<Frame> {
-        None
+    fn after_snapshot(_conn: &Connection) -> Result<Option<Frame>, StoreError> {
+        Ok(None)
     }
 }

@@ -2,10 +2,10 @@
 //! connection's query string, and changes coalesced into at most one list frame per socket per
 //! [`REFRESH_EVERY`], however many arrive.
 
-use std::future::Future;
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 
+use rusqlite::Connection as Db;
 use serde_json::{Map, Value};
 
 use super::session::{Closing, Feed, Outbox};
@@ -24,6 +24,11 @@ use crate::storage::users::UserRow;
 /// The shortest time between two list frames a socket gets because of server-side changes.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(250);
 
+/// A refresh waits at least this many times as long as the last one took, so a costly
+/// remembered filter (a search scanning every message) uses at most a tenth of a core however
+/// many changes arrive.
+const COST_FACTOR: u32 = 10;
+
 /// Why a list could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
@@ -35,7 +40,8 @@ pub enum ListError {
     Store(#[from] StoreError),
 }
 
-/// One list: its group, its requests, how to load a page and its menus.
+/// One list: its group, its requests, and how to build its frames from a database connection
+/// (the feed runs these on the reader pool; the benchmark calls them directly).
 pub trait ListKind: Send + Sync + 'static {
     /// The feed's client requests.
     type Request: Request + Send + Into<ListRequest>;
@@ -46,18 +52,14 @@ pub trait ListKind: Send + Sync + 'static {
     /// Text of the menu-failure frame.
     const OPTIONS_FAILED: &'static str;
 
-    /// The list frame for `filters` as `viewer` sees it.
-    fn load(
-        state: &AppState,
-        viewer: &UserRow,
-        filters: &Map<String, Value>,
-    ) -> impl Future<Output = Result<Frame, ListError>> + Send;
+    /// The list frame for `filters` as user `viewer` sees it.
+    fn page(conn: &Db, viewer: i64, filters: &Map<String, Value>) -> Result<Frame, ListError>;
 
     /// The filter-menu frame.
-    fn options(state: &AppState) -> impl Future<Output = Result<Frame, StoreError>> + Send;
+    fn options(conn: &Db) -> Result<Frame, StoreError>;
 
     /// A frame sent once after the first list (the conversation list's `online_users`).
-    fn after_snapshot(state: &AppState) -> impl Future<Output = Option<Frame>> + Send;
+    fn after_snapshot(conn: &Db) -> Result<Option<Frame>, StoreError>;
 }
 
 /// A list socket.
@@ -69,6 +71,7 @@ pub struct ListFeed<K> {
     membership: Option<Membership>,
     due: Option<Instant>,
     last_sent: Option<Instant>,
+    last_cost: Duration,
     kind: PhantomData<K>,
 }
 
@@ -95,6 +98,7 @@ impl<K: ListKind> ListFeed<K> {
             membership: None,
             due: None,
             last_sent: None,
+            last_cost: Duration::ZERO,
             kind: PhantomData,
         }
     }
@@ -116,11 +120,23 @@ impl<K: ListKind> ListFeed<K> {
         filters: Map<String, Value>,
         out: &mut Outbox<'_>,
     ) -> Result<(), Closing> {
-        match K::load(&self.state, &self.viewer, &filters).await {
+        let (viewer, asked) = (self.viewer.id, filters.clone());
+        let started = Instant::now();
+        let loaded = match self
+            .state
+            .store
+            .read(move |c| Ok(K::page(c, viewer, &asked)))
+            .await
+        {
+            Ok(result) => result,
+            Err(e) => Err(ListError::Store(e)),
+        };
+        match loaded {
             Ok(frame) => {
                 self.filters = filters;
                 self.due = None;
                 self.last_sent = Some(Instant::now());
+                self.last_cost = started.elapsed();
                 out.send(&frame).await
             }
             Err(ListError::Filter(e)) => out.error(e.to_string()).await,
@@ -138,10 +154,14 @@ impl<K: ListKind> Feed for ListFeed<K> {
     async fn open(&mut self, conn: &Connection, out: &mut Outbox<'_>) -> Result<(), Closing> {
         self.membership = Some(conn.join(K::GROUP, None));
         self.request(Map::new(), out).await?;
-        if let Some(frame) = K::after_snapshot(&self.state).await {
-            out.send(&frame).await?;
+        match self.state.store.read(K::after_snapshot).await {
+            Ok(Some(frame)) => out.send(&frame).await,
+            Ok(None) => Ok(()),
+            Err(e) => {
+                tracing::error!("could not load what follows the first list: {e}");
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     async fn handle(&mut self, request: K::Request, out: &mut Outbox<'_>) -> Result<(), Closing> {
@@ -151,7 +171,7 @@ impl<K: ListKind> Feed for ListFeed<K> {
                 let filters = Map::from_iter([("search".to_owned(), Value::String(term))]);
                 self.request(filters, out).await
             }
-            ListRequest::Options => match K::options(&self.state).await {
+            ListRequest::Options => match self.state.store.read(K::options).await {
                 Ok(frame) => out.send(&frame).await,
                 Err(e) => {
                     tracing::error!("could not load filter options: {e}");
@@ -180,7 +200,8 @@ impl<K: ListKind> Feed for ListFeed<K> {
     fn on_nudge(&mut self) {
         if self.due.is_none() {
             let now = Instant::now();
-            self.due = Some(self.last_sent.map_or(now, |t| (t + REFRESH_EVERY).max(now)));
+            let gap = REFRESH_EVERY.max(self.last_cost * COST_FACTOR);
+            self.due = Some(self.last_sent.map_or(now, |t| (t + gap).max(now)));
         }
     }
 }

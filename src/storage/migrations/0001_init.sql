@@ -49,7 +49,9 @@ CREATE TABLE customer_tags (
 ) WITHOUT ROWID;
 CREATE INDEX customer_tags_tag ON customer_tags(tag_id);
 
--- user_id is the assigned agent; NULL means unassigned (PROTOCOL §1). last_message_seq and
+-- user_id is the assigned agent; NULL means unassigned (PROTOCOL §1). A customer may have several
+-- conversations on one source (data imported from the original has one per former owner);
+-- inbound messages continue the most recent one. last_message_seq and
 -- unread_count are kept by every message write and mark_read, so list pages need no per-row
 -- counting and "unread only" is an index scan.
 CREATE TABLE conversations (
@@ -65,15 +67,16 @@ CREATE TABLE conversations (
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
   last_message_seq INTEGER,
-  unread_count     INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (customer_id, source)
+  unread_count     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX conversations_updated ON conversations(updated_at DESC, id);
 CREATE INDEX conversations_created ON conversations(created_at DESC, id);
 CREATE INDEX conversations_user_updated ON conversations(user_id, updated_at DESC);
 CREATE INDEX conversations_status_updated ON conversations(status, updated_at DESC);
 CREATE INDEX conversations_customer_updated ON conversations(customer_id, updated_at DESC);
+CREATE INDEX conversations_customer_source ON conversations(customer_id, source, updated_at DESC);
 CREATE INDEX conversations_unread ON conversations(updated_at DESC) WHERE unread_count > 0;
+CREATE INDEX conversations_unread_customer ON conversations(customer_id) WHERE unread_count > 0;
 
 -- seq orders a conversation's history; id is the public, opaque message id.
 CREATE TABLE messages (

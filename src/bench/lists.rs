@@ -1,0 +1,147 @@
+//! `pilito-box bench lists`: how long a list socket's refresh takes (filters, query, views and
+//! JSON, exactly what the feed runs on the reader pool) over a large generated workspace.
+
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OpenFlags};
+use serde_json::{Map, Value, json};
+
+use super::dataset::{self, NEEDLE, Size};
+use super::{Summary, machine, ms};
+use crate::ws::conversations::Conversations;
+use crate::ws::customers::Customers;
+use crate::ws::lists::{ListError, ListKind};
+
+/// Options of `pilito-box bench lists`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListsArgs {
+    /// Customers in the generated workspace.
+    #[arg(long, default_value_t = 2_000)]
+    pub customers: usize,
+    /// Conversations.
+    #[arg(long, default_value_t = 10_000)]
+    pub conversations: usize,
+    /// Messages.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub messages: usize,
+    /// Multiply all three counts (10 shows how the lists scale).
+    #[arg(long, default_value_t = 1)]
+    pub scale: usize,
+    /// Timed refreshes per scenario (searches scan every message, so they run a tenth as many).
+    #[arg(long, default_value_t = 200)]
+    pub iterations: usize,
+    /// Keep the generated database (its path is printed) instead of deleting it.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+type Page = fn(&Connection, i64, &Map<String, Value>) -> Result<crate::protocol::Frame, ListError>;
+
+fn scenarios() -> Vec<(&'static str, Page, Value, bool)> {
+    let conversations: Page = Conversations::page;
+    let customers: Page = Customers::page;
+    vec![
+        (
+            "conversations, default page",
+            conversations,
+            json!({}),
+            false,
+        ),
+        (
+            "conversations, unread only",
+            conversations,
+            json!({"unread_only": true}),
+            false,
+        ),
+        (
+            "conversations, status + page 20",
+            conversations,
+            json!({"status": "active", "page": 20}),
+            false,
+        ),
+        (
+            "conversations, tag VIP",
+            conversations,
+            json!({"tags": ["VIP"]}),
+            false,
+        ),
+        (
+            "conversations, search (scans messages)",
+            conversations,
+            json!({"search": NEEDLE}),
+            true,
+        ),
+        ("customers, default page", customers, json!({}), false),
+        (
+            "customers, has unread",
+            customers,
+            json!({"has_unread": true}),
+            false,
+        ),
+        (
+            "customers, search",
+            customers,
+            json!({"search": "user17"}),
+            false,
+        ),
+    ]
+}
+
+/// Generates the workspace, then times each scenario and prints a table.
+pub fn run(args: &ListsArgs) -> anyhow::Result<()> {
+    let size = Size {
+        customers: args.customers * args.scale,
+        conversations: args.conversations * args.scale,
+        messages: args.messages * args.scale,
+    };
+    let dir = std::env::temp_dir().join(format!("pilito-bench-lists-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("bench.db");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    println!("machine: {}", machine());
+    println!(
+        "workspace: {} customers, {} conversations, {} messages",
+        size.customers, size.conversations, size.messages
+    );
+    let took = runtime.block_on(dataset::generate(&path, size))?;
+    let megabytes = std::fs::metadata(&path).map_or(0, |m| m.len() / 1_000_000);
+    println!("generated in {took:.1} s; database {megabytes} MB");
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    println!("\n| scenario | runs | median ms | p99 ms | max ms | frame bytes |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, page, filters, slow) in scenarios() {
+        let filters = filters.as_object().cloned().unwrap_or_default();
+        let runs = if slow {
+            (args.iterations / 10).max(5)
+        } else {
+            args.iterations.max(1)
+        };
+        let mut bytes = 0;
+        for _ in 0..3 {
+            bytes = page(&conn, 1, &filters)?.len();
+        }
+        let mut samples: Vec<Duration> = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let frame = page(&conn, 1, &filters)?;
+            samples.push(started.elapsed());
+            std::hint::black_box(frame);
+        }
+        let s = Summary::of(samples);
+        println!(
+            "| {name} | {runs} | {} | {} | {} | {bytes} |",
+            ms(s.median),
+            ms(s.p99),
+            ms(s.max)
+        );
+    }
+    drop(conn);
+    if args.keep {
+        println!("\nkept {}", path.display());
+    } else {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    Ok(())
+}
