@@ -16,6 +16,7 @@ pub mod http;
 pub mod hub;
 pub mod ids;
 pub mod logging;
+pub mod metrics;
 pub mod notify;
 pub mod presence;
 pub mod protocol;

@@ -90,6 +90,7 @@ impl App {
             hub,
             integration_key: integration_key.into(),
             revoked: Arc::new(Notify::new()),
+            metrics: Arc::default(),
         };
         Ok((Self { state }, first))
     }

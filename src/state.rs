@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::Hub;
+use crate::metrics::Metrics;
 use crate::storage::Store;
 
 /// Shared server state; cloning it clones handles, not data.
@@ -25,6 +26,8 @@ pub struct AppState {
     pub gate: Gate,
     /// The key integrations present in `X-Integration-Key`.
     pub integration_key: Arc<str>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
     /// Wakes the revocation watcher after an in-process revocation, so sockets close at once.
     pub revoked: Arc<Notify>,
 }

@@ -1,19 +1,144 @@
-//! The agent page, compiled into the binary from `assets/web/`.
+//! The agent page, compiled into the binary from `assets/web/`: each file served with its
+//! content type, an `ETag` (a hash of its bytes) and `Cache-Control: no-cache`, so browsers keep
+//! a copy and revalidate it with a 304 instead of downloading it again.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
 use warp::Filter;
 use warp::filters::BoxedFilter;
-use warp::http::header;
-use warp::reply::{Reply, Response};
+use warp::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use warp::hyper::body::Bytes;
+use warp::path::FullPath;
+use warp::reply::Reply;
 
-const INDEX: &str = include_str!("../assets/web/index.html");
+use crate::http::error::error_response;
 
-/// `GET /`: the agent page.
-pub fn routes() -> BoxedFilter<(Response,)> {
-    warp::path::end()
-        .and(warp::get())
-        .map(|| {
-            warp::reply::with_header(warp::reply::html(INDEX), header::CACHE_CONTROL, "no-cache")
-                .into_response()
+static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/web");
+
+/// One embedded file, ready to serve.
+struct Asset {
+    body: Bytes,
+    content_type: &'static str,
+    etag: HeaderValue,
+}
+
+/// The page's files by URL path (`/` is `index.html`).
+#[derive(Clone)]
+pub struct Assets {
+    files: Arc<HashMap<String, Asset>>,
+}
+
+impl Assets {
+    /// Indexes the embedded files, hashing each once.
+    #[must_use]
+    pub fn load() -> Self {
+        let mut files = HashMap::new();
+        collect(&ASSETS, &mut files);
+        Self {
+            files: Arc::new(files),
+        }
+    }
+
+    fn answer(&self, path: &str, headers: &HeaderMap) -> Option<warp::reply::Response> {
+        let key = if path == "/" { "/index.html" } else { path };
+        let asset = self.files.get(key)?;
+        let fresh = headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|tag| tag == asset.etag);
+        let builder = Response::builder()
+            .header(header::ETAG, asset.etag.clone())
+            .header(header::CACHE_CONTROL, "no-cache")
+            .header("x-content-type-options", "nosniff");
+        let response = if fresh {
+            builder.status(StatusCode::NOT_MODIFIED).body(Bytes::new())
+        } else {
+            builder
+                .header(header::CONTENT_TYPE, asset.content_type)
+                .body(asset.body.clone())
+        };
+        response.ok().map(Reply::into_response)
+    }
+}
+
+fn collect(dir: &'static Dir<'static>, files: &mut HashMap<String, Asset>) {
+    for file in dir.files() {
+        let path = format!("/{}", file.path().to_string_lossy().replace('\\', "/"));
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        file.contents().hash(&mut hasher);
+        let etag = HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
+            .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+        files.insert(
+            path.clone(),
+            Asset {
+                body: Bytes::from_static(file.contents()),
+                content_type: content_type(&path),
+                etag,
+            },
+        );
+    }
+    for sub in dir.dirs() {
+        collect(sub, files);
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("json" | "webmanifest") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `GET` of any embedded file; other paths fall through to the JSON 404. The path is looked up
+/// before the method, so a POST to an unknown path stays a 404.
+#[must_use]
+pub fn routes() -> BoxedFilter<(warp::reply::Response,)> {
+    let assets = Assets::load();
+    warp::path::full()
+        .and(warp::method())
+        .and(warp::header::headers_cloned())
+        .and_then(move |path: FullPath, method: Method, headers: HeaderMap| {
+            let found = match assets.answer(path.as_str(), &headers) {
+                Some(_) if method != Method::GET && method != Method::HEAD => Some(error_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "METHOD_NOT_ALLOWED",
+                    "Method not allowed",
+                )),
+                found => found,
+            };
+            async move { found.ok_or_else(warp::reject::not_found) }
         })
         .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_has_a_type_and_a_tag() {
+        let assets = Assets::load();
+        let index = assets.answer("/", &HeaderMap::new()).unwrap();
+        assert_eq!(
+            index.headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
+        );
+        let tag = index.headers()[header::ETAG].clone();
+        let mut again = HeaderMap::new();
+        again.insert(header::IF_NONE_MATCH, tag);
+        assert_eq!(
+            assets.answer("/", &again).unwrap().status(),
+            StatusCode::NOT_MODIFIED
+        );
+        assert!(assets.answer("/nope.js", &HeaderMap::new()).is_none());
+        assert_eq!(content_type("/js/app.js"), "text/javascript; charset=utf-8");
+    }
 }

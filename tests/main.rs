@@ -14,6 +14,7 @@ mod auth;
 mod backpressure;
 mod bad_input;
 mod binary;
+mod browser;
 mod chat;
 mod lists;
 mod presence;

@@ -460,3 +460,53 @@ async fn health_and_unknown_routes_answer_json() {
             .starts_with("text/html")
     );
 }
+
+#[tokio::test]
+async fn the_page_is_served_with_types_and_etags() {
+    let app = spawn_app().await;
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/app.css", "text/css"),
+        ("/js/connection.js", "text/javascript"),
+        ("/icon.svg", "image/svg+xml"),
+    ] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind),
+            "{path}"
+        );
+        assert_eq!(r.headers()["cache-control"], "no-cache");
+        let tag = r.headers()["etag"].clone();
+        let again = app
+            .http
+            .get(app.url(path))
+            .header("if-none-match", tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+    }
+    let r = app
+        .http
+        .post(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = app.http.delete(app.url("/app.css")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    let metrics = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("pilito_connections 0"), "{metrics}");
+}

@@ -13,7 +13,7 @@ use super::error::ApiError;
 use super::{body, credentials, parse, require_user, respond, stored_reply, with_state};
 use crate::notify;
 use crate::protocol::rules;
-use crate::protocol::views::{ConversationView, MessageView};
+use crate::protocol::views::{ConversationDetail, MessageView};
 use crate::state::AppState;
 use crate::storage::conversations::ConversationSummary;
 use crate::storage::messages::{self, NewMessage};
@@ -102,7 +102,7 @@ async fn summary(state: &AppState, id: String) -> Result<ConversationSummary, Ap
 
 async fn get(state: AppState, token: Option<String>, id: String) -> Result<Response, ApiError> {
     require_user(&state, token).await?;
-    let conversation = ConversationView::from(&summary(&state, id).await?);
+    let conversation = ConversationDetail::from(&summary(&state, id).await?);
     Ok(warp::reply::json(&conversation).into_response())
 }
 
@@ -198,7 +198,7 @@ async fn status(
         .map_err(not_found)?;
     let summary = summary(&state, id).await?;
     notify::conversation_updated(&state.hub, &summary);
-    let conversation = ConversationView::from(&summary);
+    let conversation = ConversationDetail::from(&summary);
     let body = json!({
         "status": "success",
         "message": "Conversation status updated",
@@ -240,7 +240,7 @@ async fn assign(
     let body = json!({
         "status": "success",
         "message": "Conversation assigned",
-        "data": {"conversation": ConversationView::from(&summary), "assigned_to": form.user_id},
+        "data": {"conversation": ConversationDetail::from(&summary), "assigned_to": form.user_id},
     });
     Ok(warp::reply::json(&body).into_response())
 }

@@ -13,7 +13,7 @@ use super::{as_filters, credentials, drf_page, require_user, respond, with_state
 use crate::protocol::filters;
 use crate::protocol::lists::CustomerListView;
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
-use crate::protocol::views::ConversationView;
+use crate::protocol::views::ConversationDetail;
 use crate::state::AppState;
 use crate::storage::{conversation_list, customer_list};
 
@@ -62,7 +62,7 @@ async fn conversations(
         .store
         .read(move |c| conversation_list::page(c, &query, page))
         .await?;
-    let results: Vec<ConversationView> = rows.iter().map(ConversationView::from).collect();
+    let results: Vec<ConversationDetail> = rows.iter().map(ConversationDetail::from).collect();
     let path = "/api/v1/message/user-conversation-full";
     Ok(warp::reply::json(&drf_page(path, &params, page, count, &results)).into_response())
 }

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod error;
 pub mod lists;
 pub mod messages;
+pub mod users;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -43,7 +44,32 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
             }))
             .into_response()
         });
+    let metrics = warp::path!("metrics")
+        .and(warp::get())
+        .and(with_state(state))
+        .and(peer())
+        .and(credentials())
+        .then(
+            |state: AppState, peer: Option<SocketAddr>, headers: HeaderMap, token| async move {
+                let local = state.gate.client_ip(peer, &headers).is_loopback();
+                let allowed = if local {
+                    Ok(())
+                } else {
+                    require_admin(&state, token).await.map(drop)
+                };
+                respond(allowed.map(|()| {
+                    warp::reply::with_header(
+                        crate::metrics::render(&state),
+                        "content-type",
+                        "text/plain; version=0.0.4",
+                    )
+                    .into_response()
+                }))
+            },
+        );
     health
+        .or(metrics)
+        .unify()
         .or(auth::routes(state))
         .unify()
         .or(conversations::routes(state))
@@ -53,6 +79,8 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(customers::routes(state))
         .unify()
         .or(lists::routes(state))
+        .unify()
+        .or(users::routes(state))
         .unify()
         .boxed()
 }

@@ -41,6 +41,39 @@ pub enum Refusal {
     TooManyForUser,
 }
 
+/// Running sums of every publish's [`Fanout`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Frames queued.
+    pub delivered: u64,
+    /// Ephemeral frames dropped for full queues.
+    pub dropped: u64,
+    /// Sockets closed with 1013.
+    pub overflowed: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters([AtomicU64; 3]);
+
+impl Counters {
+    fn add(&self, f: Fanout) {
+        for (counter, n) in self.0.iter().zip([f.delivered, f.dropped, f.overflowed]) {
+            if n > 0 {
+                counter.fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Totals {
+        let [delivered, dropped, overflowed] = self.0.each_ref().map(|c| c.load(Ordering::Relaxed));
+        Totals {
+            delivered,
+            dropped,
+            overflowed,
+        }
+    }
+}
+
 /// A user's first socket opened, or their last one closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PresenceChange {
@@ -61,6 +94,7 @@ pub struct Hub {
 
 struct Inner {
     groups: Box<dyn Groups>,
+    totals: Counters,
     /// Std mutex: held only to update or scan the registry, never across `.await`.
     registry: Mutex<Registry>,
     drained: Notify,
@@ -97,6 +131,7 @@ impl Hub {
         Self {
             inner: Arc::new(Inner {
                 groups,
+                totals: Counters::default(),
                 registry: Mutex::new(Registry::default()),
                 drained: Notify::new(),
                 presence,
@@ -170,9 +205,12 @@ impl Hub {
 
     /// Delivers a frame that must arrive to every socket in `group`.
     pub fn publish(&self, group: &str, frame: &Frame) -> Fanout {
-        self.inner
+        let fanout = self
+            .inner
             .groups
-            .publish(group, frame, Delivery::Durable, None)
+            .publish(group, frame, Delivery::Durable, None);
+        self.inner.totals.add(fanout);
+        fanout
     }
 
     /// Delivers a droppable frame to every socket in `group` except those of `except_user`.
@@ -182,9 +220,18 @@ impl Hub {
         frame: &Frame,
         except_user: Option<i64>,
     ) -> Fanout {
-        self.inner
+        let fanout = self
+            .inner
             .groups
-            .publish(group, frame, Delivery::Ephemeral, except_user)
+            .publish(group, frame, Delivery::Ephemeral, except_user);
+        self.inner.totals.add(fanout);
+        fanout
+    }
+
+    /// What every publish so far delivered, dropped and overflowed.
+    #[must_use]
+    pub fn totals(&self) -> Totals {
+        self.inner.totals.snapshot()
     }
 
     /// Closes every socket in `group`.

@@ -143,6 +143,25 @@ pub struct ConversationView {
     pub unread_count: i64,
 }
 
+/// A conversation as REST shows it: the list view plus its assigned agent.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ConversationDetail {
+    /// The list view.
+    #[serde(flatten)]
+    pub conversation: ConversationView,
+    /// The assigned agent's id, or null.
+    pub assigned_to: Option<i64>,
+}
+
+impl From<&ConversationSummary> for ConversationDetail {
+    fn from(s: &ConversationSummary) -> Self {
+        Self {
+            conversation: ConversationView::from(s),
+            assigned_to: s.conversation.user_id,
+        }
+    }
+}
+
 /// A user as the REST API and presence frames show it; never the password hash.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct UserView {

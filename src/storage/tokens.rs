@@ -150,6 +150,16 @@ pub fn revoke_user(conn: &Connection, user_id: i64, reason: RevokeReason) -> Sto
     Ok(n)
 }
 
+/// Records that every token of a deleted user is gone, so their open sockets close (the
+/// tokens themselves were deleted with the user).
+pub fn log_user_removed(conn: &Connection, user_id: i64) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO revocations (user_id, reason, created_at) VALUES (?1, 'deleted', ?2)",
+        params![user_id, clock::now_db()],
+    )?;
+    Ok(())
+}
+
 /// Forgets tokens that expired; they can no longer authenticate anyway.
 pub fn purge_expired(conn: &Connection) -> StoreResult<usize> {
     Ok(conn.execute(

@@ -211,6 +211,58 @@ pub fn set_active(conn: &Connection, id: i64, active: bool) -> StoreResult<()> {
     Ok(())
 }
 
+/// Changes a user's role.
+pub fn set_role(conn: &Connection, id: i64, role: Role) -> StoreResult<()> {
+    let n = conn.execute(
+        "UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, role.as_str(), clock::now_db()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound("user"));
+    }
+    Ok(())
+}
+
+/// Changes a user's names and e-mail (each `None` leaves the field as it is).
+pub fn set_details(
+    conn: &Connection,
+    id: i64,
+    first_name: Option<&str>,
+    last_name: Option<&str>,
+    email: Option<&str>,
+) -> StoreResult<()> {
+    let changed = conn.execute(
+        "UPDATE users SET first_name = coalesce(?2, first_name), last_name = coalesce(?3, last_name), \
+         email = coalesce(nullif(?4, ''), email), updated_at = ?5 WHERE id = ?1",
+        params![id, first_name, last_name, email, clock::now_db()],
+    );
+    match changed {
+        Ok(0) => Err(StoreError::NotFound("user")),
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => {
+            Err(StoreError::Conflict("another user has that e-mail".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Active admins other than `except`.
+pub fn other_active_admins(conn: &Connection, except: i64) -> StoreResult<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND is_active = 1 AND id <> ?1",
+        [except],
+        |r| r.get(0),
+    )?)
+}
+
+/// Removes a user; their conversations become unassigned and their tokens go with them.
+pub fn delete(conn: &Connection, id: i64) -> StoreResult<()> {
+    if conn.execute("DELETE FROM users WHERE id = ?1", [id])? == 0 {
+        return Err(StoreError::NotFound("user"));
+    }
+    Ok(())
+}
+
 /// Records a user as online or offline, seen now; returns the user after the change.
 pub fn set_presence(conn: &Connection, id: i64, online: bool) -> StoreResult<UserRow> {
     conn.execute(

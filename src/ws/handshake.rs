@@ -18,6 +18,7 @@ use crate::auth::{AuthError, Identity, TokenKind};
 use crate::clock;
 use crate::http::error::ApiError;
 use crate::hub::Refusal;
+use crate::metrics::Metrics;
 use crate::protocol::codes::{close, http as code};
 use crate::protocol::server::{self, ServerFrame};
 use crate::state::AppState;
@@ -44,6 +45,7 @@ pub async fn handle(state: AppState, req: Request) -> Response {
     match admit(&state, ip, req).await {
         Ok(response) => response,
         Err((path, why)) => {
+            Metrics::bump(&state.metrics.handshakes_refused);
             let reason = match &why {
                 ApiError::Refused { message, .. } => message.clone(),
                 other => other.to_string(),
@@ -63,6 +65,7 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
         Ok(identity) => identity,
         Err(AuthError::Store(e)) => return Err(fail(ApiError::Store(e))),
         Err(why) => {
+            Metrics::bump(&state.metrics.auth_failures);
             tracing::info!("refused a connection from {ip} to {path}: {why}");
             return Ok(with_protocol(
                 ws.on_upgrade(move |s| reject(s, why)),
@@ -121,6 +124,7 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
         }
         .encode(),
     };
+    Metrics::bump(&state.metrics.sockets_accepted);
     let (state, user) = (state.clone(), identity.user);
     let reply = match route {
         Route::Chat(id) => upgrade(ws, socket, ChatFeed::new(state, id, user)),

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod client;
 
 use std::net::SocketAddr;
@@ -46,6 +47,11 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 
 /// A server on an existing data folder (to test restarts).
 pub async fn start(dir: TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    start_at(dir, ([127, 0, 0, 1], 0).into(), tweak).await
+}
+
+/// A server on an existing data folder and a given address (to restart on the same port).
+pub async fn start_at(dir: TempDir, addr: SocketAddr, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config {
         data_dir: dir.path().to_owned(),
         ..Config::default()
@@ -54,7 +60,7 @@ pub async fn start(dir: TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.limits.handshakes_per_minute = 100_000;
     config.limits.handshake_burst = 10_000;
     tweak(&mut config);
-    let listener = pilito_box::server::bind(([127, 0, 0, 1], 0).into(), &config).expect("bind");
+    let listener = pilito_box::server::bind(addr, &config).expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (app, _first) = App::open(config).await.expect("open");
     let state = app.state().clone();

@@ -1,0 +1,55 @@
+// Tiny DOM helpers. Text always goes in through textContent, never innerHTML, so nothing a
+// customer writes can become markup.
+
+/** Creates an element: h("button", {class: "x", onclick: f}, "text", child). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+/** Replaces an element's children. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  for (const child of children.flat()) if (child) el.append(child);
+  return el;
+}
+
+/** "14:05" today, "Mar 3" otherwise. */
+export function when(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const today = new Date();
+  return d.toDateString() === today.toDateString()
+    ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+    : d.toLocaleDateString([], { month: "short", day: "numeric" });
+}
+
+/** A customer's display name. */
+export function customerName(c) {
+  if (!c) return "Customer";
+  const name = [c.first_name, c.last_name].filter(Boolean).join(" ").trim();
+  return name || (c.username ? "@" + c.username : `Customer ${c.id}`);
+}
+
+/** Shows or hides the connection banner. */
+export function banner(text) {
+  const el = document.getElementById("status");
+  el.textContent = text || "";
+  el.hidden = !text;
+}
+
+/** JSON with sorted keys, to compare filter objects whatever their key order. */
+export function canonical(obj) {
+  return JSON.stringify(Object.keys(obj || {}).sort().map((k) => [k, obj[k]]));
+}

@@ -1,0 +1,513 @@
+//! The agent page in a real headless Chromium against the real server: sign-in, the live list,
+//! a conversation, messages between two browsers, inbound messages, a server restart mid-session,
+//! an expired session. Screenshots of the main screens go to `target/screenshots/`.
+
+use std::time::Duration;
+
+use pilito_box::storage::users::Role;
+use serde_json::json;
+
+use crate::common::browser::Browser;
+use crate::common::{PASSWORD, TestApp, spawn_app};
+
+fn base(app: &TestApp) -> String {
+    format!("http://{}/", app.addr)
+}
+
+async fn inbound(app: &TestApp, source_id: &str, first: &str, text: &str) -> String {
+    let key = app.state.integration_key.to_string();
+    let body =
+        json!({"source": "telegram", "source_id": source_id, "first_name": first, "content": text});
+    let r = app
+        .http
+        .post(app.url("/api/v1/message/inbound"))
+        .header("x-integration-key", key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    r.json::<serde_json::Value>().await.unwrap()["data"]["conversation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn two_agents_chat_live_and_inbound_messages_appear() {
+    let app = spawn_app().await;
+    app.user("sara", Role::Admin).await;
+    app.user("reza", Role::Agent).await;
+    let conv = inbound(&app, "100", "مریم", "سلام، سفارش من کی می‌رسد؟").await;
+
+    let sara = Browser::start(1280, 800).await;
+    let reza = Browser::start(1280, 800).await;
+    sara.sign_in(&base(&app), "sara", PASSWORD).await;
+    reza.sign_in(&base(&app), "reza", PASSWORD).await;
+    sara.find(&format!("#conversation-list [data-id='{conv}']"))
+        .await;
+    sara.until(
+        "the Persian name and unread badge",
+        "document.querySelector('#conversation-list .item .badge')",
+    )
+    .await;
+    sara.screenshot("inbox").await;
+
+    sara.find(&format!("#conversation-list [data-id='{conv}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    reza.client
+        .goto(&format!("{}#/inbox/{conv}", base(&app)))
+        .await
+        .unwrap();
+    for b in [&sara, &reza] {
+        b.until(
+            "the history",
+            "document.querySelectorAll('#messages .msg').length === 1",
+        )
+        .await;
+    }
+    sara.find("#compose")
+        .await
+        .send_keys("Tomorrow morning, Maryam.")
+        .await
+        .unwrap();
+    sara.find("#send").await.click().await.unwrap();
+    reza.until("sara's message", "[...document.querySelectorAll('#messages .msg')].some(m => m.textContent.includes('Tomorrow morning'))").await;
+    sara.until(
+        "the message marked sent",
+        "document.querySelector('#messages .msg.support')?.dataset.state === 'sent'",
+    )
+    .await;
+    sara.screenshot("conversation").await;
+
+    inbound(&app, "100", "مریم", "ممنون!").await;
+    for b in [&sara, &reza] {
+        b.until("the inbound message", "[...document.querySelectorAll('#messages .msg')].some(m => m.textContent.includes('ممنون'))").await;
+    }
+    let other = inbound(&app, "200", "Ali", "Do you ship to Istanbul?").await;
+    sara.find(&format!("#conversation-list [data-id='{other}']"))
+        .await;
+    let dir = sara
+        .eval("getComputedStyle(document.querySelector('#messages .msg.customer .text')).direction")
+        .await;
+    assert_eq!(dir, "rtl", "Persian text displays right to left");
+    sara.quit().await;
+    reza.quit().await;
+}
+
+/// The `data-id`s of the messages on screen.
+async fn shown(b: &Browser) -> Vec<String> {
+    let ids = b
+        .eval("[...document.querySelectorAll('#messages .msg')].map(m => m.dataset.id)")
+        .await;
+    serde_json::from_value(ids).unwrap()
+}
+
+#[tokio::test]
+async fn a_server_restart_mid_session_loses_and_doubles_nothing() {
+    let app = spawn_app().await;
+    app.user("sara", Role::Agent).await;
+    let conv = inbound(&app, "300", "Leila", "first").await;
+    let b = Browser::start(1280, 800).await;
+    b.sign_in(&base(&app), "sara", PASSWORD).await;
+    b.client
+        .goto(&format!("{}#/inbox/{conv}", base(&app)))
+        .await
+        .unwrap();
+    b.until(
+        "the history",
+        "document.querySelectorAll('#messages .msg').length === 1",
+    )
+    .await;
+
+    let addr = app.addr;
+    let dir = app.stop().await;
+    b.until(
+        "the reconnecting banner",
+        "!document.getElementById('status').hidden",
+    )
+    .await;
+    b.find("#compose")
+        .await
+        .send_keys("sent while offline\n")
+        .await
+        .unwrap();
+    b.until(
+        "the send marked failed",
+        "document.querySelector('#messages .msg.failed .retry')",
+    )
+    .await;
+    b.screenshot("reconnecting").await;
+
+    let app = crate::common::start_at(dir, addr, |_| {}).await;
+    for text in ["missed one", "missed two", "missed three"] {
+        inbound(&app, "300", "Leila", text).await;
+    }
+    b.until(
+        "the banner gone",
+        "document.getElementById('status').hidden",
+    )
+    .await;
+    b.until(
+        "the missed messages",
+        "document.querySelectorAll('#messages .msg.customer').length === 4",
+    )
+    .await;
+    b.find("#messages .retry").await.click().await.unwrap();
+    b.until(
+        "the retried send",
+        "document.querySelectorAll('#messages .msg.support[data-state=sent]').length === 1",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let on_screen = shown(&b).await;
+    let mut unique = on_screen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        on_screen.len(),
+        "nothing doubled: {on_screen:?}"
+    );
+    let token = app
+        .token(
+            app.state
+                .store
+                .read(|c| pilito_box::storage::users::by_username(c, "sara"))
+                .await
+                .unwrap()
+                .id,
+        )
+        .await;
+    let stored: serde_json::Value = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/message/user-messages?conversation={conv}&page_size=50"
+        )))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored["count"], 5,
+        "first, three missed, one retried send: {stored}"
+    );
+    assert_eq!(
+        on_screen.len(),
+        5,
+        "everything stored is on screen: {on_screen:?}"
+    );
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn an_ended_session_goes_to_sign_in_once_and_keeps_the_draft() {
+    let app = spawn_app().await;
+    let sara = app.user("sara", Role::Agent).await;
+    let conv = inbound(&app, "400", "Nima", "hello").await;
+    let b = Browser::start(1280, 800).await;
+    b.sign_in(&base(&app), "sara", PASSWORD).await;
+    b.client
+        .goto(&format!("{}#/inbox/{conv}", base(&app)))
+        .await
+        .unwrap();
+    b.find("#compose")
+        .await
+        .send_keys("half-written reply")
+        .await
+        .unwrap();
+    let access = b
+        .eval("JSON.parse(localStorage.getItem('pilito-box.session')).access")
+        .await;
+    let r = app
+        .http
+        .post(app.url("/api/v1/usr/logout"))
+        .bearer_auth(access.as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    b.find("#signin").await;
+    b.screenshot("signin").await;
+    let failures = |app: &TestApp| {
+        let m = &app.state.metrics;
+        (
+            m.auth_failures.load(std::sync::atomic::Ordering::Relaxed),
+            m.sockets_accepted
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    };
+    let before = failures(&app);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        failures(&app),
+        before,
+        "no reconnect attempts after the 4001"
+    );
+
+    let expired = app
+        .state
+        .auth
+        .issue(sara.id, pilito_box::auth::TokenKind::Access, Some(1))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let session = json!({"access": expired, "refresh": "spent", "user": {"id": sara.id, "username": "sara", "role": "agent"}});
+    b.eval(&format!(
+        "localStorage.setItem('pilito-box.session', {:?})",
+        session.to_string()
+    ))
+    .await;
+    b.client.goto(&base(&app)).await.unwrap();
+    b.client.refresh().await.unwrap();
+    b.find("#signin").await;
+    let after_expiry = failures(&app);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        failures(&app),
+        after_expiry,
+        "an expired token does not loop either"
+    );
+
+    b.sign_in(&base(&app), "sara", PASSWORD).await;
+    b.client
+        .goto(&format!("{}#/inbox/{conv}", base(&app)))
+        .await
+        .unwrap();
+    b.until(
+        "the draft restored",
+        "document.querySelector('#compose')?.value === 'half-written reply'",
+    )
+    .await;
+    b.quit().await;
+}
+
+async fn seed_history(app: &TestApp, conv: &str, n: usize) {
+    use pilito_box::storage::messages::{self, NewMessage};
+    let conv = conv.to_owned();
+    app.state
+        .store
+        .write(move |c| {
+            for i in 0..n {
+                let kind = if i == n - 1 {
+                    "AI"
+                } else if i % 2 == 0 {
+                    "customer"
+                } else {
+                    "support"
+                };
+                let new = NewMessage {
+                    conversation_id: conv.clone(),
+                    kind: kind.into(),
+                    content: format!("history {i}"),
+                    sender_user_id: None,
+                    client_msg_id: None,
+                };
+                messages::insert(c, &new)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn history_scrolls_back_typing_shows_and_ai_answers_take_feedback() {
+    let app = spawn_app().await;
+    app.user("sara", Role::Agent).await;
+    app.user("reza", Role::Agent).await;
+    let conv = inbound(&app, "500", "Bahar", "start").await;
+    seed_history(&app, &conv, 120).await;
+    let sara = Browser::start(1280, 800).await;
+    let reza = Browser::start(1280, 800).await;
+    sara.sign_in(&base(&app), "sara", PASSWORD).await;
+    reza.sign_in(&base(&app), "reza", PASSWORD).await;
+    for b in [&sara, &reza] {
+        b.client
+            .goto(&format!("{}#/inbox/{conv}", base(&app)))
+            .await
+            .unwrap();
+        b.until(
+            "the newest 50",
+            "document.querySelectorAll('#messages .msg').length === 50",
+        )
+        .await;
+    }
+    sara.eval("document.getElementById('messages').scrollTop = 0")
+        .await;
+    sara.until(
+        "an older page",
+        "document.querySelectorAll('#messages .msg').length === 100",
+    )
+    .await;
+    sara.eval("document.getElementById('messages').scrollTop = 0")
+        .await;
+    sara.until(
+        "the oldest message",
+        "document.querySelectorAll('#messages .msg').length === 121",
+    )
+    .await;
+    assert_eq!(
+        sara.eval("document.querySelector('#messages .msg .text').textContent")
+            .await,
+        "start"
+    );
+
+    reza.find("#compose")
+        .await
+        .send_keys("typing a reply")
+        .await
+        .unwrap();
+    sara.until(
+        "the typing indicator",
+        "document.getElementById('typing').textContent.includes('Reza is typing')",
+    )
+    .await;
+
+    let up = sara
+        .find("#messages .msg.AI .feedback button[aria-label='Good answer']")
+        .await;
+    up.click().await.unwrap();
+    sara.until("the feedback shown", "document.querySelector('#messages .msg.AI .feedback button[aria-label=\"Good answer\"]').getAttribute('aria-pressed') === 'true'").await;
+    reza.until(
+        "the feedback reaching the other agent",
+        "document.querySelector('#messages .msg.AI .feedback button[aria-pressed=\"true\"]')",
+    )
+    .await;
+    sara.quit().await;
+    reza.quit().await;
+}
+
+#[tokio::test]
+async fn customers_admin_and_a_phone_sized_screen() {
+    let app = spawn_app().await;
+    app.user("sara", Role::Admin).await;
+    let conv = inbound(&app, "600", "Ali", "salam").await;
+    inbound(&app, "601", "Mina", "hi").await;
+    let b = Browser::start(1280, 800).await;
+    b.client.goto(&base(&app)).await.unwrap();
+    b.find("#signin input[name=username]")
+        .await
+        .send_keys("sara\u{E004}")
+        .await
+        .unwrap();
+    b.find("#signin input[name=password]")
+        .await
+        .send_keys(&format!("{PASSWORD}\u{E007}"))
+        .await
+        .unwrap();
+    b.find("#conversation-list .item").await;
+
+    b.client
+        .goto(&format!("{}#/customers", base(&app)))
+        .await
+        .unwrap();
+    b.until(
+        "two customers",
+        "document.querySelectorAll('#customer-rows tr').length === 2",
+    )
+    .await;
+    b.find("#customer-search")
+        .await
+        .send_keys("min")
+        .await
+        .unwrap();
+    b.until(
+        "the search applied",
+        "document.querySelectorAll('#customer-rows tr').length === 1",
+    )
+    .await;
+    b.screenshot("customers").await;
+
+    b.client
+        .goto(&format!("{}#/admin", base(&app)))
+        .await
+        .unwrap();
+    b.find("#add-user input[name=username]")
+        .await
+        .send_keys("neda")
+        .await
+        .unwrap();
+    b.find("#add-user input[name=password]")
+        .await
+        .send_keys("neda-secret-1")
+        .await
+        .unwrap();
+    b.find("#add-user button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "the new user",
+        "document.querySelector('#user-rows tr[data-user=neda]')",
+    )
+    .await;
+    b.find("#user-rows tr[data-user=neda] button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "neda disabled",
+        "document.querySelector('#user-rows tr[data-user=neda]')?.textContent.includes('disabled')",
+    )
+    .await;
+    b.find("#add-block input[name=ip]")
+        .await
+        .send_keys("10.9.8.7")
+        .await
+        .unwrap();
+    b.find("#add-block button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "the blocked address",
+        "document.getElementById('blacklist-rows').textContent.includes('10.9.8.7')",
+    )
+    .await;
+    b.screenshot("admin").await;
+    let login = app
+        .http
+        .post(app.url("/api/v1/usr/login"))
+        .json(&json!({"email_or_username": "neda", "password": "neda-secret-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 400, "a disabled user cannot sign in");
+    b.quit().await;
+
+    let phone = Browser::start(390, 844).await;
+    phone.sign_in(&base(&app), "sara", PASSWORD).await;
+    phone.screenshot("phone-inbox").await;
+    phone
+        .find(&format!("#conversation-list [data-id='{conv}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    phone
+        .until(
+            "the conversation full screen",
+            "getComputedStyle(document.querySelector('.side')).display === 'none'",
+        )
+        .await;
+    phone.screenshot("phone-conversation").await;
+    phone.find(".chat .back").await.click().await.unwrap();
+    phone
+        .until(
+            "the list again",
+            "getComputedStyle(document.querySelector('.side')).display !== 'none'",
+        )
+        .await;
+    phone.quit().await;
+}

@@ -1,0 +1,195 @@
+//! Headless Chromium driven through chromedriver (Debian's `chromium` and `chromium-driver`,
+//! installed here when missing and running as root; no browser download).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const DRIVER: &str = "/usr/bin/chromedriver";
+
+/// Makes sure Debian's Chromium and chromedriver are installed (once per test process).
+pub fn ensure_chromium() {
+    static INSTALL: Mutex<bool> = Mutex::new(false);
+    let mut done = INSTALL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *done || (std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(DRIVER).exists()) {
+        *done = true;
+        return;
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    assert!(
+        root,
+        "the browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+    );
+    let apt = |args: &[&str]| {
+        let status = Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "apt-get {args:?} failed");
+    };
+    apt(&["update"]);
+    apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ]);
+    *done = true;
+}
+
+/// A chromedriver process and one browser session on it.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium of `width`×`height`.
+    pub async fn start(width: u32, height: u32) -> Self {
+        ensure_chromium();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(DRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().unwrap();
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--lang=en-US",
+            &format!("--window-size={width},{height}"),
+            &format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = Capabilities::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({"binary": CHROMIUM, "args": args}),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Self {
+                        client,
+                        driver,
+                        profile,
+                    };
+                }
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not start: {last:?}");
+    }
+
+    /// Waits (up to 10 s) for an element matching `css`.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits (up to 10 s) until `script` (a JS expression) is truthy.
+    pub async fn until(&self, what: &str, script: &str) {
+        let body = format!("return Boolean({script});");
+        for _ in 0..100 {
+            if self
+                .client
+                .execute(&body, vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                == Some(true)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let page = self.client.source().await.unwrap_or_default();
+        panic!(
+            "timed out waiting for {what}; page:\n{}",
+            &page[..page.len().min(4000)]
+        );
+    }
+
+    /// Evaluates a JS expression.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(&format!("return {script};"), vec![])
+            .await
+            .unwrap()
+    }
+
+    /// Saves a screenshot to `target/screenshots/<name>.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await.unwrap()).unwrap();
+        path
+    }
+
+    /// Opens the agent page and signs in.
+    pub async fn sign_in(&self, base: &str, name: &str, password: &str) {
+        self.client.goto(base).await.unwrap();
+        self.find("#signin input[name=username]")
+            .await
+            .send_keys(name)
+            .await
+            .unwrap();
+        self.find("#signin input[name=password]")
+            .await
+            .send_keys(password)
+            .await
+            .unwrap();
+        self.find("#signin button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find("#conversation-list").await;
+    }
+
+    /// Ends the session and chromedriver.
+    pub async fn quit(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        drop(self.profile);
+    }
+}
