@@ -1,6 +1,8 @@
 //! REST (PROTOCOL §10): sign-in and tokens, conversation and message endpoints, the inbound
 //! integration, and JSON errors everywhere. Each change reaches the sockets as the socket path would.
 
+use std::io::Write as _;
+
 use serde_json::{Value, json};
 
 use crate::common::{PASSWORD, spawn_app};
@@ -509,4 +511,80 @@ async fn the_page_is_served_with_types_and_etags() {
         .await
         .unwrap();
     assert!(metrics.contains("pilito_connections 0"), "{metrics}");
+}
+
+#[tokio::test]
+async fn the_log_page_is_for_admins_only() {
+    let app = spawn_app().await;
+    let (_, agent) = app.agent("sara").await;
+    let admin = app.user("boss", Role::Admin).await;
+    let admin = app.token(admin.id).await;
+    let dir = app.state.config.log_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pilito-box.2026-01-01.log"), "old\n").unwrap();
+    let lines = "2026-01-02T10:00:00Z  INFO sara connected\n2026-01-02T10:00:01Z  WARN refused a connection\n2026-01-02T10:00:02Z DEBUG noise\n";
+    std::fs::write(dir.join("pilito-box.2026-01-02.log"), lines).unwrap();
+    let url = app.url("/api/v1/admin/logs?level=info");
+    let (s, _) = json_of(app.http.get(&url).bearer_auth(&agent).send().await.unwrap()).await;
+    assert_eq!(s, 403);
+    let (s, _) = json_of(app.http.get(&url).send().await.unwrap()).await;
+    assert_eq!(s, 401);
+    let (s, page) = json_of(app.http.get(&url).bearer_auth(&admin).send().await.unwrap()).await;
+    assert_eq!(s, 200);
+    assert_eq!(page["file"], "pilito-box.2026-01-02.log");
+    assert_eq!(
+        page["lines"],
+        json!([
+            "2026-01-02T10:00:00Z  INFO sara connected",
+            "2026-01-02T10:00:01Z  WARN refused a connection"
+        ])
+    );
+    let warn = app.url("/api/v1/admin/logs?level=warn");
+    let (_, page) = json_of(
+        app.http
+            .get(&warn)
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page["lines"].as_array().unwrap().len(), 1);
+    let offset = page["offset"].as_u64().unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("pilito-box.2026-01-02.log"))
+        .unwrap()
+        .write_all(b"2026-01-02T10:00:03Z ERROR disk full\n")
+        .unwrap();
+    let tail = app.url(&format!(
+        "/api/v1/admin/logs?level=info&file=pilito-box.2026-01-02.log&since={offset}"
+    ));
+    let (_, page) = json_of(
+        app.http
+            .get(&tail)
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        page["lines"],
+        json!(["2026-01-02T10:00:03Z ERROR disk full"])
+    );
+    let r = app
+        .http
+        .get(app.url("/api/v1/admin/logs/download"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("pilito-box.2026-01-02.log")
+    );
+    assert!(r.text().await.unwrap().ends_with("disk full\n"));
 }

@@ -134,7 +134,9 @@ async fn dispatch(config: &Config, store: &Store, command: Command) -> anyhow::R
             println!("{}", server::integration_key(&config.data_dir)?);
             Ok(())
         }
-        Command::Serve { .. } | Command::Bench(_) => bail!("not a workspace command"),
+        Command::Serve { .. } | Command::Bench(_) | Command::Config(_) => {
+            bail!("not a workspace command")
+        }
     }
 }
 

@@ -3,17 +3,20 @@
 
 mod admin;
 mod demo;
+pub mod serve;
+mod settings;
 mod users;
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
+pub use settings::Settings;
 
-use anyhow::Context;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::server::App;
-use crate::{logging, server};
+use crate::logging;
 
 /// pilito-box: the Pilito real-time inbox for one office.
 #[derive(Debug, Parser)]
@@ -25,9 +28,22 @@ pub struct Cli {
     /// Configuration file (default: config.toml in the OS config folder).
     #[arg(long, global = true, env = "PILITO_BOX_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// What to do (default: serve).
+    /// Without a command: run without the tray icon even where a desktop exists.
+    #[arg(long, global = true)]
+    pub headless: bool,
+    /// What to do (default: the server with its tray icon, or headless without a desktop).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `pilito-box config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check a configuration file (default: the one pilito-box reads) and the environment.
+    Check {
+        /// The file.
+        file: Option<PathBuf>,
+    },
 }
 
 /// The commands.
@@ -58,118 +74,78 @@ pub enum Command {
     Demo,
     /// Print the key integrations send in `X-Integration-Key`.
     IntegrationKey,
+    /// Check the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Run a benchmark that ships with pilito-box.
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
 }
 
-/// Runs the command line; the exit code is 0 on success, 1 on failure, 2 on bad usage.
-pub fn main() -> std::process::ExitCode {
+/// Runs the command line. Exit codes: 0 success, 1 failure (port in use, folder not writable,
+/// already running, a command that failed), 2 bad usage or a broken configuration.
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    let settings = Settings::from(&cli);
+    match cli.command {
+        None => serve::desktop(&settings, cli.headless),
+        Some(Command::Serve { bind, dev }) => serve::headless(&settings.with(bind, dev), None),
+        Some(Command::Config(ConfigCommand::Check { file })) => check(&settings, file.as_deref()),
+        Some(Command::Bench(bench)) => {
+            let _ = logging::init(None, "warn");
+            finish(crate::bench::run(bench))
+        }
+        Some(command) => {
+            let _ = logging::init(None, "warn");
+            let config = match settings.load() {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build();
+            match runtime {
+                Ok(runtime) => finish(runtime.block_on(admin::run(config, command))),
+                Err(e) => finish(Err(e.into())),
+            }
+        }
+    }
+}
+
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = load_config(&cli)?;
-    let command = cli.command.unwrap_or(Command::Serve {
-        bind: None,
-        dev: false,
-    });
-    if let Command::Bench(bench) = command {
-        let _ = logging::init(None, "warn");
-        return crate::bench::run(bench);
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    match command {
-        Command::Serve { bind, dev } => {
-            let mut config = config;
-            if let Some(bind) = bind {
-                config.bind = bind;
-            }
-            config.dev |= dev;
-            let _guard = logging::init(Some(&config.log_dir()), "info")
-                .with_context(|| format!("cannot write logs to {}", config.log_dir().display()))?;
-            runtime.block_on(serve(config))
-        }
-        other => {
-            let _ = logging::init(None, "warn");
-            runtime.block_on(admin::run(config, other))
-        }
-    }
-}
-
-/// The configuration: file (if any), then the data folder from the command line.
-fn load_config(cli: &Cli) -> anyhow::Result<Config> {
-    let dirs = directories::ProjectDirs::from("com", "Pilito", "pilito-box");
-    let path = cli
-        .config
-        .clone()
-        .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("config.toml")));
-    let mut config = match &path {
-        Some(path) => Config::load(path)?,
-        None => Config::default(),
+/// `pilito-box config check [FILE]`: 0 when the file (and the environment) is valid, 2 otherwise.
+fn check(settings: &Settings, file: Option<&Path>) -> ExitCode {
+    let path = file
+        .map(Path::to_path_buf)
+        .or_else(|| settings.config_path());
+    let Some(path) = path else {
+        eprintln!("error: no configuration file to check");
+        return ExitCode::from(2);
     };
-    let explicit = cli.data_dir.is_some();
-    if let Some(dir) = cli.data_dir.clone() {
-        config.data_dir = dir;
-    } else if let Some(dirs) = &dirs
-        && config.data_dir == Config::default().data_dir
-    {
-        dirs.data_dir().clone_into(&mut config.data_dir);
-        if config.log_dir.is_none() {
-            config.log_dir = Some(dirs.data_local_dir().join("logs"));
+    if !path.exists() {
+        eprintln!("error: {} does not exist", path.display());
+        return ExitCode::from(2);
+    }
+    match Config::load(&path) {
+        Ok(_) => {
+            println!("{}: ok", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
-    if explicit && config.log_dir.is_none() {
-        config.log_dir = Some(config.data_dir.join("logs"));
-    }
-    Ok(config)
-}
-
-async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener = server::bind(config.bind, &config)?;
-    let data_dir = config.data_dir.clone();
-    let (app, first) = App::open(config).await?;
-    if let Some((name, password)) = &first.admin {
-        println!("First start: created the admin user {name:?} with password {password}");
-        println!("Sign in and change it; it is shown only this once.");
-    }
-    let port = listener.local_addr()?.port();
-    tracing::info!("data folder: {}", data_dir.display());
-    tracing::info!("agents open http://<this computer's address>:{port}/");
-    app.serve(listener, shutdown_signal()).await?;
-    Ok(())
-}
-
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            () = ctrl_c => {}
-            () = term => {}
-        }
-    }
-    #[cfg(not(unix))]
-    ctrl_c.await;
 }

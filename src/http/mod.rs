@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod customers;
 pub mod error;
 pub mod lists;
+pub mod logs;
 pub mod messages;
 pub mod users;
 
@@ -81,6 +82,8 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(lists::routes(state))
         .unify()
         .or(users::routes(state))
+        .unify()
+        .or(logs::routes(state))
         .unify()
         .boxed()
 }

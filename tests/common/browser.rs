@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use fantoccini::wd::Capabilities;
@@ -14,40 +13,9 @@ use serde_json::json;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const DRIVER: &str = "/usr/bin/chromedriver";
 
-/// Makes sure Debian's Chromium and chromedriver are installed (once per test process).
+/// Makes sure Debian's Chromium and chromedriver are installed.
 pub fn ensure_chromium() {
-    static INSTALL: Mutex<bool> = Mutex::new(false);
-    let mut done = INSTALL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if *done || (std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(DRIVER).exists()) {
-        *done = true;
-        return;
-    }
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0"));
-    assert!(
-        root,
-        "the browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
-    );
-    let apt = |args: &[&str]| {
-        let status = Command::new("apt-get")
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status();
-        assert!(status.is_ok_and(|s| s.success()), "apt-get {args:?} failed");
-    };
-    apt(&["update"]);
-    apt(&[
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ]);
-    *done = true;
+    super::system::ensure(&[CHROMIUM, DRIVER], &["chromium", "chromium-driver"]);
 }
 
 /// A chromedriver process and one browser session on it.

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod system;
 
 use std::net::SocketAddr;
 use std::time::Duration;

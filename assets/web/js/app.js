@@ -8,6 +8,7 @@ import { h, fill, banner } from "./dom.js";
 import { Inbox } from "./inbox.js";
 import { CustomersPage } from "./customers.js";
 import { AdminPage } from "./admin.js";
+import { LogsPage } from "./logs.js";
 
 const root = document.getElementById("app");
 const feeds = new Set();
@@ -96,7 +97,8 @@ function shell(active) {
   const bar = h("header", { class: "topbar" },
     h("strong", {}, "pilito-box"),
     h("nav", {}, link("#/inbox", "Inbox", "inbox"), link("#/customers", "Customers", "customers"),
-      user?.role === "admin" ? link("#/admin", "Admin", "admin") : null),
+      user?.role === "admin" ? link("#/admin", "Admin", "admin") : null,
+      user?.role === "admin" ? link("#/logs", "Logs", "logs") : null),
     h("span", { class: "me" }, h("span", { class: "hide-narrow", dir: "auto" }, user?.first_name || user?.username || ""), out));
   fill(root, h("div", { class: "shell" }, bar, main));
   return main;
@@ -110,7 +112,8 @@ function route() {
     return;
   }
   const [, section = "inbox", id] = location.hash.replace(/^#\/?/, "#/").split("/");
-  const key = section === "customers" || (section === "admin" && session.user()?.role === "admin") ? section : "inbox";
+  const admin = session.user()?.role === "admin";
+  const key = section === "customers" || (admin && (section === "admin" || section === "logs")) ? section : "inbox";
   if (page?.key === key) {
     page.show?.(id);
     return;
@@ -119,6 +122,7 @@ function route() {
   const container = shell(key);
   if (key === "customers") page = new CustomersPage(container);
   else if (key === "admin") page = new AdminPage(container);
+  else if (key === "logs") page = new LogsPage(container);
   else page = new Inbox(container, id);
   page.key = key;
 }

@@ -1,23 +1,34 @@
-//! Logging: plain lines on stderr and, for the server, a daily rolling file in the log folder.
-//! Lines never carry a query string, a token or a password; callers log paths and names only.
+//! Logging: plain lines on stderr and, for the server, a daily file in the log folder (the newest
+//! `log_keep_days` kept). Lines never carry a query string, a token or a password; callers log
+//! paths, names and addresses only.
+
+pub mod daily;
 
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_appender::rolling::{Builder, Rotation};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
-/// Daily files kept in the log folder.
-pub const KEEP_FILES: usize = 14;
-
 /// Library noise kept out of the logs (hyper and tungstenite debug lines can carry URIs).
 const QUIET: &str = "hyper=warn,hyper_util=warn,warp=warn,tungstenite=warn,tokio_tungstenite=warn";
 
-/// Starts logging to stderr and, with `log_dir`, to `pilito-box.<date>.log` there. The filter
+/// Where log lines go besides stderr.
+#[derive(Debug, Clone, Copy)]
+pub struct FileLog<'a> {
+    /// The log folder.
+    pub dir: &'a Path,
+    /// Daily files kept.
+    pub keep_days: usize,
+}
+
+/// Starts logging to stderr and, with `file`, to `pilito-box.<date>.log` there. The filter
 /// comes from `PILITO_BOX_LOG` (tracing's env-filter syntax). Keep the guard until exit.
-pub fn init(log_dir: Option<&Path>, default_level: &str) -> std::io::Result<Option<WorkerGuard>> {
+pub fn init(
+    file: Option<FileLog<'_>>,
+    default_level: &str,
+) -> std::io::Result<Option<WorkerGuard>> {
     let filter = || {
         EnvFilter::try_from_env("PILITO_BOX_LOG")
             .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},{QUIET}")))
@@ -25,24 +36,17 @@ pub fn init(log_dir: Option<&Path>, default_level: &str) -> std::io::Result<Opti
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false);
-    let Some(dir) = log_dir else {
+    let Some(file) = file else {
         let _ = tracing_subscriber::registry()
             .with(filter())
             .with(stderr)
             .try_init();
         return Ok(None);
     };
-    std::fs::create_dir_all(dir)?;
-    let appender = Builder::new()
-        .rotation(Rotation::DAILY)
-        .filename_prefix("pilito-box")
-        .filename_suffix("log")
-        .max_log_files(KEEP_FILES)
-        .build(dir)
-        .map_err(std::io::Error::other)?;
-    let (file, guard) = tracing_appender::non_blocking(appender);
+    let daily = daily::DailyFile::new(file.dir, file.keep_days, daily::system_clock())?;
+    let (writer, guard) = tracing_appender::non_blocking(daily);
     let file = tracing_subscriber::fmt::layer()
-        .with_writer(file)
+        .with_writer(writer)
         .with_ansi(false)
         .with_target(false);
     let _ = tracing_subscriber::registry()

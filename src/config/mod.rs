@@ -1,7 +1,12 @@
-//! One `Config` for the whole server: serde defaults, unknown keys refused, read from a TOML file.
+//! One `Config` for the whole server: serde defaults, unknown keys refused; read from a TOML file
+//! with `PILITO_BOX_*` environment overrides ([`load`]), first written from a commented template.
+
+mod load;
+
+pub use load::{ConfigError, ENV_PREFIX, TEMPLATE, write_template};
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -16,6 +21,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Folder for the daily log files; defaults to `<data_dir>/logs` or the OS log folder.
     pub log_dir: Option<PathBuf>,
+    /// Daily log files kept.
+    pub log_keep_days: usize,
     /// Development mode: a socket without a token is the first user (PROTOCOL §3.2).
     pub dev: bool,
     /// Browser origins allowed besides the server's own (PROTOCOL §8).
@@ -107,6 +114,7 @@ impl Default for Config {
             bind: SocketAddr::from(([0, 0, 0, 0], 8765)),
             data_dir: PathBuf::from("pilito-box-data"),
             log_dir: None,
+            log_keep_days: 14,
             dev: false,
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
@@ -159,48 +167,7 @@ impl Default for StorageConfig {
     }
 }
 
-/// Why a configuration file was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML, has an unknown key or a bad value; the message names the key.
-    #[error("{path}: {message}")]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, naming the key.
-        message: String,
-    },
-}
-
 impl Config {
-    /// Reads a TOML file; a missing file gives the defaults.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(&text).map_err(|message| ConfigError::Invalid {
-                path: path.to_owned(),
-                message,
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(ConfigError::Read {
-                path: path.to_owned(),
-                source,
-            }),
-        }
-    }
-
-    /// Parses TOML text; the error names the offending key.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())
-    }
-
     /// Path of the `SQLite` database.
     #[must_use]
     pub fn database_path(&self) -> PathBuf {
@@ -242,7 +209,7 @@ mod tests {
 
     #[test]
     fn empty_file_gives_defaults() {
-        let c = Config::parse("").unwrap();
+        let c = Config::parse("", &[]).unwrap();
         assert_eq!(c.bind.port(), 8765);
         assert_eq!(c.limits.queue_capacity, 1024);
         assert_eq!(c.storage.synchronous, Synchronous::Full);
@@ -250,9 +217,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_name_the_key() {
-        let err = Config::parse("[limits]\nqueue_capasity = 3\n").unwrap_err();
+        let err = Config::parse("[limits]\nqueue_capasity = 3\n", &[]).unwrap_err();
         assert!(err.contains("queue_capasity"), "{err}");
-        let err = Config::parse("bind = \"nowhere\"\n").unwrap_err();
+        let err = Config::parse("bind = \"nowhere\"\n", &[]).unwrap_err();
         assert!(err.contains("bind"), "{err}");
     }
 }

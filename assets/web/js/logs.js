@@ -1,0 +1,68 @@
+// The server's log (admins only): the latest lines, a live tail, a level filter and a download.
+
+import { api, session } from "./api.js";
+import { h, fill } from "./dom.js";
+
+const TAIL_EVERY = 2000;
+
+export class LogsPage {
+  constructor(container) {
+    this.level = "info";
+    this.lines = h("pre", { class: "log", id: "log-lines", "aria-live": "polite" });
+    this.note = h("span", { class: "muted", id: "log-file" });
+    const level = h("select", { id: "log-level", "aria-label": "Lowest level shown" },
+      ["debug", "info", "warn", "error"].map((l) => h("option", { value: l, selected: l === "info" }, l)));
+    level.addEventListener("change", () => { this.level = level.value; this.load(); });
+    const follow = h("input", { type: "checkbox", id: "log-follow", checked: true });
+    follow.addEventListener("change", () => (follow.checked ? this.start() : this.pause()));
+    fill(container, h("div", { class: "page logs" },
+      h("h1", {}, "Server log"),
+      h("div", { class: "row" }, level, h("label", {}, follow, "Live"),
+        h("button", { type: "button", id: "log-download", onclick: () => this.download() }, "Download"), this.note),
+      this.lines));
+    this.load();
+    this.start();
+  }
+
+  async load() {
+    const reply = await api("GET", `admin/logs?lines=500&level=${this.level}`);
+    this.file = reply.file;
+    this.offset = reply.offset;
+    this.lines.textContent = reply.lines.join("\n");
+    this.note.textContent = reply.file || "no log file yet";
+    this.lines.scrollTop = this.lines.scrollHeight;
+  }
+
+  async tail() {
+    if (!this.file) return this.load();
+    const reply = await api("GET", `admin/logs?level=${this.level}&file=${encodeURIComponent(this.file)}&since=${this.offset}`);
+    if (reply.file !== this.file) return this.load();
+    this.offset = reply.offset;
+    if (!reply.lines.length) return undefined;
+    const atBottom = this.lines.scrollHeight - this.lines.scrollTop - this.lines.clientHeight < 40;
+    this.lines.append("\n" + reply.lines.join("\n"));
+    if (atBottom) this.lines.scrollTop = this.lines.scrollHeight;
+    return undefined;
+  }
+
+  start() {
+    this.pause();
+    this.timer = setInterval(() => this.tail().catch(() => {}), TAIL_EVERY);
+  }
+
+  pause() {
+    clearInterval(this.timer);
+  }
+
+  async download() {
+    const res = await fetch("/api/v1/admin/logs/download", { headers: { Authorization: `Bearer ${session.token()}` } });
+    if (!res.ok) return;
+    const link = h("a", { href: URL.createObjectURL(await res.blob()), download: this.file || "pilito-box.log" });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  destroy() {
+    this.pause();
+  }
+}

@@ -1,0 +1,146 @@
+//! Running the server: headless in the foreground (`serve`, or no command without a desktop),
+//! or with the tray icon where a desktop exists (no command, tray-enabled builds).
+
+use std::process::ExitCode;
+
+use super::Settings;
+use crate::config::{self, ConfigError};
+use crate::control::{Control, ControlError};
+use crate::logging;
+
+/// Logs to stderr and to the daily file of the configuration's log folder (stderr only when the
+/// configuration cannot be read). Keep the guard until exit.
+pub fn start_logging(settings: &Settings) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let Ok(config) = settings.load() else {
+        let _ = logging::init(None, "info");
+        return None;
+    };
+    let dir = config.log_dir();
+    let file = logging::FileLog {
+        dir: &dir,
+        keep_days: config.log_keep_days,
+    };
+    match logging::init(Some(file), "info") {
+        Ok(guard) => guard,
+        Err(e) => {
+            let _ = logging::init(None, "info");
+            tracing::warn!("cannot write logs to {}: {e}", dir.display());
+            None
+        }
+    }
+}
+
+/// Writes the commented configuration file at first start.
+pub fn first_config(settings: &Settings) {
+    let Some(path) = settings.config_path() else {
+        return;
+    };
+    match config::write_template(&path) {
+        Ok(true) => tracing::info!("wrote a commented configuration file to {}", path.display()),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(
+            "cannot write a configuration file to {}: {e}",
+            path.display()
+        ),
+    }
+}
+
+/// A control reading the configuration through `settings` at every start.
+pub fn control(settings: &Settings) -> Control {
+    let settings = settings.clone();
+    Control::new(move || settings.load())
+}
+
+/// No command: the tray where this build has one and a desktop exists, headless otherwise.
+pub fn desktop(settings: &Settings, headless_flag: bool) -> ExitCode {
+    #[cfg(any(feature = "tray", windows, target_os = "macos"))]
+    {
+        if headless_flag {
+            return headless(settings, Some("--headless was given".to_owned()));
+        }
+        match crate::tray::available() {
+            Ok(()) => crate::tray::run(settings),
+            Err(why) => headless(settings, Some(why)),
+        }
+    }
+    #[cfg(not(any(feature = "tray", target_os = "windows", target_os = "macos")))]
+    {
+        let why = if headless_flag {
+            "--headless was given"
+        } else {
+            "this build has no tray icon (build with --features tray)"
+        };
+        headless(settings, Some(why.to_owned()))
+    }
+}
+
+/// The server in the foreground until Ctrl-C or SIGTERM. Non-zero exit when it cannot start.
+pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
+    let _guard = start_logging(settings);
+    if let Some(why) = no_tray {
+        tracing::info!("no tray icon: {why}; running headless");
+    }
+    first_config(settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let control = control(settings);
+    runtime.block_on(async {
+        let stop = shutdown_signal();
+        match control.start().await {
+            Ok(url) => {
+                if let Some((name, password)) = control.first_admin() {
+                    println!(
+                        "First start: created the admin user {name:?} with password {password}"
+                    );
+                    println!("Sign in and change it; it is shown only this once.");
+                }
+                tracing::info!("agents on this network open {url}");
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return if matches!(e, ControlError::Config(ConfigError::Invalid { .. })) {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::FAILURE
+                };
+            }
+        }
+        stop.await;
+        control.stop().await;
+        ExitCode::SUCCESS
+    })
+}
+
+/// Ctrl-C, or SIGTERM on Unix. Call before starting the server, so a signal that arrives while
+/// it starts is not lost (and does not kill the process the default way).
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                }
+                _ => std::future::pending().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,209 @@
+//! The handle that starts and stops the server: what the tray's menu and the headless `serve`
+//! both drive. The server knows nothing of it. Each start reads the configuration again, takes
+//! the data folder's lock, binds the port and serves; a stop closes every socket with 1001 and
+//! releases the port and the lock.
+
+use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::{Config, ConfigError};
+use crate::instance::{Instance, InstanceError};
+use crate::server::{self, App, StartError};
+use crate::state::AppState;
+
+/// Why the server could not start, in words for the person running it.
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    /// The configuration is broken.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Another instance serves the data folder.
+    #[error(transparent)]
+    Instance(#[from] InstanceError),
+    /// The port, the folder or the database failed.
+    #[error(transparent)]
+    Start(#[from] StartError),
+}
+
+/// What the server is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Not serving.
+    Stopped,
+    /// Serving.
+    Running {
+        /// The address agents open.
+        url: String,
+        /// Users with at least one open socket.
+        agents_online: usize,
+    },
+    /// The last start or run failed; the text says why.
+    Failed(String),
+}
+
+type Loader = Box<dyn Fn() -> Result<Config, ConfigError> + Send + Sync>;
+
+/// Starts, stops and reports on the server.
+#[derive(Clone)]
+pub struct Control {
+    load: Arc<Loader>,
+    /// Std mutex: held only to read or swap the state, never across `.await`.
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    running: Option<Running>,
+    failure: Option<String>,
+    first_admin: Option<(String, String)>,
+}
+
+struct Running {
+    state: AppState,
+    url: String,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+    _instance: Instance,
+}
+
+impl Control {
+    /// A control that reads its configuration with `load` at every start.
+    pub fn new(load: impl Fn() -> Result<Config, ConfigError> + Send + Sync + 'static) -> Self {
+        Self {
+            load: Arc::new(Box::new(load)),
+            inner: Arc::default(),
+        }
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts the server; returns the address agents open.
+    pub async fn start(&self) -> Result<String, ControlError> {
+        if let Some(url) = self.inner().running.as_ref().map(|r| r.url.clone()) {
+            return Ok(url);
+        }
+        let result = self.try_start().await;
+        if let Err(e) = &result {
+            tracing::error!("the server did not start: {e}");
+            self.inner().failure = Some(e.to_string());
+        }
+        result
+    }
+
+    async fn try_start(&self) -> Result<String, ControlError> {
+        let config = (self.load)()?;
+        secure_folder(&config)?;
+        let instance = Instance::acquire(&config.data_dir)?;
+        let listener = server::bind(config.bind, &config)?;
+        let addr = listener.local_addr().map_err(|source| StartError::Io {
+            what: "cannot read the listening address".into(),
+            source,
+        })?;
+        let (app, first) = App::open(config).await?;
+        let url = agent_url(addr);
+        if let Err(e) = instance.record(&url) {
+            tracing::warn!("cannot record where this instance listens: {e}");
+        }
+        let state = app.state().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let control = self.clone();
+        let task = tokio::spawn(async move {
+            let served = app
+                .serve(listener, async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!("the server stopped: {e}");
+                let mut inner = control.inner();
+                inner.failure = Some(e.to_string());
+                inner.running = None;
+            }
+        });
+        let mut inner = self.inner();
+        inner.failure = None;
+        inner.first_admin = first.admin.or(inner.first_admin.take());
+        inner.running = Some(Running {
+            state,
+            url: url.clone(),
+            stop,
+            task,
+            _instance: instance,
+        });
+        Ok(url)
+    }
+
+    /// Stops the server (sockets close with 1001) and waits until the port is free.
+    pub async fn stop(&self) {
+        let running = self.inner().running.take();
+        if let Some(running) = running {
+            let _ = running.stop.send(());
+            let _ = running.task.await;
+        }
+    }
+
+    /// What the server is doing now.
+    #[must_use]
+    pub fn status(&self) -> Status {
+        let inner = self.inner();
+        match (&inner.running, &inner.failure) {
+            (Some(r), _) => Status::Running {
+                url: r.url.clone(),
+                agents_online: r.state.hub.connected_users().len(),
+            },
+            (None, Some(why)) => Status::Failed(why.clone()),
+            (None, None) => Status::Stopped,
+        }
+    }
+
+    /// The first admin's name and one-time password, when this run created them.
+    #[must_use]
+    pub fn first_admin(&self) -> Option<(String, String)> {
+        self.inner().first_admin.clone()
+    }
+
+    /// The configuration as it would be read now.
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        (self.load)()
+    }
+}
+
+/// Creates the data folder (private) before anything is written into it.
+fn secure_folder(config: &Config) -> Result<(), StartError> {
+    crate::auth::secret::private_dir(&config.data_dir).map_err(|source| StartError::Io {
+        what: format!(
+            "cannot create the data folder {}",
+            config.data_dir.display()
+        ),
+        source,
+    })
+}
+
+/// The address agents on the network open: the machine's LAN address when listening on all
+/// interfaces.
+#[must_use]
+pub fn agent_url(addr: SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() {
+        lan_ip().unwrap_or(addr.ip())
+    } else {
+        addr.ip()
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// The address this machine uses on its network; a UDP "connect" picks the route and sends
+/// nothing.
+fn lan_ip() -> Option<IpAddr> {
+    let socket = UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    socket
+        .local_addr()
+        .ok()
+        .map(|a| a.ip())
+        .filter(|ip| !ip.is_unspecified())
+}
