@@ -17,6 +17,7 @@ mod binary;
 mod browser;
 mod chat;
 mod desktop;
+mod installer;
 mod lists;
 mod presence;
 mod refusals;
