@@ -1,5 +1,5 @@
 //! Background jobs of a running server: closing sockets of tokens revoked (by this process or by
-//! the CLI), picking up blacklist changes, and pruning limiter and token state.
+//! the CLI), picking up blacklist changes, automatic backups, and pruning limiter and token state.
 
 use std::time::Duration;
 
@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth::AuthError;
 use crate::state::AppState;
-use crate::storage::{blacklist, revocations, tokens};
+use crate::storage::{backup, blacklist, revocations, tokens};
 use crate::ws::session::auth_close;
 
 /// How often the blacklist table is re-read (the CLI may change it while the server runs).
@@ -31,6 +31,12 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()
         let mut revocation_tick = tokio::time::interval(poll);
         let mut blacklist_tick = tokio::time::interval(BLACKLIST_EVERY);
         let mut prune_tick = tokio::time::interval(PRUNE_EVERY);
+        let backup_every = state.config.backup.interval_secs;
+        let first_backup = backup_due(&state.config.backup_dir(), backup_every);
+        let mut backup_tick = tokio::time::interval_at(
+            (std::time::Instant::now() + first_backup).into(),
+            Duration::from_secs(backup_every.max(1)),
+        );
         loop {
             tokio::select! {
                 _ = stop.changed() => return,
@@ -40,6 +46,7 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()
                     Ok(ips) => state.gate.set_blacklist(ips),
                     Err(e) => tracing::warn!("cannot re-read the blacklist: {e}"),
                 },
+                _ = backup_tick.tick(), if backup_every > 0 => take_backup(&state).await,
                 _ = prune_tick.tick() => {
                     state.gate.forget_idle();
                     if let Err(e) = state.store.write(tokens::purge_expired).await {
@@ -49,6 +56,31 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()
             }
         }
     })
+}
+
+/// How long until the next automatic backup: now if the newest one is older than the interval.
+fn backup_due(dir: &std::path::Path, every: u64) -> Duration {
+    let newest = backup::automatic_backups(dir)
+        .iter()
+        .filter_map(|p| p.metadata().and_then(|m| m.modified()).ok())
+        .max();
+    let age = newest
+        .and_then(|t| t.elapsed().ok())
+        .unwrap_or(Duration::MAX);
+    Duration::from_secs(every).saturating_sub(age)
+}
+
+async fn take_backup(state: &AppState) {
+    let (db, dir, keep) = (
+        state.store.path().to_owned(),
+        state.config.backup_dir(),
+        state.config.backup.keep,
+    );
+    match tokio::task::spawn_blocking(move || backup::automatic(&db, &dir, keep)).await {
+        Ok(Ok(path)) => tracing::info!("backed up the database to {}", path.display()),
+        Ok(Err(e)) => tracing::error!("the automatic backup failed: {e}"),
+        Err(e) => tracing::error!("the automatic backup failed: {e}"),
+    }
 }
 
 /// Closes the sockets of every revocation after `seen`; returns the newest position read.

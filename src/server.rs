@@ -63,9 +63,17 @@ impl App {
             move |source| StartError::Io { what, source }
         };
         secret::private_dir(&config.data_dir).map_err(io("cannot create the data folder"))?;
+        raise_open_files(config.limits.max_connections);
+        let secret_missing = !config.data_dir.join(secret::FILE).exists();
         let keys = Keys::new(
             &secret::load_or_create(&config.data_dir).map_err(io("cannot read the secret"))?,
         );
+        if secret_missing && config.database_path().exists() {
+            tracing::warn!(
+                "the secret file {} was missing; a new one was made, so every agent must sign in again",
+                config.data_dir.join(secret::FILE).display()
+            );
+        }
         let integration_key =
             integration_key(&config.data_dir).map_err(io("cannot read the integration key"))?;
         let store = Store::open(&config.database_path(), &config.storage)?;
@@ -203,6 +211,18 @@ pub fn bind(addr: SocketAddr, config: &Config) -> Result<TcpListener, StartError
         .map_err(io)?;
     socket.bind(addr).map_err(io)?;
     socket.listen(1024).map_err(io)
+}
+
+/// Raises the process's open-file limit as far as the system allows: every socket is a file, and
+/// the default soft limit (often 1024) is far below `max_connections`.
+fn raise_open_files(wanted: usize) {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < u64::try_from(wanted).unwrap_or(u64::MAX) + 64 => tracing::warn!(
+            "the system allows only {limit} open files; fewer than max_connections = {wanted} sockets can be served"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot raise the open-file limit: {e}"),
+    }
 }
 
 /// Creates the first admin with a random password when the workspace has no user.

@@ -10,7 +10,7 @@ use crate::config::TokenConfig;
 use crate::protocol::codes::auth as code;
 use crate::storage::tokens::{self as token_rows, NewToken, RevokeReason};
 use crate::storage::users::{self, UserRow};
-use crate::storage::{Store, StoreError};
+use crate::storage::{Store, StoreError, revocations};
 
 pub use tokens::{Keys, TokenKind};
 
@@ -74,8 +74,8 @@ impl AuthError {
     #[must_use]
     pub fn for_revocation(reason: RevokeReason) -> Self {
         match reason {
-            RevokeReason::Logout | RevokeReason::Password => Self::Revoked,
-            RevokeReason::Disabled | RevokeReason::Deleted => Self::UserNotFound,
+            RevokeReason::Logout | RevokeReason::Password | RevokeReason::Deleted => Self::Revoked,
+            RevokeReason::Disabled => Self::UserNotFound,
         }
     }
 }
@@ -134,7 +134,7 @@ impl Auth {
             return Err(AuthError::UserNotFound);
         };
         let lookup_jti = jti.clone();
-        let (user, record) = self
+        let (user, removed, record) = self
             .store
             .read(move |c| {
                 let user = match users::get(c, user_id) {
@@ -142,9 +142,13 @@ impl Auth {
                     Err(StoreError::NotFound(_)) => None,
                     Err(e) => return Err(e),
                 };
-                Ok((user, token_rows::lookup(c, &lookup_jti)?))
+                let removed = user.is_none() && revocations::user_removed(c, user_id)?;
+                Ok((user, removed, token_rows::lookup(c, &lookup_jti)?))
             })
             .await?;
+        if removed {
+            return Err(AuthError::Revoked);
+        }
         let user = user
             .filter(|u| u.is_active)
             .ok_or(AuthError::UserNotFound)?;

@@ -8,9 +8,10 @@ use clap::{Subcommand, ValueEnum};
 use super::Command;
 use crate::auth::{Auth, Keys, TokenKind, secret};
 use crate::config::Config;
+use crate::instance::{Instance, InstanceError};
 use crate::server;
 use crate::storage::customers::{self, NewCustomer};
-use crate::storage::{Store, blacklist, conversations};
+use crate::storage::{Store, backup, blacklist, conversations};
 
 /// `pilito-box token …`.
 #[derive(Debug, Subcommand)]
@@ -76,6 +77,11 @@ pub enum BlacklistCommand {
 
 /// Runs a workspace command.
 pub async fn run(config: Config, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Backup { file } => return backup_to(&config, &file),
+        Command::Restore { file } => return restore_from(&config, &file),
+        _ => {}
+    }
     secret::private_dir(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let store = Store::open(&config.database_path(), &config.storage)?;
@@ -134,10 +140,38 @@ async fn dispatch(config: &Config, store: &Store, command: Command) -> anyhow::R
             println!("{}", server::integration_key(&config.data_dir)?);
             Ok(())
         }
-        Command::Serve { .. } | Command::Bench(_) | Command::Config(_) => {
+        Command::Serve { .. }
+        | Command::Bench(_)
+        | Command::Config(_)
+        | Command::Backup { .. }
+        | Command::Restore { .. } => {
             bail!("not a workspace command")
         }
     }
+}
+
+fn backup_to(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let db = config.database_path();
+    if !db.exists() {
+        bail!("there is no database at {}", db.display());
+    }
+    backup::copy(&db, file)?;
+    println!("backed up {} to {}", db.display(), file.display());
+    Ok(())
+}
+
+fn restore_from(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let _lock = Instance::acquire(&config.data_dir).map_err(|e| match e {
+        InstanceError::Taken(_) => anyhow::anyhow!("{e}; stop it before restoring"),
+        other @ InstanceError::Io { .. } => other.into(),
+    })?;
+    let previous = backup::restore(&config.database_path(), file)?;
+    println!(
+        "restored {}; the database it replaced is kept as {}",
+        file.display(),
+        previous.display()
+    );
+    Ok(())
 }
 
 async fn blacklist_command(store: &Store, command: BlacklistCommand) -> anyhow::Result<()> {

@@ -74,6 +74,16 @@ pub enum Command {
     Demo,
     /// Print the key integrations send in `X-Integration-Key`.
     IntegrationKey,
+    /// Write a consistent copy of the database to FILE (works while the server runs).
+    Backup {
+        /// Where to write it.
+        file: PathBuf,
+    },
+    /// Replace the database with a backup (refused while a server runs on the data folder).
+    Restore {
+        /// The backup.
+        file: PathBuf,
+    },
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),

@@ -35,6 +35,27 @@ pub struct Config {
     pub limits: Limits,
     /// `SQLite` settings.
     pub storage: StorageConfig,
+    /// Automatic backups.
+    pub backup: BackupConfig,
+}
+
+/// Automatic backups into `<data_dir>/backups`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    /// Seconds between automatic backups (default one day); 0 turns them off.
+    pub interval_secs: u64,
+    /// Automatic backups kept.
+    pub keep: usize,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self {
+            interval_secs: 86_400,
+            keep: 7,
+        }
+    }
 }
 
 /// Token lifetimes (PROTOCOL §3.3).
@@ -96,6 +117,9 @@ pub struct StorageConfig {
     pub max_batch: usize,
     /// Reader connections used at once.
     pub readers: usize,
+    /// Refuse writes once the database reaches this size, in megabytes (0: no cap), so the
+    /// disk never fills up under it.
+    pub max_database_mb: u64,
 }
 
 /// `SQLite`'s `synchronous` setting for the writer.
@@ -121,6 +145,7 @@ impl Default for Config {
             tokens: TokenConfig::default(),
             limits: Limits::default(),
             storage: StorageConfig::default(),
+            backup: BackupConfig::default(),
         }
     }
 }
@@ -163,6 +188,7 @@ impl Default for StorageConfig {
             synchronous: Synchronous::Full,
             max_batch: 256,
             readers: 8,
+            max_database_mb: 0,
         }
     }
 }
@@ -172,6 +198,12 @@ impl Config {
     #[must_use]
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join(&self.storage.database_file)
+    }
+
+    /// Folder for automatic backups.
+    #[must_use]
+    pub fn backup_dir(&self) -> PathBuf {
+        self.data_dir.join("backups")
     }
 
     /// Folder for log files.

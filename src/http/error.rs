@@ -116,6 +116,14 @@ impl Reply for ApiError {
                 "NOT_FOUND",
                 &format!("{what} not found"),
             ),
+            Self::Store(StoreError::Full) => {
+                tracing::error!("a write was refused: the database is full");
+                error_response(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "STORAGE_FULL",
+                    "The server's storage is full; nothing was saved",
+                )
+            }
             Self::Store(StoreError::Conflict(text)) => {
                 error_response(StatusCode::CONFLICT, "CONFLICT", &text)
             }

@@ -7,6 +7,7 @@
 //! blocking pool with a connection of their own; in WAL mode they never block the writer.
 //! Queries are plain functions over a `&Connection`, one file per table.
 
+pub mod backup;
 pub mod blacklist;
 pub mod conversation_list;
 pub mod conversations;
@@ -37,10 +38,13 @@ use crate::config::{StorageConfig, Synchronous};
 pub enum StoreError {
     /// `SQLite` refused the statement.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     /// The batch this write belonged to could not be committed.
     #[error("commit failed: {0}")]
     Commit(String),
+    /// The disk (or the configured size cap) is full; nothing of the write was kept.
+    #[error("the database is full (disk full or storage.max_database_mb reached)")]
+    Full,
     /// A row the caller named does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -61,6 +65,17 @@ pub enum StoreError {
         /// Why.
         message: String,
     },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
+                Self::Full
+            }
+            _ => Self::Sqlite(e),
+        }
+    }
 }
 
 /// Result of a storage call.
@@ -90,7 +105,13 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         }
         let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
-        configure(&conn, config.synchronous)?;
+        configure(&conn, config.synchronous).map_err(|e| open_err(e.to_string()))?;
+        if config.max_database_mb > 0 {
+            let page: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+            let bytes =
+                i64::try_from(config.max_database_mb).unwrap_or(i64::MAX / 2_000_000) * 1_000_000;
+            conn.pragma_update(None, "max_page_count", bytes / page.max(512))?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrations::run(&mut conn)?;
         let stats = Arc::new(writer::WriterStats::default());

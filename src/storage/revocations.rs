@@ -27,6 +27,14 @@ pub fn latest(conn: &Connection) -> StoreResult<i64> {
     )
 }
 
+/// Whether `user_id` belonged to a user who was removed (rather than one who never existed).
+pub fn user_removed(conn: &Connection, user_id: i64) -> StoreResult<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM revocations WHERE user_id = ?1 AND reason = 'deleted')",
+    )?;
+    Ok(stmt.query_row([user_id], |r| r.get(0))?)
+}
+
 /// Revocations after position `after`, oldest first.
 pub fn since(conn: &Connection, after: i64) -> StoreResult<Vec<Revocation>> {
     let mut stmt = conn.prepare_cached(

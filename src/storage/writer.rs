@@ -12,11 +12,36 @@ use super::{StoreError, StoreResult};
 /// Writes that may wait for the writer before callers feel backpressure.
 const QUEUE: usize = 4096;
 
-/// What a write reports once its batch's fate is known: `Some(error)` if the commit failed.
-type Completion = Box<dyn FnOnce(Option<&str>) + Send>;
+/// Why a batch could not be committed, handed to every write in it.
+#[derive(Debug, Clone)]
+pub(super) enum Failure {
+    /// The disk or the size cap is full.
+    Full,
+    /// Anything else, as text.
+    Other(String),
+}
+
+impl Failure {
+    fn of(e: rusqlite::Error) -> Self {
+        match StoreError::from(e) {
+            StoreError::Full => Self::Full,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    fn error(&self) -> StoreError {
+        match self {
+            Self::Full => StoreError::Full,
+            Self::Other(why) => StoreError::Commit(why.clone()),
+        }
+    }
+}
+
+/// What a write reports once its batch's fate is known: `Some(failure)` if the commit failed.
+type Completion = Box<dyn FnOnce(Option<&Failure>) + Send>;
 
 /// A write runs against the connection, or is told it could not run.
-type Work = Box<dyn FnOnce(Result<&mut Connection, &str>) -> Completion + Send>;
+type Work = Box<dyn FnOnce(Result<&mut Connection, &Failure>) -> Completion + Send>;
 
 /// One item of the writer's queue.
 pub(super) enum Job {
@@ -36,12 +61,13 @@ impl Job {
         Self::Run(Box::new(move |conn| {
             let result = match conn {
                 Ok(conn) => in_savepoint(conn, f),
-                Err(why) => Err(StoreError::Commit(why.to_owned())),
+                Err(why) => Err(why.error()),
             };
-            Box::new(move |commit_error: Option<&str>| {
-                let result = match commit_error {
-                    Some(why) => Err(StoreError::Commit(why.to_owned())),
-                    None => result,
+            Box::new(move |commit_error: Option<&Failure>| {
+                let result = match (commit_error, result) {
+                    (Some(_), Err(own)) => Err(own),
+                    (Some(why), Ok(_)) => Err(why.error()),
+                    (None, result) => result,
                 };
                 let _ = reply.send(result);
             })
@@ -128,24 +154,32 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stat
 /// whether the commit succeeded.
 fn commit_batch(conn: &mut Connection, batch: &mut Vec<Work>) -> bool {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-        let why = e.to_string();
-        tracing::error!("could not start a write transaction: {why}");
+        let why = Failure::of(e);
+        tracing::error!("could not start a write transaction: {why:?}");
         for work in batch.drain(..) {
             work(Err(&why))(Some(&why));
         }
         return false;
     }
     let completions: Vec<Completion> = batch.drain(..).map(|work| work(Ok(conn))).collect();
-    let commit_error = conn.execute_batch("COMMIT").err().map(|e| e.to_string());
+    let commit_error = if conn.is_autocommit() {
+        Some(Failure::Other(
+            "an error (such as a full disk) made SQLite roll the batch back".into(),
+        ))
+    } else {
+        conn.execute_batch("COMMIT").err().map(Failure::of)
+    };
     if let Some(why) = &commit_error {
         tracing::error!(
-            "a write batch of {} failed to commit: {why}",
+            "a write batch of {} failed to commit: {why:?}",
             completions.len()
         );
-        let _ = conn.execute_batch("ROLLBACK");
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
     }
     for complete in completions {
-        complete(commit_error.as_deref());
+        complete(commit_error.as_ref());
     }
     commit_error.is_none()
 }

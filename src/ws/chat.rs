@@ -81,6 +81,14 @@ impl ChatFeed {
                 Ok(())
             }
             Err(StoreError::NotFound(_)) => out.error("Conversation not found").await,
+            Err(StoreError::Full) => {
+                tracing::error!(
+                    "could not store a message in {}: the database is full",
+                    self.conversation_id
+                );
+                out.error("Failed to save message: the server's storage is full")
+                    .await
+            }
             Err(e) => {
                 tracing::error!("could not store a message in {}: {e}", self.conversation_id);
                 out.error("Failed to save message").await
