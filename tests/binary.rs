@@ -11,27 +11,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 use crate::common::Client;
+use crate::common::process::{BIN, cli, command};
 use crate::common::client::Ended;
-
-const BIN: &str = env!("CARGO_BIN_EXE_pilito-box");
-
-/// Runs a workspace command on `dir` and returns its standard output.
-fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--config")
-        .arg(dir.join("absent.toml"))
-        .args(args)
-        .output()
-        .expect("run pilito-box");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{args:?}: {stderr}");
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
 
 /// Starts `pilito-box serve` on a free port; returns the child, its address and the first
 /// admin's password from its standard output.
@@ -135,9 +116,7 @@ async fn the_binary_serves_and_the_cli_works_beside_it() {
         Client::refused(&format!("ws://{addr}/ws/chat/NoSuchOne/?token={reza}")).await;
     assert_eq!(status, 404);
     let mut before_passwd = chat(&addr, &conv, &reza).await;
-    let mut passwd = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(d)
+    let mut passwd = command(d)
         .args(["user", "passwd", "reza"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -218,12 +197,7 @@ fn demo_fills_an_empty_workspace_once() {
         .count();
     assert_eq!(conversations, 3, "{out}");
     assert!(out.contains("agent sara password "), "{out}");
-    let again = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("demo")
-        .output()
-        .unwrap();
+    let again = command(dir.path()).arg("demo").output().unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already has customers"));
 }

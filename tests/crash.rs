@@ -5,60 +5,19 @@
 //! what it missed.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::RngExt;
 use serde_json::json;
 
 use crate::common::Client;
+use crate::common::process::{Served, cli, free_port};
 
-const BIN: &str = env!("CARGO_BIN_EXE_pilito-box");
-
-fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn serve(dir: &Path, port: u16) -> Child {
-    let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .arg("--config")
-        .arg(dir.join("absent.toml"))
-        .env("PILITO_BOX_LIMITS__FRAMES_PER_SECOND", "1000")
-        .env("PILITO_BOX_LIMITS__FRAME_BURST", "1000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child
-}
+const LOAD: &[(&str, &str)] = &[
+    ("PILITO_BOX_LIMITS__FRAMES_PER_SECOND", "1000"),
+    ("PILITO_BOX_LIMITS__FRAME_BURST", "1000"),
+];
 
 /// What one sender has sent: key → (content, acknowledged?).
 type Ledger = Arc<Mutex<BTreeMap<String, (String, bool)>>>;
@@ -153,12 +112,8 @@ async fn rest_sender(url: String, token: String, ledger: Ledger) {
 async fn acknowledged_messages_survive_kill_9_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = serve(d, port);
+    let port = free_port();
+    let mut server = Served::start(d, port, LOAD);
     cli(
         d,
         &["user", "add", "sender", "--password", "sender-secret-1"],
@@ -175,7 +130,7 @@ async fn acknowledged_messages_survive_kill_9_exactly_once() {
     let mut last_seen = None;
     for round in 0..=kills {
         if round > 0 {
-            server = serve(d, port);
+            server = Served::start(d, port, LOAD);
         }
         let a = tokio::spawn(socket_sender(ws(&conv_a), "a", Arc::clone(&ledgers[0])));
         let b = tokio::spawn(socket_sender(ws(&conv_b), "b", Arc::clone(&ledgers[1])));
@@ -196,8 +151,7 @@ async fn acknowledged_messages_survive_kill_9_exactly_once() {
         }
         if round == kills {
             tokio::time::sleep(Duration::from_millis(1500)).await;
-            server.kill().unwrap();
-            server.wait().unwrap();
+            server.kill();
             for task in [a, b, r] {
                 task.await.unwrap();
             }
@@ -213,8 +167,7 @@ async fn acknowledged_messages_survive_kill_9_exactly_once() {
             ids
         });
         tokio::time::sleep(Duration::from_millis(rng.random_range(300..1500))).await;
-        server.kill().unwrap();
-        server.wait().unwrap();
+        server.kill();
         for task in [a, b, r] {
             task.await.unwrap();
         }
@@ -259,7 +212,7 @@ async fn acknowledged_messages_survive_kill_9_exactly_once() {
         "crash safety: {acked} acknowledged of {total} sent across {kills} kills; none lost, none doubled"
     );
 
-    let mut server = serve(d, port);
+    let mut server = Served::start(d, port, LOAD);
     let mut reader = Client::connect(&ws(&conv_a)).await.unwrap();
     reader.next().await.unwrap();
     reader.next().await.unwrap();
@@ -286,7 +239,6 @@ async fn acknowledged_messages_survive_kill_9_exactly_once() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     assert_eq!(got, expected, "after_id gives exactly what was missed");
 }

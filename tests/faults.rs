@@ -3,23 +3,13 @@
 //! corrupt, newer, unwritable or full database or a missing secret, each with a clear message.
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use crate::common::process::{BIN, Served, free_port, run as cli};
 use crate::common::spawn_with;
-
-const BIN: &str = env!("CARGO_BIN_EXE_pilito-box");
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn ok(out: &Output) -> String {
     assert!(
@@ -28,46 +18,6 @@ fn ok(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-fn serve(dir: &Path, port: u16) -> Child {
-    let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child
-}
-
-fn stop(mut child: Child) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(child.wait().unwrap().success());
-}
-
-fn port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn send(port: u16, token: &str, conv: &str, text: &str) -> u16 {
@@ -95,8 +45,8 @@ fn count(dir: &Path) -> i64 {
 async fn backup_while_serving_then_restore_when_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("data");
-    let port = port();
-    let server = serve(&d, port);
+    let port = free_port();
+    let server = Served::start(&d, port, &[]);
     ok(&cli(
         &d,
         &["user", "add", "sara", "--password", "sara-secret-1"],
@@ -119,18 +69,18 @@ async fn backup_while_serving_then_restore_when_stopped() {
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("already running on this data folder")
     );
-    stop(server);
+    server.stop();
     assert_eq!(count(&d), 25);
     let restored = ok(&cli(&d, &["restore", file.to_str().unwrap()]));
     assert!(restored.contains("before-restore"), "{restored}");
     assert_eq!(count(&d), 20, "the backup's state is back");
-    let server = serve(&d, port);
+    let server = Served::start(&d, port, &[]);
     assert_eq!(
         send(port, &token, &conv, "after the restore").await,
         201,
         "tokens and data work as before"
     );
-    stop(server);
+    server.stop();
 }
 
 #[tokio::test]
@@ -168,11 +118,7 @@ fn a_corrupt_or_newer_database_stops_the_start_with_a_clear_message() {
         b"definitely not an SQLite database, just some bytes",
     )
     .unwrap();
-    let out = Command::new(BIN)
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(d)
-        .output()
-        .unwrap();
+    let out = cli(d, &["serve", "--bind", "127.0.0.1:0"]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(
@@ -187,11 +133,7 @@ fn a_corrupt_or_newer_database_stops_the_start_with_a_clear_message() {
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
-    let out = Command::new(BIN)
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(d)
-        .output()
-        .unwrap();
+    let out = cli(d, &["serve", "--bind", "127.0.0.1:0"]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(
@@ -244,27 +186,9 @@ async fn a_missing_secret_is_replaced_and_old_sessions_end() {
     ));
     let token = ok(&cli(&d, &["token", "issue", "sara"]));
     std::fs::remove_file(d.join("secret.key")).unwrap();
-    let port = port();
-    let server = Command::new(BIN)
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(&d)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let url = format!("http://127.0.0.1:{port}/api/v1/usr/profile");
+    let server = Served::start_with(&d, free_port(), &[], Stdio::piped());
     let r = reqwest::Client::new()
-        .get(url)
+        .get(server.url("/api/v1/usr/profile"))
         .bearer_auth(&token)
         .send()
         .await
@@ -274,11 +198,7 @@ async fn a_missing_secret_is_replaced_and_old_sessions_end() {
         401,
         "a token signed with the lost secret is refused"
     );
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    let out = server.wait_with_output().unwrap();
+    let out = server.stop();
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
         said.contains("secret file") && said.contains("must sign in again"),

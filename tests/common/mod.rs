@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod process;
 pub mod system;
 
 use std::net::SocketAddr;
