@@ -17,6 +17,7 @@ pub mod http;
 pub mod hub;
 pub mod ids;
 pub mod instance;
+pub mod listener;
 pub mod logging;
 pub mod metrics;
 pub mod notify;

@@ -19,7 +19,7 @@ use crate::protocol::codes::close;
 use crate::state::AppState;
 use crate::storage::users::{self, NewUser, Role};
 use crate::storage::{Store, StoreError, blacklist};
-use crate::{background, http, presence, web, ws};
+use crate::{background, http, listener, presence, web, ws};
 
 /// File name of the integration key inside the data folder.
 pub const INTEGRATION_KEY_FILE: &str = "integration.key";
@@ -150,15 +150,9 @@ impl App {
                     info.elapsed()
                 );
             }))
+            .map(warp::Reply::into_response)
             .boxed();
-        let mut accepting = stop_rx.clone();
-        let server = warp::serve(routes)
-            .incoming(listener)
-            .graceful(async move {
-                let _ = accepting.changed().await;
-            })
-            .run();
-        let server = tokio::spawn(server);
+        let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone()));
         tracing::info!("listening on http://{addr}");
         shutdown.await;
         tracing::info!(

@@ -11,8 +11,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 use crate::common::Client;
-use crate::common::process::{BIN, cli, command};
 use crate::common::client::Ended;
+use crate::common::process::{BIN, cli, command};
 
 /// Starts `pilito-box serve` on a free port; returns the child, its address and the first
 /// admin's password from its standard output.

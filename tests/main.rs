@@ -21,6 +21,7 @@ mod desktop;
 mod faults;
 mod installer;
 mod lists;
+mod network;
 mod presence;
 mod refusals;
 mod rest;

@@ -61,7 +61,9 @@ fn expect_auth_error(frame: &Value, ended: &Ended, code: &str, message: &str) {
 /// Waits for the live socket of a token that was just revoked to get the 4001 sequence.
 async fn expect_live_close(c: &mut Client, code: &str, message: &str) {
     let (ended, frames) = c.until_closed().await;
-    let last = frames.last().expect("an authentication_error before the close");
+    let last = frames
+        .last()
+        .expect("an authentication_error before the close");
     expect_auth_error(last, &ended, code, message);
 }
 
@@ -88,7 +90,9 @@ async fn alg_none_and_a_tampered_payload_are_invalid() {
     let app = spawn_app().await;
     let conv = app.conversation("Maryam").await;
     let (sara, _) = app.agent("sara").await;
-    let admin = app.user("boss", pilito_box::storage::users::Role::Admin).await;
+    let admin = app
+        .user("boss", pilito_box::storage::users::Role::Admin)
+        .await;
     let good = access_token(&app, "sara", PASSWORD).await;
     let parts: Vec<&str> = good.split('.').collect();
     let mut payload: Value = serde_json::from_slice(&b64url_decode(parts[1])).unwrap();
@@ -98,7 +102,14 @@ async fn alg_none_and_a_tampered_payload_are_invalid() {
     let unsigned = format!("{none_header}.{}.", parts[1]);
     expect_refused(&app, &conv, &unsigned, "INVALID_TOKEN", INVALID).await;
     let unsigned_kept_signature = format!("{none_header}.{}.{}", parts[1], parts[2]);
-    expect_refused(&app, &conv, &unsigned_kept_signature, "INVALID_TOKEN", INVALID).await;
+    expect_refused(
+        &app,
+        &conv,
+        &unsigned_kept_signature,
+        "INVALID_TOKEN",
+        INVALID,
+    )
+    .await;
 
     payload["user_id"] = json!(admin.id.to_string());
     let raised = b64url(payload.to_string().as_bytes());

@@ -131,7 +131,7 @@ pub fn body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
 /// The TCP peer.
 pub fn peer() -> impl Filter<Extract = (Option<SocketAddr>, HeaderMap), Error = Infallible> + Clone
 {
-    warp::addr::remote().and(warp::header::headers_cloned())
+    crate::listener::peer().and(warp::header::headers_cloned())
 }
 
 /// Parses a JSON body, naming the bad field on error.

@@ -12,7 +12,6 @@ pub mod rules;
 pub mod server;
 pub mod views;
 
-use std::sync::Arc;
-
-/// One serialized server frame, shared by every socket it is delivered to.
-pub type Frame = Arc<str>;
+/// One serialized server frame, shared by every socket it is delivered to: reference counted,
+/// so each socket's copy is a pointer, and handed to the WebSocket writer as is.
+pub type Frame = tungstenite::Utf8Bytes;

@@ -73,7 +73,8 @@ mod tests {
                 let path = path.clone();
                 std::thread::spawn(move || {
                     let mut conn = Connection::open(&path).unwrap();
-                    conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+                    conn.busy_timeout(std::time::Duration::from_secs(10))
+                        .unwrap();
                     run(&mut conn)
                 })
             })

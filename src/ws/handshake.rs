@@ -4,9 +4,9 @@
 use std::net::{IpAddr, SocketAddr};
 
 use futures_util::SinkExt;
+use tungstenite::Message;
 use warp::http::{HeaderMap, HeaderValue, StatusCode};
 use warp::reply::{Reply, Response};
-use warp::ws::{Message, WebSocket, Ws};
 
 use super::Route;
 use super::chat::ChatFeed;
@@ -14,6 +14,7 @@ use super::conversations::Conversations;
 use super::customers::Customers;
 use super::lists::ListFeed;
 use super::session::{self, Feed, Socket};
+use super::upgrade::{Upgrade, WebSocket};
 use crate::auth::{AuthError, Identity, TokenKind};
 use crate::clock;
 use crate::http::error::ApiError;
@@ -36,7 +37,7 @@ pub struct Request {
     /// TCP peer.
     pub peer: Option<SocketAddr>,
     /// The upgrade, if the request asked for one.
-    pub ws: Option<Ws>,
+    pub upgrade: Option<Upgrade>,
 }
 
 /// Answers one socket request: a refusal, a 4001 sequence, or a running feed.
@@ -59,7 +60,8 @@ pub async fn handle(state: AppState, req: Request) -> Response {
 async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (String, ApiError)> {
     let path = req.path;
     let fail = |e: ApiError| (path.clone(), e);
-    let (route, ws) = screen(state, ip, &path, &req.headers, req.ws).map_err(fail)?;
+    let (route, ws) = screen(state, ip, &path, &req.headers, req.upgrade).map_err(fail)?;
+    let max_frame = state.config.limits.max_frame_bytes;
     let (token, protocol) = credentials(&req.query, &req.headers);
     let identity = match authenticate(state, token.as_deref()).await {
         Ok(identity) => identity,
@@ -68,7 +70,7 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
             Metrics::bump(&state.metrics.auth_failures);
             tracing::info!("refused a connection from {ip} to {path}: {why}");
             return Ok(with_protocol(
-                ws.on_upgrade(move |s| reject(s, why)),
+                ws.accept(max_frame, move |s| reject(s, why)),
                 protocol,
             ));
         }
@@ -127,14 +129,16 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
     Metrics::bump(&state.metrics.sockets_accepted);
     let (state, user) = (state.clone(), identity.user);
     let reply = match route {
-        Route::Chat(id) => upgrade(ws, socket, ChatFeed::new(state, id, user)),
-        Route::Conversations => upgrade(
+        Route::Chat(id) => run(ws, max_frame, socket, ChatFeed::new(state, id, user)),
+        Route::Conversations => run(
             ws,
+            max_frame,
             socket,
             ListFeed::<Conversations>::new(state, user, &req.query),
         ),
-        Route::Customers => upgrade(
+        Route::Customers => run(
             ws,
+            max_frame,
             socket,
             ListFeed::<Customers>::new(state, user, &req.query),
         ),
@@ -142,9 +146,8 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
     Ok(with_protocol(reply, protocol))
 }
 
-fn upgrade<F: Feed>(ws: Ws, socket: Socket, feed: F) -> Response {
-    ws.on_upgrade(move |s| session::run(s, socket, feed))
-        .into_response()
+fn run<F: Feed>(ws: Upgrade, max_frame: usize, socket: Socket, feed: F) -> Response {
+    ws.accept(max_frame, move |s| session::run(s, socket, feed))
 }
 
 /// The refusals that need no credentials, in PROTOCOL §3.1's order.
@@ -153,8 +156,8 @@ fn screen(
     ip: IpAddr,
     path: &str,
     headers: &HeaderMap,
-    ws: Option<Ws>,
-) -> Result<(Route, Ws), ApiError> {
+    ws: Option<Upgrade>,
+) -> Result<(Route, Upgrade), ApiError> {
     if state.gate.is_blacklisted(ip) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -188,8 +191,7 @@ fn screen(
         let text = "This endpoint speaks WebSocket";
         ApiError::new(StatusCode::UPGRADE_REQUIRED, "UPGRADE_REQUIRED", text)
     })?;
-    let limit = state.config.limits.max_frame_bytes;
-    Ok((route, ws.max_frame_size(limit).max_message_size(limit)))
+    Ok((route, ws))
 }
 
 fn refusal(refusal: Refusal) -> ApiError {
@@ -260,9 +262,9 @@ fn with_protocol(reply: impl Reply, protocol: Option<HeaderValue>) -> Response {
 async fn reject(mut socket: WebSocket, why: AuthError) {
     let frame = auth_error_frame(&why);
     let send = async {
-        socket.send(Message::text(&*frame)).await?;
+        socket.send(Message::Text(frame)).await?;
         socket
-            .send(Message::close_with(close::AUTH, "authentication error"))
+            .send(session::close_message(close::AUTH, "authentication error"))
             .await
     };
     let _ = tokio::time::timeout(session::CLOSE_GRACE, send).await;

@@ -8,6 +8,7 @@ pub mod handshake;
 pub mod lists;
 mod rate;
 pub mod session;
+pub mod upgrade;
 
 use std::net::SocketAddr;
 
@@ -16,7 +17,9 @@ use warp::http::HeaderMap;
 use warp::reply::Response;
 use warp::{Filter, path::FullPath};
 
+use crate::listener::{self, UpgradeClaim};
 use crate::state::AppState;
+use upgrade::Upgrade;
 
 /// Which feed a socket path names (PROTOCOL §2; trailing slash required).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,26 +50,26 @@ impl Route {
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let state = state.clone();
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
-    let upgrade = warp::ws().map(Some).or(warp::any().map(|| None)).unify();
     warp::path("ws")
         .and(warp::get())
         .and(warp::path::full())
         .and(query)
         .and(warp::header::headers_cloned())
-        .and(warp::addr::remote())
-        .and(upgrade)
+        .and(listener::peer())
+        .and(listener::upgrade_claim())
         .then(
             move |path: FullPath,
                   query: String,
                   headers: HeaderMap,
                   peer: Option<SocketAddr>,
-                  ws: Option<warp::ws::Ws>| {
+                  claim: Option<UpgradeClaim>| {
+                let upgrade = Upgrade::requested(&headers, claim);
                 let request = handshake::Request {
                     path: path.as_str().to_owned(),
                     query,
                     headers,
                     peer,
-                    ws,
+                    upgrade,
                 };
                 handshake::handle(state.clone(), request)
             },

@@ -7,10 +7,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
-use warp::ws::{Message, WebSocket};
+use tungstenite::Message;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::protocol::frame::coding::CloseCode;
 
 use super::handshake::auth_error_frame;
 use super::rate::{Admission, FrameRate};
+use super::upgrade::WebSocket;
 use crate::auth::AuthError;
 use crate::hub::{Close, Closer, Connection};
 use crate::protocol::Frame;
@@ -108,7 +111,7 @@ impl Outbox<'_> {
 
     /// Sends frames with one flush.
     pub async fn send_all(&mut self, frames: &[Frame]) -> Result<(), Closing> {
-        let messages: Vec<Message> = frames.iter().map(|f| Message::text(&**f)).collect();
+        let messages: Vec<Message> = frames.iter().cloned().map(Message::Text).collect();
         self.write(messages).await
     }
 
@@ -157,6 +160,17 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
     );
     let ending = drive(&mut ws, &mut socket, &mut feed).await;
     drop(feed);
+    let Socket {
+        conn,
+        rx,
+        username,
+        what,
+        peer,
+        ..
+    } = socket;
+    // Leave the groups (and, for a last socket, start the presence grace) before the close
+    // handshake, which a dead peer never answers.
+    drop((rx, conn));
     let how = match ending {
         Ending::Close(close) => {
             let how = format!("closed by the server ({} {})", close.code, close.reason);
@@ -164,16 +178,13 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
             how
         }
         Ending::ClientClosed => {
-            let _ = tokio::time::timeout(CLOSE_GRACE, ws.close()).await;
+            let _ = tokio::time::timeout(CLOSE_GRACE, ws.close(None)).await;
             "closed by the client".to_owned()
         }
         Ending::Lost => "lost".to_owned(),
     };
     tracing::info!(
-        "{} left {} from {}: {how} after {}s",
-        socket.username,
-        socket.what,
-        socket.peer,
+        "{username} left {what} from {peer}: {how} after {}s",
         started.elapsed().as_secs()
     );
 }
@@ -253,7 +264,7 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                     return Ending::Close(Close::new(close::GOING_AWAY, "idle timeout"));
                 }
                 let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
-                if out.write(vec![Message::ping(Vec::new())]).await.is_err() {
+                if out.write(vec![Message::Ping(bytes::Bytes::new())]).await.is_err() {
                     return ended(closer);
                 }
             }
@@ -274,7 +285,7 @@ async fn receive<F: Feed>(
     feed: &mut F,
     out: &mut Outbox<'_>,
 ) -> Result<(), Closing> {
-    let Ok(text) = message.to_str() else {
+    let Message::Text(text) = message else {
         return out.error("Binary frames are not supported").await;
     };
     match decode::<F::Request>(text) {
@@ -284,16 +295,12 @@ async fn receive<F: Feed>(
     }
 }
 
-fn read_error(e: &warp::Error) -> Ending {
-    use std::error::Error as _;
-    match e
-        .source()
-        .and_then(|s| s.downcast_ref::<tungstenite::Error>())
-    {
-        Some(tungstenite::Error::Capacity(_)) => {
+fn read_error(e: &tungstenite::Error) -> Ending {
+    match e {
+        tungstenite::Error::Capacity(_) => {
             Ending::Close(Close::new(close::TOO_BIG, "frame too large"))
         }
-        Some(tungstenite::Error::Utf8(_)) => Ending::Close(Close::new(
+        tungstenite::Error::Utf8(_) => Ending::Close(Close::new(
             close::INVALID_PAYLOAD,
             "text frame is not UTF-8",
         )),
@@ -322,14 +329,23 @@ fn instant_of(unix_secs: i64) -> Instant {
 /// Sends the last frame and the close frame, then waits briefly for the client's close.
 async fn send_close(ws: &mut WebSocket, close: Close) {
     let send = async {
-        if let Some(frame) = &close.last_frame {
-            ws.send(Message::text(&**frame)).await?;
+        if let Some(frame) = close.last_frame {
+            ws.send(Message::Text(frame)).await?;
         }
-        ws.send(Message::close_with(close.code, close.reason)).await
+        ws.send(close_message(close.code, close.reason)).await
     };
     if matches!(tokio::time::timeout(CLOSE_GRACE, send).await, Ok(Ok(()))) {
         await_close(ws).await;
     }
+}
+
+/// A close frame with `code` and `reason`.
+#[must_use]
+pub fn close_message(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code: CloseCode::from(code),
+        reason: reason.into(),
+    }))
 }
 
 /// Reads until the client answers the close (or the grace period ends).
