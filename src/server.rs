@@ -10,6 +10,8 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{Notify, watch};
 use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
 
 use crate::auth::{Auth, Keys, passwords, secret};
 use crate::config::Config;
@@ -134,24 +136,7 @@ impl App {
             .hub
             .presence_changes()
             .map(|changes| presence::spawn(&state, changes, stop_rx.clone()));
-        let routes = ws::routes(&state)
-            .or(http::routes(&state))
-            .unify()
-            .or(web::routes())
-            .unify()
-            .recover(http::recover)
-            .unify()
-            .with(warp::log::custom(|info| {
-                tracing::debug!(
-                    "{} {} -> {} in {:?}",
-                    info.method(),
-                    info.path(),
-                    info.status().as_u16(),
-                    info.elapsed()
-                );
-            }))
-            .map(warp::Reply::into_response)
-            .boxed();
+        let routes = routes(&state);
         let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone()));
         tracing::info!("listening on http://{addr}");
         shutdown.await;
@@ -182,6 +167,29 @@ impl App {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Every route the server answers: the socket feeds, the REST API, the agent page, with errors
+/// rendered as JSON and each request logged at debug level.
+pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
+    ws::routes(state)
+        .or(http::routes(state))
+        .unify()
+        .or(web::routes())
+        .unify()
+        .recover(http::recover)
+        .unify()
+        .with(warp::log::custom(|info| {
+            tracing::debug!(
+                "{} {} -> {} in {:?}",
+                info.method(),
+                info.path(),
+                info.status().as_u16(),
+                info.elapsed()
+            );
+        }))
+        .map(warp::Reply::into_response)
+        .boxed()
 }
 
 /// Binds the listening socket. Its send buffer size is inherited by every accepted connection,

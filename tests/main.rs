@@ -19,6 +19,7 @@ mod chat;
 mod crash;
 mod desktop;
 mod faults;
+mod fuzzing;
 mod installer;
 mod lists;
 mod network;
