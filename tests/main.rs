@@ -22,6 +22,7 @@ mod faults;
 mod fuzzing;
 mod installer;
 mod lists;
+mod log_hygiene;
 mod network;
 mod presence;
 mod refusals;

@@ -11,7 +11,8 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
-/// Library noise kept out of the logs (hyper and tungstenite debug lines can carry URIs).
+/// Library noise kept out of the logs whatever `PILITO_BOX_LOG` asks for: hyper's and
+/// tungstenite's debug lines can carry request URIs (and so tokens) and frame contents.
 const QUIET: &str = "hyper=warn,hyper_util=warn,warp=warn,tungstenite=warn,tokio_tungstenite=warn";
 
 /// Where log lines go besides stderr.
@@ -24,13 +25,18 @@ pub struct FileLog<'a> {
 }
 
 /// Starts logging to stderr and, with `file`, to `pilito-box.<date>.log` there. The filter
-/// comes from `PILITO_BOX_LOG` (tracing's env-filter syntax). Keep the guard until exit.
+/// comes from `PILITO_BOX_LOG` (tracing's env-filter syntax), with the HTTP and WebSocket
+/// libraries held at `warn`. Keep the guard until exit.
 pub fn init(
     file: Option<FileLog<'_>>,
     default_level: &str,
 ) -> std::io::Result<Option<WorkerGuard>> {
+    let asked = std::env::var("PILITO_BOX_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default_level.to_owned());
     let filter = || {
-        EnvFilter::try_from_env("PILITO_BOX_LOG")
+        EnvFilter::try_new(format!("{asked},{QUIET}"))
             .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},{QUIET}")))
     };
     let stderr = tracing_subscriber::fmt::layer()
