@@ -112,7 +112,11 @@ async fn a_half_open_connection_is_reaped_by_the_ping_timeout() {
     assert_eq!(vanishing.recv().await["type"], "connection_established");
     let group = format!("chat_{conv}");
     assert_eq!(app.state.hub.group_size(&group), 1);
-    assert!(app.is_online(sara.id).await);
+    let connected = Instant::now();
+    while !app.is_online(sara.id).await {
+        assert!(connected.elapsed() < Duration::from_secs(3), "never online");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     hole.swallow();
     let swallowed = Instant::now();
