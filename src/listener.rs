@@ -80,6 +80,8 @@ pub async fn run(
             },
             () = stopped(&mut stop) => break,
         };
+        // Frames are small and each should leave at once, not wait for the previous one's ACK.
+        let _ = stream.set_nodelay(true);
         let service = service.clone();
         let handler = service_fn(move |mut request: Request<Incoming>| {
             let extensions = request.extensions_mut();

@@ -1,5 +1,6 @@
 //! The `ip_blacklist` table: addresses refused before any handshake (PROTOCOL §3.1).
 
+use super::sql::Cached;
 use std::collections::HashSet;
 use std::net::IpAddr;
 
@@ -21,7 +22,7 @@ pub struct BlacklistEntry {
 
 /// Adds an address; returns false if it was already listed.
 pub fn add(conn: &Connection, ip: IpAddr, reason: Option<&str>) -> StoreResult<bool> {
-    Ok(conn.execute(
+    Ok(conn.exec(
         "INSERT OR IGNORE INTO ip_blacklist (ip, reason, created_at) VALUES (?1, ?2, ?3)",
         params![ip.to_string(), reason, clock::now_db()],
     )? > 0)
@@ -29,7 +30,7 @@ pub fn add(conn: &Connection, ip: IpAddr, reason: Option<&str>) -> StoreResult<b
 
 /// Removes an address; returns false if it was not listed.
 pub fn remove(conn: &Connection, ip: IpAddr) -> StoreResult<bool> {
-    Ok(conn.execute("DELETE FROM ip_blacklist WHERE ip = ?1", [ip.to_string()])? > 0)
+    Ok(conn.exec("DELETE FROM ip_blacklist WHERE ip = ?1", [ip.to_string()])? > 0)
 }
 
 /// Every entry, oldest first.

@@ -1,5 +1,6 @@
 //! The `conversations` table: one per customer and source, optionally assigned to an agent.
 
+use super::sql::Cached;
 use rusqlite::{Connection, Row, params};
 
 use super::customers::{self, CustomerRow};
@@ -92,7 +93,7 @@ pub fn insert(
     let now = clock::now_db();
     loop {
         let id = ids::public_id();
-        let inserted = conn.execute(
+        let inserted = conn.exec(
             "INSERT INTO conversations (id, user_id, customer_id, title, source, created_at, \
              updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             params![id, assigned, customer.id, title, source, now],
@@ -108,7 +109,7 @@ pub fn insert(
 /// The conversation with this id.
 pub fn get(conn: &Connection, id: &str) -> StoreResult<ConversationRow> {
     let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
-    found(conn.query_row(&sql, [id], from_row), "conversation")
+    found(conn.row(&sql, [id], from_row), "conversation")
 }
 
 /// Whether a conversation with this id exists.
@@ -128,7 +129,7 @@ pub fn find_for_customer(
         "SELECT {COLUMNS} FROM conversations WHERE customer_id = ?1 AND source = ?2 \
          ORDER BY updated_at DESC, id LIMIT 1"
     );
-    optional(conn.query_row(&sql, params![customer_id, source], from_row))
+    optional(conn.row(&sql, params![customer_id, source], from_row))
 }
 
 /// Records a new message: bumps `updated_at`, points at the message as the newest, and counts
@@ -155,7 +156,7 @@ pub fn record_message(
 pub fn clear_unread(conn: &Connection, id: &str) -> StoreResult<ConversationRow> {
     let sql =
         format!("UPDATE conversations SET unread_count = 0 WHERE id = ?1 RETURNING {COLUMNS}");
-    found(conn.query_row(&sql, [id], from_row), "conversation")
+    found(conn.row(&sql, [id], from_row), "conversation")
 }
 
 /// Changes the status; an unknown status is a [`StoreError::Conflict`].
@@ -163,7 +164,7 @@ pub fn set_status(conn: &Connection, id: &str, status: &str) -> StoreResult<Conv
     if !STATUSES.contains(&status) {
         return Err(StoreError::Conflict(format!("invalid status {status:?}")));
     }
-    let n = conn.execute(
+    let n = conn.exec(
         "UPDATE conversations SET status = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, status, clock::now_db()],
     )?;
@@ -179,14 +180,14 @@ pub fn assign(conn: &Connection, id: &str, user_id: Option<i64>) -> StoreResult<
         "UPDATE conversations SET user_id = ?2, updated_at = ?3 WHERE id = ?1 RETURNING {COLUMNS}"
     );
     found(
-        conn.query_row(&sql, params![id, user_id, clock::now_db()], from_row),
+        conn.row(&sql, params![id, user_id, clock::now_db()], from_row),
         "conversation",
     )
 }
 
 /// Deletes a conversation and its messages.
 pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
-    if conn.execute("DELETE FROM conversations WHERE id = ?1", [id])? == 0 {
+    if conn.exec("DELETE FROM conversations WHERE id = ?1", [id])? == 0 {
         return Err(StoreError::NotFound("conversation"));
     }
     Ok(())

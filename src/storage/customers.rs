@@ -1,5 +1,6 @@
 //! The `customers` table and customer tags.
 
+use super::sql::Cached;
 use std::collections::HashMap;
 
 use rusqlite::{Connection, Row, params, params_from_iter};
@@ -119,7 +120,7 @@ pub fn insert(conn: &Connection, new: &NewCustomer) -> StoreResult<CustomerRow> 
         )));
     }
     let now = clock::now_db();
-    conn.execute(
+    conn.exec(
         "INSERT INTO customers (first_name, last_name, username, source, source_id, created_at, \
          updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         params![
@@ -137,7 +138,7 @@ pub fn insert(conn: &Connection, new: &NewCustomer) -> StoreResult<CustomerRow> 
 /// The customer with this id, with its tags.
 pub fn get(conn: &Connection, id: i64) -> StoreResult<CustomerRow> {
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = ?1");
-    let mut customer = found(conn.query_row(&sql, [id], from_row), "customer")?;
+    let mut customer = found(conn.row(&sql, [id], from_row), "customer")?;
     customer.tags = tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
     Ok(customer)
 }
@@ -148,9 +149,9 @@ pub fn by_ids(conn: &Connection, ids: &[i64]) -> StoreResult<HashMap<i64, Custom
     if ids.is_empty() {
         return Ok(found);
     }
-    let marks = vec!["?"; ids.len()].join(",");
+    let marks = super::sql::marks(ids.len());
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE id IN ({marks})");
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     for customer in stmt.query_map(params_from_iter(ids), from_row)? {
         let customer = customer?;
         found.insert(customer.id, customer);
@@ -170,7 +171,7 @@ pub fn find_by_source(
     source_id: &str,
 ) -> StoreResult<Option<CustomerRow>> {
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE source = ?1 AND source_id = ?2");
-    let Some(customer) = optional(conn.query_row(&sql, [source, source_id], from_row))? else {
+    let Some(customer) = optional(conn.row(&sql, [source, source_id], from_row))? else {
         return Ok(None);
     };
     get(conn, customer.id).map(Some)
@@ -199,19 +200,19 @@ pub struct CustomerChanges {
 pub fn update(conn: &Connection, id: i64, changes: &CustomerChanges) -> StoreResult<CustomerRow> {
     for (field, value) in &changes.fields {
         if EDITABLE.contains(field) {
-            conn.execute(
+            conn.exec(
                 &format!("UPDATE customers SET {field} = ?2 WHERE id = ?1"),
                 params![id, value],
             )?;
         }
     }
     if let Some(data) = &changes.data {
-        conn.execute(
+        conn.exec(
             "UPDATE customers SET data = ?2 WHERE id = ?1",
             params![id, data],
         )?;
     }
-    let n = conn.execute(
+    let n = conn.exec(
         "UPDATE customers SET updated_at = ?2 WHERE id = ?1",
         params![id, clock::now_db()],
     )?;
@@ -227,7 +228,7 @@ pub fn delete(conn: &Connection, id: i64) -> StoreResult<Vec<String>> {
     let conversations = stmt
         .query_map([id], |r| r.get(0))?
         .collect::<Result<Vec<String>, _>>()?;
-    if conn.execute("DELETE FROM customers WHERE id = ?1", [id])? == 0 {
+    if conn.exec("DELETE FROM customers WHERE id = ?1", [id])? == 0 {
         return Err(StoreError::NotFound("customer"));
     }
     Ok(conversations)

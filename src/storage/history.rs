@@ -1,5 +1,6 @@
 //! Reading history: a conversation's messages by page or cursor, and the REST message search.
 
+use super::sql::Cached;
 use rusqlite::{Connection, params};
 
 use super::messages::{COLUMNS, MessageRow, from_row, get};
@@ -98,14 +99,14 @@ pub fn search(
     let sql = format!(
         "SELECT {COLUMNS} FROM messages WHERE {filter} ORDER BY seq {order} LIMIT ?6 OFFSET ?7"
     );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut all = binds.to_vec();
     all.push(&page.page_size);
     all.push(&page.offset);
     let rows = stmt
         .query_map(all.as_slice(), from_row)?
         .collect::<Result<_, _>>()?;
-    let count = conn.query_row(
+    let count = conn.row(
         &format!("SELECT count(*) FROM messages WHERE {filter}"),
         binds,
         |r| r.get(0),

@@ -1,6 +1,7 @@
 //! A customer message arriving from outside (a bot bridge, a webhook relay): finds or creates
 //! the customer and the conversation and stores the message, all in one transaction.
 
+use super::sql::Cached;
 use rusqlite::{Connection, params};
 
 use super::StoreResult;
@@ -46,7 +47,7 @@ pub fn receive(conn: &Connection, inbound: &Inbound) -> StoreResult<Received> {
     let customer_created = existing.is_none();
     let customer = match existing {
         Some(customer) => {
-            conn.execute(
+            conn.exec(
                 "UPDATE customers SET first_name = coalesce(?2, first_name), \
                  last_name = coalesce(?3, last_name), username = coalesce(?4, username), \
                  updated_at = ?5 WHERE id = ?1 \

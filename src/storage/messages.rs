@@ -1,5 +1,6 @@
 //! The `messages` table: a conversation's history, ordered by `seq`, addressed by public id.
 
+use super::sql::Cached;
 use rusqlite::{Connection, Row, params};
 
 use super::conversations::{self, ConversationRow};
@@ -128,7 +129,7 @@ pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
         let sql = format!(
             "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND client_msg_id = ?2"
         );
-        let earlier = optional(conn.query_row(&sql, params![new.conversation_id, key], from_row))?;
+        let earlier = optional(conn.row(&sql, params![new.conversation_id, key], from_row))?;
         if let Some(message) = earlier {
             return Ok(Stored {
                 customer: customers::get(conn, conversation.customer_id)?,
@@ -182,14 +183,14 @@ pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
 /// The message at storage position `seq`.
 pub fn by_seq(conn: &Connection, seq: i64) -> StoreResult<MessageRow> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1");
-    found(conn.query_row(&sql, [seq], from_row), "message")
+    found(conn.row(&sql, [seq], from_row), "message")
 }
 
 /// The message with this public id in this conversation.
 pub fn get(conn: &Connection, conversation_id: &str, id: &str) -> StoreResult<MessageRow> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2");
     found(
-        conn.query_row(&sql, [id, conversation_id], from_row),
+        conn.row(&sql, [id, conversation_id], from_row),
         "message",
     )
 }
@@ -219,7 +220,7 @@ pub fn set_feedback(
             "Feedback can only be submitted for AI responses".into(),
         ));
     }
-    conn.execute(
+    conn.exec(
         "UPDATE messages SET feedback = ?2, feedback_comment = ?3, feedback_at = ?4 WHERE seq = ?1",
         params![message.seq, feedback, comment, clock::now_db()],
     )?;

@@ -1,5 +1,6 @@
 //! Reading the revocation log, so a running server closes sockets of revoked tokens.
 
+use super::sql::Cached;
 use rusqlite::Connection;
 
 use super::StoreResult;
@@ -21,7 +22,7 @@ pub struct Revocation {
 /// The newest position in the log (0 when empty).
 pub fn latest(conn: &Connection) -> StoreResult<i64> {
     Ok(
-        conn.query_row("SELECT coalesce(max(id), 0) FROM revocations", [], |r| {
+        conn.row("SELECT coalesce(max(id), 0) FROM revocations", [], |r| {
             r.get(0)
         })?,
     )

@@ -68,6 +68,37 @@ pub fn text(s: &str) -> Value {
     Value::Text(s.to_owned())
 }
 
+/// Statements each connection keeps parsed: every distinct hot query fits (rusqlite's
+/// default of 16 does not, and an evicted statement is parsed again on its next use).
+pub const STATEMENT_CACHE: usize = 128;
+/// Running a statement through the connection's statement cache, so a hot query is parsed
+/// once per connection instead of once per call (`Connection::execute` and `query_row`
+/// prepare from scratch every time).
+pub trait Cached {
+    /// `execute`, with the statement cached.
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+
+    /// `query_row`, with the statement cached.
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for rusqlite::Connection {
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! Customer tags: the `tags` and `customer_tags` tables.
 
+use super::sql::Cached;
 use std::collections::HashMap;
 
 use rusqlite::{Connection, params, params_from_iter};
@@ -26,13 +27,13 @@ pub fn tags_of(conn: &Connection, customer_ids: &[i64]) -> StoreResult<HashMap<i
     if customer_ids.is_empty() {
         return Ok(by_customer);
     }
-    let marks = vec!["?"; customer_ids.len()].join(",");
+    let marks = super::sql::marks(customer_ids.len());
     let sql = format!(
         "SELECT ct.customer_id, t.id, t.name, t.created_by, t.created_at \
          FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id \
          WHERE ct.customer_id IN ({marks}) ORDER BY ct.customer_id, t.id"
     );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(customer_ids))?;
     while let Some(row) = rows.next()? {
         by_customer.entry(row.get(0)?).or_default().push(TagRow {
@@ -47,7 +48,7 @@ pub fn tags_of(conn: &Connection, customer_ids: &[i64]) -> StoreResult<HashMap<i
 
 /// Attaches a tag named `name` to a customer, creating the tag if needed.
 pub fn add_tag(conn: &Connection, customer_id: i64, name: &str) -> StoreResult<TagRow> {
-    let existing = optional(conn.query_row(
+    let existing = optional(conn.row(
         "SELECT id FROM tags WHERE name = ?1 ORDER BY id LIMIT 1",
         [name],
         |r| r.get::<_, i64>(0),
@@ -55,18 +56,18 @@ pub fn add_tag(conn: &Connection, customer_id: i64, name: &str) -> StoreResult<T
     let tag_id = if let Some(id) = existing {
         id
     } else {
-        conn.execute(
+        conn.exec(
             "INSERT INTO tags (name, created_at) VALUES (?1, ?2)",
             params![name, clock::now_db()],
         )?;
         conn.last_insert_rowid()
     };
-    conn.execute(
+    conn.exec(
         "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
         [customer_id, tag_id],
     )?;
     found(
-        conn.query_row(
+        conn.row(
             "SELECT id, name, created_by, created_at FROM tags WHERE id = ?1",
             [tag_id],
             |r| {

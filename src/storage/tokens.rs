@@ -1,5 +1,6 @@
 //! The `auth_tokens` table (every issued token, by `jti`) and the revocations that end them.
 
+use super::sql::Cached;
 use rusqlite::{Connection, params};
 
 use super::{StoreResult, optional};
@@ -121,12 +122,12 @@ pub fn revoke(
     let mut revoked = false;
     for id in std::iter::once(jti).chain(pair.as_deref()) {
         let now = clock::now_db();
-        let n = conn.execute(
+        let n = conn.exec(
             "UPDATE auth_tokens SET revoked_at = ?2 WHERE jti = ?1 AND revoked_at IS NULL",
             params![id, now],
         )?;
         if n > 0 {
-            conn.execute(
+            conn.exec(
                 "INSERT INTO revocations (jti, reason, created_at) VALUES (?1, ?2, ?3)",
                 params![id, reason.as_str(), now],
             )?;
@@ -139,11 +140,11 @@ pub fn revoke(
 /// Revokes every token of a user.
 pub fn revoke_user(conn: &Connection, user_id: i64, reason: RevokeReason) -> StoreResult<usize> {
     let now = clock::now_db();
-    let n = conn.execute(
+    let n = conn.exec(
         "UPDATE auth_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
         params![user_id, now],
     )?;
-    conn.execute(
+    conn.exec(
         "INSERT INTO revocations (user_id, reason, created_at) VALUES (?1, ?2, ?3)",
         params![user_id, reason.as_str(), now],
     )?;
@@ -153,7 +154,7 @@ pub fn revoke_user(conn: &Connection, user_id: i64, reason: RevokeReason) -> Sto
 /// Records that every token of a deleted user is gone, so their open sockets close (the
 /// tokens themselves were deleted with the user).
 pub fn log_user_removed(conn: &Connection, user_id: i64) -> StoreResult<()> {
-    conn.execute(
+    conn.exec(
         "INSERT INTO revocations (user_id, reason, created_at) VALUES (?1, 'deleted', ?2)",
         params![user_id, clock::now_db()],
     )?;
@@ -162,7 +163,7 @@ pub fn log_user_removed(conn: &Connection, user_id: i64) -> StoreResult<()> {
 
 /// Forgets tokens that expired; they can no longer authenticate anyway.
 pub fn purge_expired(conn: &Connection) -> StoreResult<usize> {
-    Ok(conn.execute(
+    Ok(conn.exec(
         "DELETE FROM auth_tokens WHERE expires_at < ?1",
         [clock::now_db()],
     )?)

@@ -1,5 +1,6 @@
 //! The `users` table: the workspace's agents and admins.
 
+use super::sql::Cached;
 use rusqlite::{Connection, Row, params};
 
 use super::{StoreError, StoreResult, found, is_unique_violation, optional};
@@ -117,7 +118,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
 /// Creates a user; a taken username or e-mail is a [`StoreError::Conflict`].
 pub fn insert(conn: &Connection, user: &NewUser) -> StoreResult<UserRow> {
     let now = clock::now_db();
-    let inserted = conn.execute(
+    let inserted = conn.exec(
         "INSERT INTO users (username, email, password_hash, first_name, last_name, role, \
          created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         params![
@@ -143,25 +144,25 @@ pub fn insert(conn: &Connection, user: &NewUser) -> StoreResult<UserRow> {
 /// The user with this id.
 pub fn get(conn: &Connection, id: i64) -> StoreResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
-    found(conn.query_row(&sql, [id], from_row), "user")
+    found(conn.row(&sql, [id], from_row), "user")
 }
 
 /// The user with this username or e-mail (case-insensitive).
 pub fn find(conn: &Connection, name_or_email: &str) -> StoreResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?1 OR email = ?1 LIMIT 1");
-    optional(conn.query_row(&sql, [name_or_email], from_row))
+    optional(conn.row(&sql, [name_or_email], from_row))
 }
 
 /// The user with this username, or [`StoreError::NotFound`].
 pub fn by_username(conn: &Connection, username: &str) -> StoreResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?1");
-    found(conn.query_row(&sql, [username], from_row), "user")
+    found(conn.row(&sql, [username], from_row), "user")
 }
 
 /// The stored password hash of a user.
 pub fn password_hash(conn: &Connection, id: i64) -> StoreResult<String> {
     found(
-        conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| {
+        conn.row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| {
             r.get(0)
         }),
         "user",
@@ -178,18 +179,18 @@ pub fn list(conn: &Connection) -> StoreResult<Vec<UserRow>> {
 
 /// How many users exist.
 pub fn count(conn: &Connection) -> StoreResult<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+    Ok(conn.row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
 
 /// The active user with the lowest id (development mode's default user).
 pub fn first_active(conn: &Connection) -> StoreResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE is_active = 1 ORDER BY id LIMIT 1");
-    optional(conn.query_row(&sql, [], from_row))
+    optional(conn.row(&sql, [], from_row))
 }
 
 /// Replaces a user's password hash.
 pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> StoreResult<()> {
-    let n = conn.execute(
+    let n = conn.exec(
         "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, password_hash, clock::now_db()],
     )?;
@@ -201,7 +202,7 @@ pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> StoreRes
 
 /// Activates or deactivates a user.
 pub fn set_active(conn: &Connection, id: i64, active: bool) -> StoreResult<()> {
-    let n = conn.execute(
+    let n = conn.exec(
         "UPDATE users SET is_active = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, active, clock::now_db()],
     )?;
@@ -213,7 +214,7 @@ pub fn set_active(conn: &Connection, id: i64, active: bool) -> StoreResult<()> {
 
 /// Changes a user's role.
 pub fn set_role(conn: &Connection, id: i64, role: Role) -> StoreResult<()> {
-    let n = conn.execute(
+    let n = conn.exec(
         "UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, role.as_str(), clock::now_db()],
     )?;
@@ -231,7 +232,7 @@ pub fn set_details(
     last_name: Option<&str>,
     email: Option<&str>,
 ) -> StoreResult<()> {
-    let changed = conn.execute(
+    let changed = conn.exec(
         "UPDATE users SET first_name = coalesce(?2, first_name), last_name = coalesce(?3, last_name), \
          email = coalesce(nullif(?4, ''), email), updated_at = ?5 WHERE id = ?1",
         params![id, first_name, last_name, email, clock::now_db()],
@@ -248,7 +249,7 @@ pub fn set_details(
 
 /// Active admins other than `except`.
 pub fn other_active_admins(conn: &Connection, except: i64) -> StoreResult<i64> {
-    Ok(conn.query_row(
+    Ok(conn.row(
         "SELECT count(*) FROM users WHERE role = 'admin' AND is_active = 1 AND id <> ?1",
         [except],
         |r| r.get(0),
@@ -257,7 +258,7 @@ pub fn other_active_admins(conn: &Connection, except: i64) -> StoreResult<i64> {
 
 /// Removes a user; their conversations become unassigned and their tokens go with them.
 pub fn delete(conn: &Connection, id: i64) -> StoreResult<()> {
-    if conn.execute("DELETE FROM users WHERE id = ?1", [id])? == 0 {
+    if conn.exec("DELETE FROM users WHERE id = ?1", [id])? == 0 {
         return Err(StoreError::NotFound("user"));
     }
     Ok(())
@@ -265,7 +266,7 @@ pub fn delete(conn: &Connection, id: i64) -> StoreResult<()> {
 
 /// Records a user as online or offline, seen now; returns the user after the change.
 pub fn set_presence(conn: &Connection, id: i64, online: bool) -> StoreResult<UserRow> {
-    conn.execute(
+    conn.exec(
         "UPDATE users SET is_online = ?2, last_seen_at = ?3 WHERE id = ?1",
         params![id, online, clock::now_db()],
     )?;
@@ -274,7 +275,7 @@ pub fn set_presence(conn: &Connection, id: i64, online: bool) -> StoreResult<Use
 
 /// Marks everyone offline (at start, so a crash leaves nobody online; and at shutdown).
 pub fn reset_presence(conn: &Connection) -> StoreResult<usize> {
-    Ok(conn.execute(
+    Ok(conn.exec(
         "UPDATE users SET is_online = 0, last_seen_at = coalesce(last_seen_at, ?1) \
          WHERE is_online = 1",
         [clock::now_db()],
