@@ -136,11 +136,9 @@ impl Gate {
 }
 
 fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr) -> Result<(), Duration> {
-    limiter.check_key(&ip).map_err(|not_until| {
-        not_until.wait_time_from(governor::clock::Clock::now(
-            &governor::clock::DefaultClock::default(),
-        ))
-    })
+    limiter
+        .check_key(&ip)
+        .map_err(|not_until| not_until.wait_time_from(governor::clock::Clock::now(limiter.clock())))
 }
 
 #[cfg(test)]

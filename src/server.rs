@@ -215,16 +215,37 @@ pub fn bind(addr: SocketAddr, config: &Config) -> Result<TcpListener, StartError
     socket.listen(1024).map_err(io)
 }
 
-/// Raises the process's open-file limit as far as the system allows: every socket is a file, and
-/// the default soft limit (often 1024) is far below `max_connections`.
-fn raise_open_files(wanted: usize) {
-    match rlimit::increase_nofile_limit(u64::MAX) {
-        Ok(limit) if limit < u64::try_from(wanted).unwrap_or(u64::MAX) + 64 => tracing::warn!(
-            "the system allows only {limit} open files; fewer than max_connections = {wanted} sockets can be served"
+/// Raises the process's open-file limit for `max_connections` sockets, warning when the system
+/// does not allow that many.
+fn raise_open_files(max_connections: usize) {
+    let needed = open_files_for(max_connections);
+    match raise_open_files_to(needed) {
+        Ok(limit) if limit < needed => tracing::warn!(
+            "the system allows only {limit} open files; max_connections = {max_connections} sockets need {needed}"
         ),
         Ok(_) => {}
         Err(e) => tracing::warn!("cannot raise the open-file limit: {e}"),
     }
+}
+
+/// Open files a process needs for `sockets` sockets (its database, logs and listener too).
+#[must_use]
+pub(crate) fn open_files_for(sockets: usize) -> u64 {
+    u64::try_from(sockets)
+        .unwrap_or(u64::MAX)
+        .saturating_add(256)
+}
+
+/// Raises the open-file limit as far as the system allows, at least to `needed` when it can:
+/// every socket is a file, and the default soft limit (often 1024) is far below that. A
+/// privileged process (root, or one with `CAP_SYS_RESOURCE`, as under the systemd unit) raises
+/// the hard limit too. Returns the limit now in force.
+pub(crate) fn raise_open_files_to(needed: u64) -> std::io::Result<u64> {
+    let limit = rlimit::increase_nofile_limit(u64::MAX)?;
+    if limit < needed && rlimit::setrlimit(rlimit::Resource::NOFILE, needed, needed).is_ok() {
+        return Ok(needed);
+    }
+    Ok(limit)
 }
 
 /// Creates the first admin with a random password when the workspace has no user.

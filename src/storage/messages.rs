@@ -189,10 +189,7 @@ pub fn by_seq(conn: &Connection, seq: i64) -> StoreResult<MessageRow> {
 /// The message with this public id in this conversation.
 pub fn get(conn: &Connection, conversation_id: &str, id: &str) -> StoreResult<MessageRow> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2");
-    found(
-        conn.row(&sql, [id, conversation_id], from_row),
-        "message",
-    )
+    found(conn.row(&sql, [id, conversation_id], from_row), "message")
 }
 
 /// Marks every customer message of a conversation answered; returns the conversation after.

@@ -3,12 +3,19 @@
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::clock::MonotonicClock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+
+/// A token bucket on the std monotonic clock. governor's default clock calibrates itself
+/// (`cpuid`) each time one is made: a tenth of the server's time in a connect storm.
+type Bucket = RateLimiter<NotKeyed, InMemoryState, MonotonicClock, NoOpMiddleware<Instant>>;
 
 /// Per-socket frame rate: a token bucket, an error frame when it first runs dry, and a 1008
 /// close when the client keeps going (PROTOCOL §7).
 pub(super) struct FrameRate {
-    bucket: DefaultDirectRateLimiter,
+    bucket: Bucket,
     strikes: u32,
     max_strikes: u32,
     last_strike: Option<Instant>,
@@ -30,7 +37,10 @@ impl FrameRate {
         let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
         Self {
-            bucket: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+            bucket: RateLimiter::direct_with_clock(
+                Quota::per_second(rate).allow_burst(burst),
+                MonotonicClock,
+            ),
             strikes: 0,
             max_strikes: burst.get(),
             last_strike: None,

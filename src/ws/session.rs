@@ -189,6 +189,8 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
     );
 }
 
+/// The feed's one-off and per-request futures (loading a snapshot, storing a message) are boxed:
+/// kept inline, their largest state would make every idle socket's task that large (5.6 KB).
 async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> Ending {
     let limits = s.state.config.limits.clone();
     let closer = s.conn.closer();
@@ -198,7 +200,8 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
         closer,
         write_timeout: limits.idle_timeout(),
     };
-    if out.send(&s.welcome).await.is_err() || feed.open(&s.conn, &mut out).await.is_err() {
+    if out.send(&s.welcome).await.is_err() || Box::pin(feed.open(&s.conn, &mut out)).await.is_err()
+    {
         return ended(closer);
     }
     let ws = out.ws;
@@ -238,7 +241,7 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 }
                 let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
                 let handled = match rate.admit() {
-                    Admission::Accept => receive(&message, feed, &mut out).await,
+                    Admission::Accept => Box::pin(receive(&message, feed, &mut out)).await,
                     Admission::Warn => out.error("Rate limit exceeded").await,
                     Admission::Drop => Ok(()),
                     Admission::Close => {
@@ -271,7 +274,7 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
             () = &mut wake, if armed.is_some() => {
                 armed = None;
                 let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
-                if feed.on_deadline(&mut out).await.is_err() {
+                if Box::pin(feed.on_deadline(&mut out)).await.is_err() {
                     return ended(closer);
                 }
             }

@@ -70,7 +70,9 @@ impl Upgrade {
                     Ok(upgraded) => {
                         let io = TokioIo::new(upgraded);
                         let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config));
-                        session(ws.await).await;
+                        // A task of its own: this one's state (the upgrade, the closure) would
+                        // otherwise stay beside the session's for the socket's whole life.
+                        tokio::spawn(session(ws.await));
                     }
                     Err(e) => tracing::debug!("the upgrade did not complete: {e}"),
                 }
