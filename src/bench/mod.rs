@@ -1,26 +1,68 @@
 //! `pilito-box bench …`: benchmarks that ship with the product. Each prints the machine it ran
 //! on and its figures; none is a test, and none asserts a time.
 
+mod client;
+mod connect;
 mod dataset;
+mod fanout;
 mod lists;
+mod process;
+mod refresh;
+mod report;
+mod rig;
+mod self_test;
+mod startup;
+mod target;
 
 use std::time::Duration;
 
 use clap::Subcommand;
 
+pub use connect::ConnectArgs;
+pub use fanout::FanoutArgs;
 pub use lists::ListsArgs;
+pub use refresh::RefreshArgs;
+pub use startup::StartupArgs;
 
-/// `pilito-box bench …`.
+/// `pilito-box bench [--self-test | SCENARIO]`.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    /// The capacity check: how many agents this PC serves with p99 fan-out under 50 ms.
+    #[arg(long)]
+    pub self_test: bool,
+    /// A scenario, for measuring the product itself.
+    #[command(subcommand)]
+    pub scenario: Option<BenchCommand>,
+}
+
+/// The scenarios.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// List queries over a large generated workspace (conversation and customer lists).
     Lists(ListsArgs),
+    /// Chat messages at fixed rates into many conversations: deliveries, latency, loss.
+    Fanout(FanoutArgs),
+    /// Connect storm and idle hold: sockets opened as fast as they are accepted, then held.
+    Connect(ConnectArgs),
+    /// From starting the executable to listening, on a large database.
+    Startup(StartupArgs),
+    /// List feeds: page round trips on a large workspace, then a burst of messages.
+    Refresh(RefreshArgs),
 }
 
-/// Runs a benchmark.
-pub fn run(command: BenchCommand) -> anyhow::Result<()> {
-    match command {
-        BenchCommand::Lists(args) => lists::run(&args),
+/// Runs the self-test or a scenario.
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    match args.scenario {
+        None if args.self_test => self_test::run(),
+        None => anyhow::bail!(
+            "name a scenario (lists, fanout, connect, startup, refresh) or use --self-test; see `pilito-box bench --help`"
+        ),
+        Some(BenchCommand::Lists(args)) => lists::run(&args),
+        Some(BenchCommand::Fanout(args)) => fanout::run(&args),
+        Some(BenchCommand::Connect(args)) => connect::run(&args),
+        Some(BenchCommand::Startup(args)) => startup::run(&args),
+        Some(BenchCommand::Refresh(args)) => refresh::run(&args),
     }
 }
 

@@ -87,9 +87,8 @@ pub enum Command {
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Run a benchmark that ships with pilito-box.
-    #[command(subcommand)]
-    Bench(crate::bench::BenchCommand),
+    /// Run a benchmark that ships with pilito-box (`--self-test`: how many agents this PC serves).
+    Bench(crate::bench::BenchArgs),
 }
 
 /// Runs the command line. Exit codes: 0 success, 1 failure (port in use, folder not writable,

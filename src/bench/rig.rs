@@ -1,0 +1,145 @@
+//! The bench rig: the server under test in its own process on one core, the load generator on
+//! a single-threaded runtime pinned to another, a fresh data folder, and CPU accounting for
+//! both sides so a report can show the generator was not the bottleneck.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use super::dataset::Size;
+use super::process;
+use super::target::{Target, Workspace};
+
+/// Where the two sides run.
+#[derive(Debug, Clone, Args)]
+pub struct RigArgs {
+    /// Core the server is pinned to (with taskset).
+    #[arg(long, default_value_t = 0)]
+    pub server_core: usize,
+    /// Core the load generator is pinned to.
+    #[arg(long, default_value_t = 1)]
+    pub client_core: usize,
+    /// Pin nothing (for machines with one core, or without taskset).
+    #[arg(long)]
+    pub no_pin: bool,
+}
+
+/// Runs the load generator: one thread, pinned unless told otherwise.
+pub fn block_on<F: Future>(args: &RigArgs, work: F) -> anyhow::Result<F::Output> {
+    if !args.no_pin {
+        let pinned = core_affinity::get_core_ids()
+            .and_then(|ids| ids.into_iter().find(|c| c.id == args.client_core))
+            .is_some_and(core_affinity::set_for_current);
+        if !pinned {
+            anyhow::bail!(
+                "cannot pin the load generator to core {} (use --no-pin)",
+                args.client_core
+            );
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(work))
+}
+
+/// A server under test with its workspace.
+pub struct Rig {
+    /// The server.
+    pub target: Target,
+    /// Its agents and conversations.
+    pub workspace: Workspace,
+    _dir: tempfile::TempDir,
+}
+
+impl Rig {
+    /// Starts a server on a fresh data folder with `agents` agents and `rooms` conversations.
+    pub async fn start(args: &RigArgs, agents: usize, rooms: usize) -> anyhow::Result<Self> {
+        Self::start_with(args, agents, rooms, None).await
+    }
+
+    /// [`Rig::start`] on a folder that first gets a generated workspace of `dataset`'s size.
+    pub async fn start_with(
+        args: &RigArgs,
+        agents: usize,
+        rooms: usize,
+        dataset: Option<Size>,
+    ) -> anyhow::Result<Self> {
+        raise_open_files();
+        let dir = tempfile::Builder::new().prefix("pilito-bench-").tempdir()?;
+        if let Some(size) = dataset {
+            super::dataset::generate(&dir.path().join("pilito-box.db"), size).await?;
+        }
+        let core = (!args.no_pin).then_some(args.server_core);
+        let target = Target::start(dir.path(), core)?;
+        let workspace = target.workspace(agents, rooms).await?;
+        Ok(Self {
+            target,
+            workspace,
+            _dir: dir,
+        })
+    }
+
+    /// The server's address.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.target.addr
+    }
+
+    /// Starts measuring CPU use of both sides.
+    #[must_use]
+    pub fn cpu_mark(&self) -> CpuMark {
+        CpuMark {
+            started: Instant::now(),
+            server: self.target.cpu_secs(),
+            own: process::own_cpu_secs(),
+        }
+    }
+}
+
+/// CPU seconds of both sides at a moment.
+pub struct CpuMark {
+    started: Instant,
+    server: f64,
+    own: f64,
+}
+
+/// Share of one core each side used over a span, in percent.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuUse {
+    /// The server.
+    pub server_pct: f64,
+    /// The load generator.
+    pub own_pct: f64,
+}
+
+impl CpuMark {
+    /// Time since the mark.
+    #[must_use]
+    pub fn wall(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// CPU use since the mark.
+    #[must_use]
+    pub fn finish(&self, rig: &Rig) -> CpuUse {
+        let wall = self.started.elapsed();
+        let secs = wall.as_secs_f64().max(1e-9);
+        CpuUse {
+            server_pct: (rig.target.cpu_secs() - self.server) / secs * 100.0,
+            own_pct: (process::own_cpu_secs() - self.own) / secs * 100.0,
+        }
+    }
+}
+
+/// The generator holds as many sockets as the server; let it have the files for them (the
+/// server raises its own limit the same way).
+fn raise_open_files() {
+    let needed = crate::server::open_files_for(GENERATOR_SOCKETS);
+    let _ = crate::server::raise_open_files_to(needed);
+}
+
+/// Sockets the load generator may hold at once.
+const GENERATOR_SOCKETS: usize = 120_000;
