@@ -12,9 +12,11 @@ use super::dataset::{self, Size};
 use super::report::Table;
 use super::target::Target;
 
-/// A workspace of the default list-benchmark size (10,000 conversations, 1,000,000 messages)
-/// is about this large.
-const MB_PER_SCALE: u64 = 215;
+/// Rows per MB of database: the mix of the list benchmark's workspace (2,000 customers, 10,000
+/// conversations and 1,000,000 messages make about 215 MB).
+const CUSTOMERS_PER_MB: usize = 10;
+const CONVERSATIONS_PER_MB: usize = 50;
+const MESSAGES_PER_MB: usize = 5_000;
 
 /// `pilito-box bench startup …`.
 #[derive(Debug, Args)]
@@ -49,11 +51,11 @@ pub fn run(args: &StartupArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     if !db.exists() {
-        let scale = usize::try_from(args.megabytes.div_ceil(MB_PER_SCALE).max(1))?;
+        let units = usize::try_from(args.megabytes.max(1))?;
         let size = Size {
-            customers: 2_000 * scale,
-            conversations: 10_000 * scale,
-            messages: 1_000_000 * scale,
+            customers: CUSTOMERS_PER_MB * units,
+            conversations: CONVERSATIONS_PER_MB * units,
+            messages: MESSAGES_PER_MB * units,
         };
         println!(
             "generating {} conversations and {} messages …",

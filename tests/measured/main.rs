@@ -15,6 +15,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bench;
 mod flood;
 mod handshakes;
 mod idle;
