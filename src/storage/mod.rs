@@ -9,6 +9,7 @@
 
 pub mod backup;
 pub mod blacklist;
+mod checkpointer;
 pub mod conversation_list;
 pub mod conversations;
 pub mod customer_list;
@@ -89,6 +90,7 @@ pub struct Store {
 
 struct Inner {
     jobs: mpsc::Sender<writer::Job>,
+    checkpointer: std::sync::Mutex<Option<checkpointer::Checkpointer>>,
     stats: Arc<writer::WriterStats>,
     readers: readers::Pool,
     path: PathBuf,
@@ -115,12 +117,15 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         migrations::run(&mut conn)?;
+        let checkpointer = checkpointer::Checkpointer::spawn(path, config.synchronous)
+            .map_err(|e| open_err(format!("cannot start the checkpointer thread: {e}")))?;
         let stats = Arc::new(writer::WriterStats::default());
         let jobs = writer::spawn(conn, config.max_batch.max(1), Arc::clone(&stats))
             .map_err(|e| open_err(format!("cannot start the writer thread: {e}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 jobs,
+                checkpointer: std::sync::Mutex::new(Some(checkpointer)),
                 stats,
                 readers: readers::Pool::new(path, config.readers.max(1)),
                 path: path.to_owned(),
@@ -170,9 +175,19 @@ impl Store {
         )
     }
 
-    /// Commits everything queued so far, checkpoints the WAL, stops the writer thread and
-    /// closes idle readers (the last connection to close removes the WAL files).
+    /// Stops the checkpointer, commits everything queued so far, checkpoints the WAL, stops the
+    /// writer thread and closes idle readers (the last connection to close removes the WAL
+    /// files).
     pub async fn shutdown(&self) {
+        let checkpointer = self
+            .inner
+            .checkpointer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(checkpointer) = checkpointer {
+            let _ = tokio::task::spawn_blocking(move || checkpointer.stop()).await;
+        }
         let (tx, rx) = oneshot::channel();
         if self.inner.jobs.send(writer::Job::Stop(tx)).await.is_ok() {
             let _ = rx.await;
@@ -181,11 +196,10 @@ impl Store {
     }
 }
 
-/// WAL pages written before the writer copies them back into the database. A hot page (the
-/// conversation rows, the tails of the message indexes) rewritten many times between two
-/// checkpoints is copied once, so a longer WAL costs less per message than `SQLite`'s default of
-/// 1,000 pages; 10,000 pages is a WAL of at most about 40 MB.
-const WAL_CHECKPOINT_PAGES: i64 = 10_000;
+/// WAL pages after which the writer checkpoints by itself. The checkpointer thread copies the
+/// WAL back twice a second, so this is only a backstop (about 200 MB of WAL) for when it
+/// cannot keep up or could not start.
+const WAL_CHECKPOINT_PAGES: i64 = 50_000;
 
 /// Settings every connection gets: a busy timeout so the CLI and the server can share the file.
 fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
