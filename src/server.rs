@@ -242,10 +242,22 @@ pub(crate) fn open_files_for(sockets: usize) -> u64 {
 /// the hard limit too. Returns the limit now in force.
 pub(crate) fn raise_open_files_to(needed: u64) -> std::io::Result<u64> {
     let limit = rlimit::increase_nofile_limit(u64::MAX)?;
-    if limit < needed && rlimit::setrlimit(rlimit::Resource::NOFILE, needed, needed).is_ok() {
+    if limit < needed && raise_hard_limit(needed) {
         return Ok(needed);
     }
     Ok(limit)
+}
+
+#[cfg(unix)]
+fn raise_hard_limit(needed: u64) -> bool {
+    rlimit::setrlimit(rlimit::Resource::NOFILE, needed, needed).is_ok()
+}
+
+/// Windows has no hard limit to raise: `increase_nofile_limit` already took the C runtime's
+/// maximum.
+#[cfg(not(unix))]
+fn raise_hard_limit(_needed: u64) -> bool {
+    false
 }
 
 /// Creates the first admin with a random password when the workspace has no user.

@@ -149,3 +149,47 @@ fn self_test_answers_in_a_sentence() {
         );
     });
 }
+
+/// Sockets the fifty-thousand test holds; the server and the load generator each need a file
+/// for every one.
+const MANY: usize = 50_000;
+
+#[test]
+fn fifty_thousand_sockets_are_held_without_error_where_the_system_allows_the_files() {
+    let wanted = u64::try_from(MANY).unwrap() + 1_024;
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap();
+    let limit =
+        if limit < wanted && rlimit::setrlimit(rlimit::Resource::NOFILE, wanted, wanted).is_ok() {
+            wanted
+        } else {
+            limit
+        };
+    if limit < wanted {
+        println!(
+            "not run: this system allows {limit} open files per process and {MANY} sockets need {wanted} (root with CAP_SYS_RESOURCE, or `ulimit -n 65536` first, as .ci/run does)"
+        );
+        return;
+    }
+    crate::measured(async {
+        let sockets = MANY.to_string();
+        let out = bench(&[
+            "connect",
+            "--sockets",
+            &sockets,
+            "--concurrency",
+            "256",
+            "--hold",
+            "2",
+            "--no-pin",
+            "--strict",
+        ]);
+        let cells = row(&out);
+        #[allow(clippy::cast_precision_loss)]
+        let many = MANY as f64;
+        assert_eq!(
+            (cells[1], cells[7]),
+            (many, many),
+            "opened, reached: {cells:?}"
+        );
+    });
+}
