@@ -2,6 +2,9 @@
 //! executable and must come out correct (nothing lost, doubled, out of order, stale or
 //! unopened). Speed is the benchmarks' business (BENCHMARKS.md), not these tests'.
 
+// The counts compared exactly are whole numbers the table prints without decimals.
+#![allow(clippy::float_cmp)]
+
 use std::process::Command;
 
 use crate::common::process::BIN;
