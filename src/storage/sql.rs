@@ -71,6 +71,7 @@ pub fn text(s: &str) -> Value {
 /// Statements each connection keeps parsed: every distinct hot query fits (rusqlite's
 /// default of 16 does not, and an evicted statement is parsed again on its next use).
 pub const STATEMENT_CACHE: usize = 128;
+
 /// Running a statement through the connection's statement cache, so a hot query is parsed
 /// once per connection instead of once per call (`Connection::execute` and `query_row`
 /// prepare from scratch every time).
