@@ -5,7 +5,7 @@
 //! server commits every message to `SQLite` before it broadcasts it, and the stored count is
 //! checked at the end.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -14,6 +14,7 @@ use futures_util::{SinkExt, StreamExt};
 use tungstenite::Message;
 
 use super::client::{self, Socket, chat_content};
+use super::lock;
 use super::report::{Table, per_sec, percentile_ms};
 use super::rig::{CpuUse, Rig};
 
@@ -62,10 +63,6 @@ struct Seen {
 }
 
 type Shared = Arc<Mutex<Seen>>;
-
-fn lock(s: &Shared) -> std::sync::MutexGuard<'_, Seen> {
-    s.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 type Sink = SplitSink<Socket, Message>;
 

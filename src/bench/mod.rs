@@ -94,6 +94,12 @@ impl Summary {
     }
 }
 
+/// Locks a generator-side record; a reader that panicked mid-update still left counts worth
+/// reporting.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Milliseconds with two decimals.
 #[must_use]
 pub fn ms(d: Duration) -> String {

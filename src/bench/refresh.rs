@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -18,6 +18,7 @@ use tungstenite::Message;
 
 use super::client::{self, Socket, chat_content};
 use super::dataset::Size;
+use super::lock;
 use super::report::{Table, percentile_ms};
 use super::rig::Rig;
 
@@ -61,10 +62,6 @@ struct ListSeen {
 }
 
 type Seen = Arc<Mutex<ListSeen>>;
-
-fn lock(s: &Seen) -> std::sync::MutexGuard<'_, ListSeen> {
-    s.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Runs the scenario `runs` times and prints the table.
 pub fn run(args: &RefreshArgs) -> anyhow::Result<()> {
