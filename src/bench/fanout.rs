@@ -81,6 +81,7 @@ pub fn run(args: &FanoutArgs) -> anyhow::Result<()> {
         "out of order",
         "server CPU %",
         "generator CPU %",
+        "server RSS MiB",
     ]);
     let mut faults = 0.0;
     for _ in 0..args.runs {
@@ -151,7 +152,10 @@ pub(super) async fn ladder(args: &FanoutArgs) -> anyhow::Result<Vec<Vec<f64>>> {
         total_sent += sent_total;
         drain(&readers, &sent).await;
         let used = cpu.finish(&rig);
-        rows.push(row(rate, &readers, &sent, sending, used));
+        let mut cells = row(rate, &readers, &sent, sending, used);
+        #[allow(clippy::cast_precision_loss)]
+        cells.push(rig.target.rss_kib() as f64 / 1024.0);
+        rows.push(cells);
     }
     let stored = u64::try_from(rig.target.stored_messages().await?).unwrap_or(0);
     anyhow::ensure!(
