@@ -81,15 +81,8 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
         tracing::info!("no tray icon: {why}; running headless");
     }
     first_config(settings);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
     };
     let control = control(settings);
     runtime.block_on(async {
@@ -117,6 +110,20 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
         control.stop().await;
         ExitCode::SUCCESS
     })
+}
+
+/// The server's multi-threaded runtime; `None` (after saying why) when it cannot be made.
+pub fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Some(runtime),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            None
+        }
+    }
 }
 
 /// Ctrl-C, or SIGTERM on Unix. Call before starting the server, so a signal that arrives while

@@ -15,7 +15,7 @@ use tray_icon::{TrayIcon, TrayIconBuilder};
 
 use self::icon::Look;
 use crate::cli::Settings;
-use crate::cli::serve::{control, first_config, start_logging};
+use crate::cli::serve::{control, first_config, runtime, start_logging};
 use crate::control::{Control, ControlError, Status};
 use crate::instance::InstanceError;
 
@@ -128,15 +128,8 @@ enum UserEvent {
 pub fn run(settings: &Settings) -> ExitCode {
     let mut guard = start_logging(settings);
     first_config(settings);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
     };
     let control = control(settings);
     if let Err(ControlError::Instance(InstanceError::Taken(Some(other)))) =
