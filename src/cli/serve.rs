@@ -1,6 +1,7 @@
 //! Running the server: headless in the foreground (`serve`, or no command without a desktop),
 //! or with the tray icon where a desktop exists (no command, tray-enabled builds).
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use super::Settings;
@@ -90,10 +91,7 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
         match control.start().await {
             Ok(url) => {
                 if let Some((name, password)) = control.first_admin() {
-                    println!(
-                        "First start: created the admin user {name:?} with password {password}"
-                    );
-                    println!("Sign in and change it; it is shown only this once.");
+                    show_first_admin(&name, &password);
                 }
                 tracing::info!("agents on this network open {url}");
             }
@@ -110,6 +108,22 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
         control.stop().await;
         ExitCode::SUCCESS
     })
+}
+
+/// Prints the first admin's password, the one time it exists in clear. Standard output may be
+/// closed (`serve | head -1`, a reader that has gone): the server keeps serving and the log says
+/// how to set a password instead, where `println!` would have ended the process.
+fn show_first_admin(name: &str, password: &str) {
+    let notice = format!(
+        "First start: created the admin user {name:?} with password {password}\n\
+         Sign in and change it; it is shown only this once.\n"
+    );
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(notice.as_bytes()).and_then(|()| out.flush()) {
+        tracing::warn!(
+            "could not show the first admin's password ({e}); set one with `pilito-box user passwd {name}`"
+        );
+    }
 }
 
 /// The server's multi-threaded runtime; `None` (after saying why) when it cannot be made.

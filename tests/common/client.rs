@@ -1,6 +1,6 @@
 //! A WebSocket test client over tokio-tungstenite, reading JSON frames with timeouts.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
@@ -15,6 +15,8 @@ pub const WAIT: Duration = Duration::from_secs(5);
 /// A connected socket.
 pub struct Client {
     pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// When the server's close frame arrived, before the close handshake was finished.
+    closed_at: Option<Instant>,
 }
 
 /// What the server did instead of sending a frame.
@@ -30,7 +32,10 @@ impl Client {
     /// Connects to a URL.
     pub async fn connect(url: &str) -> Result<Self, tungstenite::Error> {
         let (ws, _) = tokio_tungstenite::connect_async(url).await?;
-        Ok(Self { ws })
+        Ok(Self {
+            ws,
+            closed_at: None,
+        })
     }
 
     /// The HTTP status of a refused handshake and its JSON body.
@@ -69,6 +74,7 @@ impl Client {
                     return Ok(serde_json::from_str(&t).expect("JSON frame"));
                 }
                 Some(Ok(Message::Close(frame))) => {
+                    self.closed_at = Some(Instant::now());
                     self.finish_close().await;
                     return Err(closed(frame));
                 }
@@ -76,6 +82,13 @@ impl Client {
                 Some(Err(_)) | None => return Err(Ended::Dropped),
             }
         }
+    }
+
+    /// How long after `since` the server's close frame arrived (zero if it came before).
+    pub fn closed_after(&self, since: Instant) -> Duration {
+        self.closed_at
+            .expect("the server sent no close frame")
+            .saturating_duration_since(since)
     }
 
     /// Answers the server's close as a browser does: keep polling until the stream ends, which
