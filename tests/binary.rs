@@ -3,7 +3,7 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ use tokio::process::Child;
 
 use crate::common::Client;
 use crate::common::client::Ended;
-use crate::common::process::{BIN, cli, command};
+use crate::common::process::{BIN, cli, command, terminate};
 
 /// Starts `pilito-box serve` on a free port; returns the child, its address and the first
 /// admin's password from its standard output, which is read to its end from then on (a reader
@@ -58,22 +58,6 @@ async fn listening(server: &mut Child) -> String {
     .expect("listening in time");
     tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
     addr
-}
-
-/// Sends SIGTERM and waits for the exit status.
-async fn terminate(server: &mut Child) -> std::process::ExitStatus {
-    let pid = server.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    tokio::time::timeout(Duration::from_secs(15), server.wait())
-        .await
-        .expect("the server did not stop within 15 s of SIGTERM")
-        .unwrap()
 }
 
 /// Every log file of the data folder, concatenated.

@@ -8,15 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-const BIN: &str = env!("CARGO_BIN_EXE_pilito-box");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::common::process::{BIN, free_port, terminate};
 
 fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     Command::new(BIN)
@@ -99,18 +91,7 @@ async fn no_command_runs_headless_and_says_why_and_one_instance_per_folder() {
         "{stderr}"
     );
 
-    let pid = child.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
+    let status = terminate(&mut child).await;
     assert!(status.success());
     let third = free_port();
     let mut again = tokio::process::Command::new(BIN)

@@ -45,6 +45,17 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// SIGTERM to a server started with tokio, then its exit status (within 15 s).
+pub async fn terminate(server: &mut tokio::process::Child) -> std::process::ExitStatus {
+    let pid = server.id().expect("running").to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(sent.expect("kill -TERM").success());
+    tokio::time::timeout(Duration::from_secs(15), server.wait())
+        .await
+        .expect("the server did not stop within 15 s of SIGTERM")
+        .expect("wait")
+}
+
 /// `pilito-box serve` on 127.0.0.1:`port`, killed on drop.
 pub struct Served {
     child: Option<Child>,
