@@ -12,7 +12,7 @@ use tokio::process::Child;
 
 use crate::common::Client;
 use crate::common::client::Ended;
-use crate::common::process::{BIN, cli, command, terminate};
+use crate::common::process::{BIN, cli, command, free_port, terminate};
 
 /// Starts `pilito-box serve` on a free port; returns the child, its address and the first
 /// admin's password from its standard output, which is read to its end from then on (a reader
@@ -219,6 +219,50 @@ async fn a_closed_standard_output_does_not_stop_the_server() {
         "{logs}"
     );
     assert!(logs.contains("pilito-box user passwd admin"), "{logs}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_stderr_nobody_reads_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = tokio::process::Command::new(BIN)
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .arg("--config")
+        .arg(dir.path().join("absent.toml"))
+        .env("PILITO_BOX_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/api/v1/health");
+    let http = reqwest::Client::new();
+    while http.get(&url).send().await.is_err() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let requests = 4000;
+    for _ in 0..requests {
+        let answered = tokio::time::timeout(Duration::from_secs(5), http.get(&url).send())
+            .await
+            .expect("the server stopped answering once its stderr pipe was full");
+        assert_eq!(answered.unwrap().status(), 200);
+    }
+    let status = terminate(&mut server).await;
+    assert!(status.success(), "{status:?}");
+    let logged = logs(dir.path())
+        .matches("GET /api/v1/health -> 200")
+        .count();
+    assert!(
+        logged > requests,
+        "the log file has {logged} of the requests"
+    );
 }
 
 #[test]

@@ -101,11 +101,11 @@ pub fn main() -> ExitCode {
         Some(Command::Serve { bind, dev }) => serve::headless(&settings.with(bind, dev), None),
         Some(Command::Config(ConfigCommand::Check { file })) => check(&settings, file.as_deref()),
         Some(Command::Bench(bench)) => {
-            let _ = logging::init(None, "warn");
+            logging::init_command("warn");
             finish(crate::bench::run(bench))
         }
         Some(command) => {
-            let _ = logging::init(None, "warn");
+            logging::init_command("warn");
             let config = match settings.load() {
                 Ok(config) => config,
                 Err(e) => {

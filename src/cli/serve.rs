@@ -10,23 +10,22 @@ use crate::control::{Control, ControlError};
 use crate::logging;
 
 /// Logs to stderr and to the daily file of the configuration's log folder (stderr only when the
-/// configuration cannot be read). Keep the guard until exit.
-pub fn start_logging(settings: &Settings) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+/// configuration cannot be read or the folder written). Keep the guard until exit.
+pub fn start_logging(settings: &Settings) -> Option<logging::Guard> {
     let Ok(config) = settings.load() else {
-        let _ = logging::init(None, "info");
-        return None;
+        return logging::init_server(None).ok();
     };
     let dir = config.log_dir();
     let file = logging::FileLog {
         dir: &dir,
         keep_days: config.log_keep_days,
     };
-    match logging::init(Some(file), "info") {
-        Ok(guard) => guard,
+    match logging::init_server(Some(file)) {
+        Ok(guard) => Some(guard),
         Err(e) => {
-            let _ = logging::init(None, "info");
+            let guard = logging::init_server(None).ok();
             tracing::warn!("cannot write logs to {}: {e}", dir.display());
-            None
+            guard
         }
     }
 }

@@ -24,41 +24,60 @@ pub struct FileLog<'a> {
     pub keep_days: usize,
 }
 
-/// Starts logging to stderr and, with `file`, to `pilito-box.<date>.log` there. The filter
-/// comes from `PILITO_BOX_LOG` (tracing's env-filter syntax), with the HTTP and WebSocket
-/// libraries held at `warn`. Keep the guard until exit.
-pub fn init(
-    file: Option<FileLog<'_>>,
-    default_level: &str,
-) -> std::io::Result<Option<WorkerGuard>> {
+/// The server's log writer threads; dropping it writes out what they still hold.
+#[must_use = "log lines are lost once the guard is dropped"]
+pub struct Guard {
+    _writers: Vec<WorkerGuard>,
+}
+
+/// Logging for a short command: lines go straight to stderr, so they are out before it exits.
+pub fn init_command(default_level: &str) {
+    let stderr = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = tracing_subscriber::registry()
+        .with(filter(default_level))
+        .with(stderr)
+        .try_init();
+}
+
+/// Logging for the server: stderr and, with `file`, `pilito-box.<date>.log` there, each written
+/// by a thread of its own. The server never waits for its stderr: a paused terminal, a Windows
+/// console in selection mode or a pipe nobody reads would otherwise stop every task that logs.
+/// Stderr lines beyond its writer's buffer are dropped; the file keeps them.
+pub fn init_server(file: Option<FileLog<'_>>) -> std::io::Result<Guard> {
+    let daily = file
+        .map(|f| daily::DailyFile::new(f.dir, f.keep_days, daily::system_clock()))
+        .transpose()?;
+    let (stderr, stderr_guard) = tracing_appender::non_blocking(std::io::stderr());
+    let mut guards = vec![stderr_guard];
+    let file = daily.map(|daily| {
+        let (writer, guard) = tracing_appender::non_blocking(daily);
+        guards.push(guard);
+        tracing_subscriber::fmt::layer()
+            .with_writer(writer)
+            .with_ansi(false)
+            .with_target(false)
+    });
+    let stderr = tracing_subscriber::fmt::layer()
+        .with_writer(stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false);
+    let _ = tracing_subscriber::registry()
+        .with(filter("info"))
+        .with(stderr)
+        .with(file)
+        .try_init();
+    Ok(Guard { _writers: guards })
+}
+
+/// The filter from `PILITO_BOX_LOG` (tracing's env-filter syntax) or `default_level`, with the
+/// HTTP and WebSocket libraries held at `warn`.
+fn filter(default_level: &str) -> EnvFilter {
     let asked = std::env::var("PILITO_BOX_LOG")
         .ok()
         .filter(|v| !v.trim().is_empty())
         .unwrap_or_else(|| default_level.to_owned());
-    let filter = || {
-        EnvFilter::try_new(format!("{asked},{QUIET}"))
-            .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},{QUIET}")))
-    };
-    let stderr = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_target(false);
-    let Some(file) = file else {
-        let _ = tracing_subscriber::registry()
-            .with(filter())
-            .with(stderr)
-            .try_init();
-        return Ok(None);
-    };
-    let daily = daily::DailyFile::new(file.dir, file.keep_days, daily::system_clock())?;
-    let (writer, guard) = tracing_appender::non_blocking(daily);
-    let file = tracing_subscriber::fmt::layer()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_target(false);
-    let _ = tracing_subscriber::registry()
-        .with(filter())
-        .with(stderr)
-        .with(file)
-        .try_init();
-    Ok(Some(guard))
+    EnvFilter::try_new(format!("{asked},{QUIET}"))
+        .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},{QUIET}")))
 }
