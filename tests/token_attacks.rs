@@ -85,6 +85,36 @@ async fn access_token(app: &TestApp, name: &str, password: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
+/// An admin, and agent sara signed in with a chat socket open: what an admin's change to sara
+/// must end.
+struct Watched {
+    app: TestApp,
+    conv: String,
+    sara_id: i64,
+    admin: String,
+    token: String,
+    live: Client,
+}
+
+async fn watched() -> Watched {
+    let app = spawn_app().await;
+    let conv = app.conversation("Maryam").await;
+    let (sara, _) = app.agent("sara").await;
+    app.user("boss", pilito_box::storage::users::Role::Admin)
+        .await;
+    let admin = access_token(&app, "boss", PASSWORD).await;
+    let token = access_token(&app, "sara", PASSWORD).await;
+    let live = app.chat(&conv, &token).await;
+    Watched {
+        app,
+        conv,
+        sara_id: sara.id,
+        admin,
+        token,
+        live,
+    }
+}
+
 #[tokio::test]
 async fn alg_none_and_a_tampered_payload_are_invalid() {
     let app = spawn_app().await;
@@ -129,18 +159,18 @@ async fn alg_none_and_a_tampered_payload_are_invalid() {
 
 #[tokio::test]
 async fn a_password_change_ends_old_tokens_live_and_on_replay() {
-    let app = spawn_app().await;
-    let conv = app.conversation("Maryam").await;
-    let (sara, _) = app.agent("sara").await;
-    app.user("boss", pilito_box::storage::users::Role::Admin)
-        .await;
-    let admin = access_token(&app, "boss", PASSWORD).await;
-    let old = access_token(&app, "sara", PASSWORD).await;
-    let mut live = app.chat(&conv, &old).await;
+    let Watched {
+        app,
+        conv,
+        sara_id,
+        admin,
+        token: old,
+        mut live,
+    } = watched().await;
 
     let changed = app
         .http
-        .patch(app.url(&format!("/api/v1/usr/users/{}", sara.id)))
+        .patch(app.url(&format!("/api/v1/usr/users/{sara_id}")))
         .bearer_auth(&admin)
         .json(&json!({"password": "a brand new passphrase"}))
         .send()
@@ -165,18 +195,18 @@ async fn a_password_change_ends_old_tokens_live_and_on_replay() {
 
 #[tokio::test]
 async fn a_removed_user_is_revoked_and_a_never_known_one_is_not_found() {
-    let app = spawn_app().await;
-    let conv = app.conversation("Maryam").await;
-    let (sara, _) = app.agent("sara").await;
-    app.user("boss", pilito_box::storage::users::Role::Admin)
-        .await;
-    let admin = access_token(&app, "boss", PASSWORD).await;
-    let token = access_token(&app, "sara", PASSWORD).await;
-    let mut live = app.chat(&conv, &token).await;
+    let Watched {
+        app,
+        conv,
+        sara_id,
+        admin,
+        token,
+        mut live,
+    } = watched().await;
 
     let removed = app
         .http
-        .delete(app.url(&format!("/api/v1/usr/users/{}", sara.id)))
+        .delete(app.url(&format!("/api/v1/usr/users/{sara_id}")))
         .bearer_auth(&admin)
         .send()
         .await
