@@ -2,6 +2,7 @@
 //! blacklist, demo). Each command works on the same data folder while a server runs.
 
 mod admin;
+pub mod boot;
 mod demo;
 pub mod serve;
 mod settings;

@@ -15,7 +15,7 @@ use tray_icon::{TrayIcon, TrayIconBuilder};
 
 use self::icon::Look;
 use crate::cli::Settings;
-use crate::cli::serve::{control, first_config, runtime, start_logging};
+use crate::cli::boot::{control, first_config, runtime, start_logging};
 use crate::control::{Control, ControlError, Status};
 use crate::instance::InstanceError;
 
