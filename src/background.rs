@@ -6,10 +6,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::auth::AuthError;
 use crate::state::AppState;
-use crate::storage::{backup, blacklist, revocations, tokens};
-use crate::ws::session::auth_close;
+use crate::storage::{backup, blacklist, tokens};
 
 /// How often the blacklist table is re-read (the CLI may change it while the server runs).
 const BLACKLIST_EVERY: Duration = Duration::from_secs(2);
@@ -20,13 +18,8 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
     let state = state.clone();
     tokio::spawn(async move {
-        let mut seen = match state.store.read(revocations::latest).await {
-            Ok(latest) => latest,
-            Err(e) => {
-                tracing::error!("cannot read the revocation log: {e}");
-                0
-            }
-        };
+        let inbox = &state.inbox;
+        let mut seen = inbox.revocations_seen().await;
         let poll = Duration::from_millis(state.config.tokens.revocation_poll_ms.max(50));
         let mut revocation_tick = tokio::time::interval(poll);
         let mut blacklist_tick = tokio::time::interval(BLACKLIST_EVERY);
@@ -40,8 +33,8 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()
         loop {
             tokio::select! {
                 _ = stop.changed() => return,
-                _ = revocation_tick.tick() => seen = close_revoked(&state, seen).await,
-                () = state.revoked.notified() => seen = close_revoked(&state, seen).await,
+                _ = revocation_tick.tick() => seen = inbox.close_revoked(seen).await,
+                () = inbox.revocation_made() => seen = inbox.close_revoked(seen).await,
                 _ = blacklist_tick.tick() => match state.store.read(blacklist::addresses).await {
                     Ok(ips) => state.gate.set_blacklist(ips),
                     Err(e) => tracing::warn!("cannot re-read the blacklist: {e}"),
@@ -81,32 +74,4 @@ async fn take_backup(state: &AppState) {
         Ok(Err(e)) => tracing::error!("the automatic backup failed: {e}"),
         Err(e) => tracing::error!("the automatic backup failed: {e}"),
     }
-}
-
-/// Closes the sockets of every revocation after `seen`; returns the newest position read.
-async fn close_revoked(state: &AppState, seen: i64) -> i64 {
-    let revoked = match state.store.read(move |c| revocations::since(c, seen)).await {
-        Ok(revoked) => revoked,
-        Err(e) => {
-            tracing::warn!("cannot read the revocation log: {e}");
-            return seen;
-        }
-    };
-    let mut newest = seen;
-    for r in revoked {
-        newest = newest.max(r.id);
-        let close = auth_close(&AuthError::for_revocation(r.reason));
-        let closed = match (&r.jti, r.user_id) {
-            (Some(jti), _) => state.hub.close_token(jti, &close),
-            (None, Some(user_id)) => state.hub.close_user(user_id, &close),
-            (None, None) => 0,
-        };
-        if closed > 0 {
-            tracing::info!(
-                "closed {closed} sockets whose token was revoked ({})",
-                r.reason.as_str()
-            );
-        }
-    }
-    newest
 }

@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use crate::state::AppState;
+use crate::hub::Hub;
+use crate::storage::Store;
 
 /// Server-wide counters.
 #[derive(Debug, Default)]
@@ -26,16 +27,15 @@ impl Metrics {
 
 /// The Prometheus text exposition of the server's counters.
 #[must_use]
-pub fn render(state: &AppState) -> String {
-    let m = &state.metrics;
-    let fanout = state.hub.totals();
-    let (writes, commits) = state.store.write_stats();
+pub fn render(m: &Metrics, hub: &Hub, store: &Store) -> String {
+    let fanout = hub.totals();
+    let (writes, commits) = store.write_stats();
     let rows: [(&str, &str, &str, u64); 9] = [
         (
             "pilito_connections",
             "gauge",
             "Open WebSocket connections",
-            count(state.hub.connection_count()),
+            count(hub.connection_count()),
         ),
         (
             "pilito_sockets_accepted_total",

@@ -11,9 +11,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::hub::PresenceChange;
-use crate::notify;
-use crate::state::AppState;
-use crate::storage::users;
+use crate::inbox::Inbox;
 
 /// Who is online and who is leaving; pure, so its timing can be tested with paused time.
 #[derive(Debug)]
@@ -69,15 +67,15 @@ impl Tracker {
     }
 }
 
-/// Starts the presence task; it ends when `stop` changes.
+/// Starts the presence task, keeping leavers online for `grace`; it ends when `stop` changes.
 pub fn spawn(
-    state: &AppState,
+    inbox: &Inbox,
+    grace: Duration,
     mut changes: mpsc::UnboundedReceiver<PresenceChange>,
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    let state = state.clone();
+    let inbox = inbox.clone();
     tokio::spawn(async move {
-        let grace = Duration::from_secs(state.config.limits.presence_grace_secs);
         let mut tracker = Tracker::new(grace);
         let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
         loop {
@@ -87,7 +85,7 @@ pub fn spawn(
                 change = changes.recv() => match change {
                     Some(PresenceChange::Connected(user)) => {
                         if tracker.connected(user) {
-                            record(&state, user, true).await;
+                            record(&inbox, user, true).await;
                         }
                     }
                     Some(PresenceChange::Disconnected(user)) => {
@@ -97,7 +95,7 @@ pub fn spawn(
                 },
                 () = tokio::time::sleep_until(due) => {
                     for user in tracker.due(Instant::now()) {
-                        record(&state, user, false).await;
+                        record(&inbox, user, false).await;
                     }
                 }
             }
@@ -105,18 +103,9 @@ pub fn spawn(
     })
 }
 
-async fn record(state: &AppState, user: i64, online: bool) {
-    match state
-        .store
-        .write(move |c| users::set_presence(c, user, online))
-        .await
-    {
-        Ok(row) => {
-            let word = if online { "online" } else { "offline" };
-            tracing::info!("{} is {word}", row.username);
-            notify::presence_changed(&state.hub, &row);
-        }
-        Err(e) => tracing::warn!("could not record presence of user {user}: {e}"),
+async fn record(inbox: &Inbox, user: i64, online: bool) {
+    if let Err(e) = inbox.set_presence(user, online).await {
+        tracing::warn!("could not record presence of user {user}: {e}");
     }
 }
 

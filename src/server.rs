@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpSocket};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
@@ -17,6 +17,7 @@ use crate::auth::{Auth, Keys, passwords, secret};
 use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::{Close, Hub, HubLimits};
+use crate::inbox::Inbox;
 use crate::protocol::codes::close;
 use crate::state::AppState;
 use crate::storage::users::{self, NewUser, Role};
@@ -91,15 +92,18 @@ impl App {
             max_connections: config.limits.max_connections,
             max_per_user: config.limits.max_connections_per_user,
             queue_capacity: config.limits.queue_capacity,
+            overflow_code: close::TRY_AGAIN_LATER,
         });
+        let gate = Gate::new(&config, blacklist);
+        let auth = Auth::new(keys, store.clone(), config.tokens.clone());
         let state = AppState {
-            gate: Gate::new(&config, blacklist),
-            auth: Auth::new(keys, store.clone(), config.tokens.clone()),
+            inbox: Inbox::new(store.clone(), hub.clone(), auth.clone(), gate.clone()),
+            gate,
+            auth,
             config: Arc::new(config),
             store,
             hub,
             integration_key: integration_key.into(),
-            revoked: Arc::new(Notify::new()),
             metrics: Arc::default(),
         };
         Ok((Self { state }, first))
@@ -132,10 +136,10 @@ impl App {
         }
         let (stop_tx, stop_rx) = watch::channel(false);
         let jobs = background::spawn(&state, stop_rx.clone());
-        let presence = state
-            .hub
-            .presence_changes()
-            .map(|changes| presence::spawn(&state, changes, stop_rx.clone()));
+        let presence = state.hub.presence_changes().map(|changes| {
+            let grace = Duration::from_secs(state.config.limits.presence_grace_secs);
+            presence::spawn(&state.inbox, grace, changes, stop_rx.clone())
+        });
         let routes = routes(&state);
         let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone()));
         tracing::info!("listening on http://{addr}");

@@ -2,32 +2,28 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Notify;
-
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::Hub;
+use crate::inbox::Inbox;
 use crate::metrics::Metrics;
 use crate::storage::Store;
 
-/// Shared server state; cloning it clones handles, not data.
+/// Shared server state; cloning it clones handles, not data. Transports read through `store`
+/// and change things only through `inbox`.
 #[derive(Clone)]
 pub struct AppState {
-    /// Configuration.
     pub config: Arc<Config>,
-    /// The database.
     pub store: Store,
-    /// Groups and open sockets.
+    /// Groups and open sockets: transports join groups; the inbox publishes to them.
     pub hub: Hub,
-    /// Tokens and users.
+    /// Verifies the tokens callers present.
     pub auth: Auth,
     /// Blacklist, origins and rate limits.
     pub gate: Gate,
+    pub inbox: Inbox,
     /// The key integrations present in `X-Integration-Key`.
     pub integration_key: Arc<str>,
-    /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
-    /// Wakes the revocation watcher after an in-process revocation, so sockets close at once.
-    pub revoked: Arc<Notify>,
 }

@@ -1,39 +1,24 @@
-//! `/api/v1/usr/`: sign in, refresh, sign out (reference §14 shapes).
+//! `/api/v1/usr/`: sign in, refresh, sign out (reference §14 shapes), through the inbox. The
+//! two failure shapes of the original (`non_field_errors` for sign-in, `success: false` for
+//! refresh) are kept; the cookie the original set is set and cleared here.
 
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use serde::Deserialize;
 use serde_json::json;
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, HeaderValue, StatusCode, header};
-use warp::reply::{Reply, Response};
+use warp::reply::Response;
 
 use super::error::ApiError;
-use super::{body, credentials, parse, peer, respond, with_state};
-use crate::auth::{AuthError, TokenKind, TokenPair, passwords};
+use super::{body, credentials, ok, parse, peer, reply, respond, with_state};
+use crate::auth::TokenPair;
+use crate::inbox::InboxError;
+use crate::protocol::codes::http as code;
+use crate::protocol::rest::{LoginBody, LogoutBody, RefreshBody};
 use crate::protocol::views::UserView;
 use crate::state::AppState;
-use crate::storage::users;
-
-#[derive(Deserialize)]
-struct Login {
-    #[serde(alias = "username", alias = "email")]
-    email_or_username: String,
-    password: String,
-}
-
-#[derive(Deserialize)]
-struct Refresh {
-    refresh: String,
-}
-
-#[derive(Deserialize, Default)]
-struct Logout {
-    #[serde(default)]
-    refresh: Option<String>,
-}
 
 /// The auth routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
@@ -44,11 +29,8 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .and(body())
         .then(|s, p, h, b| async move { respond(login(s, p, h, b).await) });
     let refresh_route = warp::path!("api" / "v1" / "usr" / "refresh")
-        .and(warp::post())
-        .and(with_state(state))
-        .and(body())
-        .then(|s, b| async move { respond(refresh(s, b).await) });
-    let refresh_access_route = warp::path!("api" / "v1" / "usr" / "refresh-access")
+        .or(warp::path!("api" / "v1" / "usr" / "refresh-access"))
+        .unify()
         .and(warp::post())
         .and(with_state(state))
         .and(body())
@@ -61,8 +43,6 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .then(|s, t, b| async move { respond(logout(s, t, b).await) });
     login_route
         .or(refresh_route)
-        .unify()
-        .or(refresh_access_route)
         .unify()
         .or(logout_route)
         .unify()
@@ -80,122 +60,73 @@ async fn login(
         let text = "Too many sign-in attempts";
         return Err(ApiError::retry(
             StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMITED",
+            code::RATE_LIMITED,
             text,
             wait,
         ));
     }
-    let form: Login = parse(&body)?;
-    let name = form.email_or_username.trim().to_owned();
-    let lookup = name.clone();
-    let found = state
-        .store
-        .read(move |c| match users::find(c, &lookup)? {
-            Some(u) => Ok(Some((users::password_hash(c, u.id)?, u))),
-            None => Ok(None),
-        })
-        .await?;
-    let password = form.password;
-    let user = match found {
-        Some((hash, user)) if user.is_active => {
-            let ok = tokio::task::spawn_blocking(move || passwords::verify(&password, &hash))
-                .await
-                .unwrap_or(false);
-            ok.then_some(user)
+    let login = parse::<LoginBody>(&body)?;
+    let signed_in = match state.inbox.sign_in(ip, login).await {
+        Ok(signed_in) => signed_in,
+        Err(e @ InboxError::Invalid { .. }) => {
+            let text = e.client(crate::inbox::Action::Request).message;
+            return Ok(reply(
+                StatusCode::BAD_REQUEST,
+                &json!({
+                    "non_field_errors": [text],
+                    "error": text,
+                    "error_code": code::INVALID_CREDENTIALS,
+                }),
+            ));
         }
-        _ => None,
+        Err(e) => return Err(e.into()),
     };
-    let Some(user) = user else {
-        tracing::info!("failed sign-in as {name:?} from {ip}");
-        let response = warp::reply::with_status(
-            warp::reply::json(&json!({
-                "non_field_errors": ["Invalid email/username or password."],
-                "error": "Invalid email/username or password.",
-                "error_code": "INVALID_CREDENTIALS",
-            })),
-            StatusCode::BAD_REQUEST,
-        )
-        .into_response();
-        return Ok(response);
-    };
-    let pair = state.auth.issue_pair(user.id).await?;
-    tracing::info!("{} signed in from {ip}", user.username);
     let body = json!({
-        "refresh_token": pair.refresh,
-        "access_token": pair.access,
-        "user_data": UserView::from(&user),
+        "refresh_token": signed_in.tokens.refresh,
+        "access_token": signed_in.tokens.access,
+        "user_data": UserView::from(&signed_in.user),
     });
-    Ok(with_cookie(
-        warp::reply::json(&body).into_response(),
-        Some(&pair),
-        &state,
-    ))
+    Ok(with_cookie(ok(&body), Some(&signed_in.tokens), &state))
 }
 
 /// Both refresh endpoints rotate the refresh token and return the new pair; the original's
 /// `refresh` put the access token only in the cookie, which a client may still use.
 async fn refresh(state: AppState, body: Bytes) -> Result<Response, ApiError> {
     let refused = || {
-        warp::reply::with_status(
-            warp::reply::json(&json!({
+        reply(
+            StatusCode::UNAUTHORIZED,
+            &json!({
                 "success": false,
                 "errors": ["refresh is invalid"],
                 "error": "refresh is invalid",
-                "error_code": "INVALID_TOKEN",
-            })),
-            StatusCode::UNAUTHORIZED,
+                "error_code": code::INVALID_TOKEN,
+            }),
         )
-        .into_response()
     };
-    let Ok(form) = parse::<Refresh>(&body) else {
+    let Ok(form) = parse::<RefreshBody>(&body) else {
         return Ok(refused());
     };
-    let pair = match state.auth.refresh(&form.refresh).await {
+    let pair = match state.inbox.refresh(&form.refresh).await {
         Ok(pair) => pair,
-        Err(AuthError::Store(e)) => return Err(ApiError::Store(e)),
-        Err(_) => return Ok(refused()),
+        Err(InboxError::Auth(_)) => return Ok(refused()),
+        Err(e) => return Err(e.into()),
     };
     let body = json!({
         "success": true,
         "data": {"refresh_token": pair.refresh, "access_token": pair.access},
     });
-    Ok(with_cookie(
-        warp::reply::json(&body).into_response(),
-        Some(&pair),
-        &state,
-    ))
+    Ok(with_cookie(ok(&body), Some(&pair), &state))
 }
 
 async fn logout(state: AppState, token: Option<String>, body: Bytes) -> Result<Response, ApiError> {
-    let form: Logout = if body.is_empty() {
-        Logout::default()
+    let form: LogoutBody = if body.is_empty() {
+        LogoutBody::default()
     } else {
         parse(&body)?
     };
-    let presented = [
-        (token, TokenKind::Access),
-        (form.refresh, TokenKind::Refresh),
-    ];
-    for (token, kind) in presented {
-        let Some(token) = token else { continue };
-        match state.auth.verify(&token, kind).await {
-            Ok(identity) => {
-                if let Some(jti) = identity.jti {
-                    state.auth.revoke(jti).await?;
-                    tracing::info!("{} signed out", identity.user.username);
-                }
-            }
-            Err(AuthError::Store(e)) => return Err(ApiError::Store(e)),
-            Err(_) => {}
-        }
-    }
-    state.revoked.notify_one();
+    state.inbox.sign_out(token, form).await?;
     let body = json!({"success": true, "data": {"message": "Logged out"}});
-    Ok(with_cookie(
-        warp::reply::json(&body).into_response(),
-        None,
-        &state,
-    ))
+    Ok(with_cookie(ok(&body), None, &state))
 }
 
 /// Sets (or, without a pair, clears) the `HTTP_ACCESS` cookie the original set.

@@ -1,38 +1,36 @@
 //! The one place REST and handshake failures become HTTP answers: JSON `{"error", "error_code"}`
-//! with the status that fits, never an HTML page. The user's text is not the log's text.
+//! with the status that fits, never an HTML page. What the inbox refused gets its status, code
+//! and text from the inbox's table ([`InboxError::client`]); the user's text is not the log's.
 
 use std::time::Duration;
 
 use serde_json::json;
-use warp::http::{StatusCode, header};
+use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::{Reply, Response};
 
 use crate::auth::AuthError;
+use crate::inbox::{Action, InboxError};
 use crate::protocol::rules::InvalidMessage;
 use crate::storage::StoreError;
 
 /// Why a REST call or handshake was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// A refusal with its status, code and text.
+    /// A refusal of the transport itself (rate, origin, limits), with its status, code and text.
     #[error("{status} {code}: {message}")]
     Refused {
-        /// HTTP status.
         status: StatusCode,
-        /// Machine code.
         code: &'static str,
-        /// User-facing text.
         message: String,
         /// Seconds to wait, for 429 and 503.
         retry_after: Option<u64>,
     },
-    /// Not authenticated.
-    #[error("authentication failed: {0}")]
-    Auth(#[from] AuthError),
-    /// The database failed or refused.
+    /// The inbox refused or failed the change (or the caller is not signed in).
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Inbox(#[from] InboxError),
 }
+
+impl warp::reject::Reject for ApiError {}
 
 impl ApiError {
     /// A refusal without `Retry-After`.
@@ -60,30 +58,23 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    /// 403, for callers who are signed in but may not do this.
-    #[must_use]
-    pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "PERMISSION_DENIED",
-            "You do not have permission to perform this action.",
-        )
-    }
-
     /// 404 with a code.
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
-}
 
-impl From<InvalidMessage> for ApiError {
-    fn from(invalid: InvalidMessage) -> Self {
-        Self::bad_request(invalid.code(), invalid.to_string())
+    /// The text a client is shown (and the handshake log line names).
+    #[must_use]
+    pub fn user_text(&self) -> String {
+        match self {
+            Self::Refused { message, .. } => message.clone(),
+            Self::Inbox(e) => e.client(Action::Request).message.into_owned(),
+        }
     }
-}
 
-impl Reply for ApiError {
-    fn into_response(self) -> Response {
+    /// The HTTP answer.
+    #[must_use]
+    pub fn response(&self) -> Response {
         match self {
             Self::Refused {
                 status,
@@ -91,56 +82,55 @@ impl Reply for ApiError {
                 message,
                 retry_after,
             } => {
-                let mut response = error_response(status, code, &message);
+                let mut response = error_response(*status, code, message);
                 if let Some(secs) = retry_after {
                     response
                         .headers_mut()
-                        .insert(header::RETRY_AFTER, secs.into());
+                        .insert(header::RETRY_AFTER, (*secs).into());
                 }
                 response
             }
-            Self::Auth(AuthError::Store(e)) | Self::Store(e @ StoreError::Sqlite(_)) => {
-                tracing::error!("request failed: {e}");
-                internal()
-            }
-            Self::Auth(e) => {
-                let mut response = error_response(StatusCode::UNAUTHORIZED, e.code(), e.message());
-                response.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    warp::http::HeaderValue::from_static("Bearer"),
-                );
+            Self::Inbox(e) => {
+                if e.is_internal() {
+                    tracing::error!("request failed: {e}");
+                }
+                let told = e.client(Action::Request);
+                let status =
+                    StatusCode::from_u16(told.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let mut response = error_response(status, told.code, &told.message);
+                if matches!(e, InboxError::Auth(_)) {
+                    response
+                        .headers_mut()
+                        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                }
                 response
-            }
-            Self::Store(StoreError::NotFound(what)) => error_response(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                &format!("{what} not found"),
-            ),
-            Self::Store(StoreError::Full) => {
-                tracing::error!("a write was refused: the database is full");
-                error_response(
-                    StatusCode::INSUFFICIENT_STORAGE,
-                    "STORAGE_FULL",
-                    "The server's storage is full; nothing was saved",
-                )
-            }
-            Self::Store(StoreError::Conflict(text)) => {
-                error_response(StatusCode::CONFLICT, "CONFLICT", &text)
-            }
-            Self::Store(e) => {
-                tracing::error!("request failed: {e}");
-                internal()
             }
         }
     }
 }
 
-fn internal() -> Response {
-    error_response(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL_ERROR",
-        "Internal server error",
-    )
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        Self::Inbox(e.into())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::Inbox(e.into())
+    }
+}
+
+impl From<InvalidMessage> for ApiError {
+    fn from(invalid: InvalidMessage) -> Self {
+        Self::Inbox(invalid.into())
+    }
+}
+
+impl Reply for ApiError {
+    fn into_response(self) -> Response {
+        self.response()
+    }
 }
 
 /// A JSON error answer.

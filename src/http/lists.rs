@@ -6,10 +6,12 @@ use std::collections::HashMap;
 
 use warp::Filter;
 use warp::filters::BoxedFilter;
-use warp::reply::{Reply, Response};
+use warp::reply::Response;
 
 use super::error::ApiError;
-use super::{as_filters, credentials, drf_page, require_user, respond, with_state};
+use super::{as_filters, drf_page, ok, respond, signed_in, with_state};
+use crate::auth::Identity;
+use crate::protocol::codes::http as code;
 use crate::protocol::filters;
 use crate::protocol::lists::CustomerListView;
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
@@ -23,16 +25,16 @@ type Params = HashMap<String, String>;
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let conversations = warp::path!("api" / "v1" / "message" / "user-conversation-full")
         .and(warp::get())
+        .and(signed_in(state))
         .and(with_state(state))
-        .and(credentials())
         .and(warp::query::<Params>())
-        .then(|s, t, q| async move { respond(conversations(s, t, q).await) });
+        .then(|me, s, q| async move { respond(conversations(s, me, q).await) });
     let customers = warp::path!("api" / "v1" / "message" / "customers")
         .and(warp::get())
+        .and(signed_in(state))
         .and(with_state(state))
-        .and(credentials())
         .and(warp::query::<Params>())
-        .then(|s, t, q| async move { respond(customers(s, t, q).await) });
+        .then(|_me, s, q| async move { respond(customers(s, q).await) });
     conversations.or(customers).unify().boxed()
 }
 
@@ -46,17 +48,16 @@ fn filters_of(params: &Params) -> serde_json::Map<String, serde_json::Value> {
 }
 
 fn invalid(e: &filters::FilterError) -> ApiError {
-    ApiError::bad_request("INVALID_FILTER", e.to_string())
+    ApiError::bad_request(code::INVALID_FILTER, e.to_string())
 }
 
 async fn conversations(
     state: AppState,
-    token: Option<String>,
+    me: Identity,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let caller = require_user(&state, token).await?;
     let f = filters_of(&params);
-    let query = filters::conversations(&f, caller.user.id).map_err(|e| invalid(&e))?;
+    let query = filters::conversations(&f, me.user.id).map_err(|e| invalid(&e))?;
     let page = PageRequest::from_filters(&f, DEFAULT_PAGE_SIZE);
     let (rows, count) = state
         .store
@@ -64,15 +65,10 @@ async fn conversations(
         .await?;
     let results: Vec<ConversationDetail> = rows.iter().map(ConversationDetail::from).collect();
     let path = "/api/v1/message/user-conversation-full";
-    Ok(warp::reply::json(&drf_page(path, &params, page, count, &results)).into_response())
+    Ok(ok(&drf_page(path, &params, page, count, &results)))
 }
 
-async fn customers(
-    state: AppState,
-    token: Option<String>,
-    params: Params,
-) -> Result<Response, ApiError> {
-    require_user(&state, token).await?;
+async fn customers(state: AppState, params: Params) -> Result<Response, ApiError> {
     let f = filters_of(&params);
     let query = filters::customers(&f).map_err(|e| invalid(&e))?;
     let page = PageRequest::from_filters(&f, DEFAULT_PAGE_SIZE);
@@ -82,5 +78,5 @@ async fn customers(
         .await?;
     let results: Vec<CustomerListView> = rows.iter().map(CustomerListView::from).collect();
     let path = "/api/v1/message/customers";
-    Ok(warp::reply::json(&drf_page(path, &params, page, count, &results)).into_response())
+    Ok(ok(&drf_page(path, &params, page, count, &results)))
 }

@@ -12,7 +12,7 @@ use warp::http::header;
 use warp::reply::{Reply, Response};
 
 use super::error::ApiError;
-use super::{credentials, require_admin, respond, with_state};
+use super::{admin, ok, respond, with_state};
 use crate::logging::daily;
 use crate::state::AppState;
 
@@ -27,15 +27,15 @@ const LEVELS: [&str; 5] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let lines = warp::path!("api" / "v1" / "admin" / "logs")
         .and(warp::get())
+        .and(admin(state))
         .and(with_state(state))
-        .and(credentials())
         .and(warp::query::<HashMap<String, String>>())
-        .then(|s, t, q| async move { respond(lines(s, t, q).await) });
+        .then(|_me, s, q| async move { respond(lines(s, q).await) });
     let download = warp::path!("api" / "v1" / "admin" / "logs" / "download")
         .and(warp::get())
+        .and(admin(state))
         .and(with_state(state))
-        .and(credentials())
-        .then(|s, t| async move { respond(download(s, t).await) });
+        .then(|_me, s| async move { respond(download(s).await) });
     lines.or(download).unify().boxed()
 }
 
@@ -50,12 +50,7 @@ fn level_of(line: &str) -> Option<usize> {
         .find_map(|word| LEVELS.iter().position(|l| *l == word))
 }
 
-async fn lines(
-    state: AppState,
-    token: Option<String>,
-    query: HashMap<String, String>,
-) -> Result<Response, ApiError> {
-    require_admin(&state, token).await?;
+async fn lines(state: AppState, query: HashMap<String, String>) -> Result<Response, ApiError> {
     let minimum = match query.get("level").map(|l| l.to_ascii_uppercase()) {
         None => 0,
         Some(l) if l.is_empty() || l == "ALL" => 0,
@@ -105,7 +100,7 @@ async fn lines(
             Ok((name, end, lines))
         })
         .await
-        .map_err(|_| ApiError::Store(crate::storage::StoreError::Panicked))?;
+        .map_err(|_| ApiError::from(crate::storage::StoreError::Panicked))?;
     let (file, offset, lines) = read.map_err(|e| {
         ApiError::new(
             warp::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -113,11 +108,10 @@ async fn lines(
             e.to_string(),
         )
     })?;
-    Ok(warp::reply::json(&json!({"file": file, "offset": offset, "lines": lines})).into_response())
+    Ok(ok(&json!({"file": file, "offset": offset, "lines": lines})))
 }
 
-async fn download(state: AppState, token: Option<String>) -> Result<Response, ApiError> {
-    require_admin(&state, token).await?;
+async fn download(state: AppState) -> Result<Response, ApiError> {
     let Some(path) = newest(&state.config.log_dir()) else {
         return Err(ApiError::not_found("NO_LOG", "there is no log file yet"));
     };

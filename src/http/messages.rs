@@ -5,59 +5,71 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use serde::Deserialize;
-use serde_json::{Value, json};
-use warp::Filter;
+use serde_json::json;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, StatusCode};
-use warp::reply::{Reply, Response};
+use warp::reply::Response;
+use warp::{Filter, Rejection};
 
 use super::error::ApiError;
 use super::{
-    as_filters, body, credentials, drf_page, parse, require_admin, require_user, respond,
-    stored_reply, with_state,
+    as_filters, body, credentials, drf_page, ok, parse, respond, signed_in, stored_reply,
+    verify_admin, with_state,
 };
-use crate::notify;
+use crate::inbox::InboundMessage;
+use crate::protocol::codes::http as code;
 use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
-use crate::protocol::rules;
+use crate::protocol::rest::InboundBody;
 use crate::protocol::views::{CustomerView, MessageView};
 use crate::state::AppState;
 use crate::storage::customers;
 use crate::storage::history::{self, MessageQuery};
-use crate::storage::inbound::{self, Inbound};
-
-#[derive(Deserialize)]
-struct InboundBody {
-    source: String,
-    source_id: Value,
-    #[serde(default)]
-    first_name: Option<String>,
-    #[serde(default)]
-    last_name: Option<String>,
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    content: String,
-    #[serde(default)]
-    client_msg_id: Option<String>,
-}
 
 /// The message routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let list = warp::path!("api" / "v1" / "message" / "user-messages")
         .and(warp::get())
+        .and(signed_in(state))
         .and(with_state(state))
-        .and(credentials())
         .and(warp::query::<HashMap<String, String>>())
-        .then(|s, t, q| async move { respond(list(s, t, q).await) });
+        .then(|_me, s, q| async move { respond(list(s, q).await) });
     let inbound = warp::path!("api" / "v1" / "message" / "inbound")
         .and(warp::post())
+        .and(integration(state))
         .and(with_state(state))
+        .and(body())
+        .then(|s, b| async move { respond(receive(s, b).await) });
+    list.or(inbound).unify().boxed()
+}
+
+/// An integration presenting the workspace's `X-Integration-Key`, or else a signed-in admin;
+/// a wrong key is refused without looking further.
+fn integration(state: &AppState) -> impl Filter<Extract = (), Error = Rejection> + Clone + use<> {
+    with_state(state)
         .and(warp::header::headers_cloned())
         .and(credentials())
-        .and(body())
-        .then(|s, h, t, b| async move { respond(receive(s, h, t, b).await) });
-    list.or(inbound).unify().boxed()
+        .and_then(
+            |state: AppState, headers: HeaderMap, token: Option<String>| async move {
+                let key = headers
+                    .get("x-integration-key")
+                    .and_then(|v| v.to_str().ok());
+                let allowed = match key {
+                    Some(key)
+                        if constant_time_eq(key.as_bytes(), state.integration_key.as_bytes()) =>
+                    {
+                        Ok(())
+                    }
+                    Some(_) => Err(ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        code::INVALID_INTEGRATION_KEY,
+                        "Invalid integration key",
+                    )),
+                    None => verify_admin(&state, token).await.map(drop),
+                };
+                allowed.map_err(warp::reject::custom)
+            },
+        )
+        .untuple_one()
 }
 
 fn flag(value: Option<&String>) -> Result<Option<bool>, ApiError> {
@@ -66,18 +78,13 @@ fn flag(value: Option<&String>) -> Result<Option<bool>, ApiError> {
         Some("true" | "1") => Ok(Some(true)),
         Some("false" | "0") => Ok(Some(false)),
         Some(_) => Err(ApiError::bad_request(
-            "INVALID_FILTER",
+            code::INVALID_FILTER,
             "expected true or false",
         )),
     }
 }
 
-async fn list(
-    state: AppState,
-    token: Option<String>,
-    params: HashMap<String, String>,
-) -> Result<Response, ApiError> {
-    require_user(&state, token).await?;
+async fn list(state: AppState, params: HashMap<String, String>) -> Result<Response, ApiError> {
     let page = PageRequest::from_filters(&as_filters(&params), DEFAULT_PAGE_SIZE);
     let query = MessageQuery {
         conversation: params
@@ -113,43 +120,13 @@ async fn list(
         count,
         &results,
     );
-    Ok(warp::reply::json(&body).into_response())
+    Ok(ok(&body))
 }
 
-async fn receive(
-    state: AppState,
-    headers: HeaderMap,
-    token: Option<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let key = headers
-        .get("x-integration-key")
-        .and_then(|v| v.to_str().ok());
-    match key {
-        Some(key) if constant_time_eq(key.as_bytes(), state.integration_key.as_bytes()) => {}
-        Some(_) => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "INVALID_INTEGRATION_KEY",
-                "Invalid integration key",
-            ));
-        }
-        None => {
-            require_admin(&state, token).await?;
-        }
-    }
-    let form: InboundBody = parse(&body)?;
-    let inbound = validate(form)?;
-    let key = inbound.client_msg_id.clone();
-    let received = state
-        .store
-        .write(move |c| inbound::receive(c, &inbound))
-        .await?;
+async fn receive(state: AppState, body: Bytes) -> Result<Response, ApiError> {
+    let message = InboundMessage::try_from(parse::<InboundBody>(&body)?)?;
+    let received = state.inbox.receive(message).await?;
     let stored = &received.stored;
-    if received.customer_created {
-        notify::customer_created(&state.hub, &stored.customer);
-    }
-    notify::message_stored(&state.hub, stored, key.as_deref());
     let body = json!({
         "status": "success",
         "data": {
@@ -162,37 +139,6 @@ async fn receive(
         },
     });
     Ok(stored_reply(&body, stored.duplicate))
-}
-
-fn validate(form: InboundBody) -> Result<Inbound, ApiError> {
-    if !customers::is_source(&form.source) {
-        let text = format!("source must be one of {}", customers::SOURCES.join(", "));
-        return Err(ApiError::bad_request("INVALID_SOURCE", text));
-    }
-    let source_id = match form.source_id {
-        Value::String(s) if !s.trim().is_empty() && s.len() <= 128 => s.trim().to_owned(),
-        Value::Number(n) => n.to_string(),
-        _ => {
-            return Err(ApiError::bad_request(
-                "INVALID_SOURCE_ID",
-                "source_id is required",
-            ));
-        }
-    };
-    let content = rules::content(&form.content)?;
-    let name = |v: Option<String>| {
-        v.map(|s| s.trim().chars().take(100).collect::<String>())
-            .filter(|s| !s.is_empty())
-    };
-    Ok(Inbound {
-        source: form.source,
-        source_id,
-        first_name: name(form.first_name),
-        last_name: name(form.last_name),
-        username: name(form.username),
-        content,
-        client_msg_id: rules::client_msg_id(form.client_msg_id.as_deref())?,
-    })
 }
 
 /// Compares secrets without leaking where they differ through timing.

@@ -25,6 +25,8 @@ use warp::{Filter, Rejection};
 
 use self::error::{ApiError, error_response};
 use crate::auth::{Identity, TokenKind};
+use crate::inbox::InboxError;
+use crate::protocol::codes::http as code;
 use crate::protocol::pagination::PageRequest;
 use crate::state::AppState;
 use crate::storage::users::Role;
@@ -38,12 +40,11 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .and(warp::get())
         .and(with_state(state))
         .map(|state: AppState| {
-            warp::reply::json(&json!({
+            ok(&json!({
                 "status": "ok",
                 "version": env!("CARGO_PKG_VERSION"),
                 "connections": state.hub.connection_count(),
             }))
-            .into_response()
         });
     let metrics = warp::path!("metrics")
         .and(warp::get())
@@ -56,11 +57,11 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
                 let allowed = if local {
                     Ok(())
                 } else {
-                    require_admin(&state, token).await.map(drop)
+                    verify_admin(&state, token).await.map(drop)
                 };
                 respond(allowed.map(|()| {
                     warp::reply::with_header(
-                        crate::metrics::render(&state),
+                        crate::metrics::render(&state.metrics, &state.hub, &state.store),
                         "content-type",
                         "text/plain; version=0.0.4",
                     )
@@ -145,23 +146,57 @@ pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
         } else {
             "Invalid JSON body".to_owned()
         };
-        ApiError::bad_request("INVALID_JSON", message)
+        ApiError::bad_request(code::INVALID_JSON, message)
     })
 }
 
-/// The signed-in caller, or 401.
-pub async fn require_user(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
+/// The signed-in caller (a valid access token in a header or the cookie), or a 401 answer:
+/// part of the route, so no handler can forget it.
+pub fn signed_in(
+    state: &AppState,
+) -> impl Filter<Extract = (Identity,), Error = Rejection> + Clone + use<> {
+    with_state(state).and(credentials()).and_then(
+        |state: AppState, token: Option<String>| async move {
+            verify(&state, token).await.map_err(warp::reject::custom)
+        },
+    )
+}
+
+/// A signed-in admin, or a 401/403 answer.
+pub fn admin(
+    state: &AppState,
+) -> impl Filter<Extract = (Identity,), Error = Rejection> + Clone + use<> {
+    with_state(state).and(credentials()).and_then(
+        |state: AppState, token: Option<String>| async move {
+            verify_admin(&state, token)
+                .await
+                .map_err(warp::reject::custom)
+        },
+    )
+}
+
+async fn verify(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
     let token = token.ok_or(crate::auth::AuthError::NoToken)?;
     Ok(state.auth.verify(&token, TokenKind::Access).await?)
 }
 
-/// The signed-in admin, or 401/403.
-pub async fn require_admin(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
-    let identity = require_user(state, token).await?;
+/// The signed-in admin behind `token`, for routes that take an admin as one of two ways in.
+pub async fn verify_admin(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
+    let identity = verify(state, token).await?;
     if identity.user.role != Role::Admin {
-        return Err(ApiError::forbidden());
+        return Err(InboxError::Forbidden.into());
     }
     Ok(identity)
+}
+
+/// A JSON answer with `status`.
+pub fn reply(status: StatusCode, body: &impl serde::Serialize) -> Response {
+    warp::reply::with_status(warp::reply::json(body), status).into_response()
+}
+
+/// A 200 JSON answer.
+pub fn ok(body: &impl serde::Serialize) -> Response {
+    reply(StatusCode::OK, body)
 }
 
 /// A DRF-style page `{count, next, previous, results}`; `next`/`previous` are links to `path`
@@ -209,7 +244,7 @@ pub fn stored_reply(body: &serde_json::Value, duplicate: bool) -> Response {
     } else {
         StatusCode::CREATED
     };
-    warp::reply::with_status(warp::reply::json(body), status).into_response()
+    reply(status, body)
 }
 
 /// Turns a handler's result into a response.
@@ -217,30 +252,34 @@ pub fn respond(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(Reply::into_response)
 }
 
-/// Turns warp's rejections (no route, wrong method, body too large) into JSON errors.
+/// Turns rejections into JSON errors: the routes' own ([`signed_in`], [`admin`]) and warp's (no
+/// route, wrong method, body too large).
 pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
+    if let Some(refused) = rejection.find::<ApiError>() {
+        return Ok(refused.response());
+    }
     let (status, code, text) = if rejection.is_not_found() {
-        (StatusCode::NOT_FOUND, "NOT_FOUND", "Not found")
+        (StatusCode::NOT_FOUND, code::NOT_FOUND, "Not found")
     } else if rejection.find::<warp::reject::PayloadTooLarge>().is_some() {
         (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            code::PAYLOAD_TOO_LARGE,
             "Request body too large",
         )
     } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
         (
             StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
+            code::METHOD_NOT_ALLOWED,
             "Method not allowed",
         )
     } else if rejection.find::<warp::reject::LengthRequired>().is_some() {
         (
             StatusCode::LENGTH_REQUIRED,
-            "LENGTH_REQUIRED",
+            code::LENGTH_REQUIRED,
             "Content-Length required",
         )
     } else {
-        (StatusCode::BAD_REQUEST, "BAD_REQUEST", "Bad request")
+        (StatusCode::BAD_REQUEST, code::BAD_REQUEST, "Bad request")
     };
     Ok(error_response(status, code, text))
 }

@@ -4,7 +4,7 @@ use std::sync::{Mutex, PoisonError};
 
 use tokio::sync::Notify;
 
-use crate::protocol::Frame;
+use super::Frame;
 
 /// How a socket is to be closed: an optional last frame, then a close code and reason.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tokio::sync::Notify;
 use tokio::sync::mpsc::{self, error::TrySendError};
 
+use super::Frame;
 use super::closer::{Close, Closer};
-use crate::protocol::Frame;
-use crate::protocol::codes::close;
 
 /// How a published frame may be treated by a socket whose queue is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +68,12 @@ pub trait Groups: Send + Sync + 'static {
 }
 
 /// In-process groups: a map of group name to members, each group behind its own short lock.
-#[derive(Default)]
 pub struct LocalGroups {
     /// Std locks, never held across `.await`: publish holds the map's read lock only to clone
     /// one group's `Arc`, then that group's mutex while it `try_send`s to each member.
     groups: RwLock<HashMap<Box<str>, Arc<Mutex<Group>>>>,
+    /// The close code of a socket whose queue overflowed (the client resumes with `after_id`).
+    overflow_code: u16,
 }
 
 #[derive(Default)]
@@ -83,6 +83,14 @@ struct Group {
 }
 
 impl LocalGroups {
+    #[must_use]
+    pub fn new(overflow_code: u16) -> Self {
+        Self {
+            groups: RwLock::default(),
+            overflow_code,
+        }
+    }
+
     fn group(&self, name: &str) -> Option<Arc<Mutex<Group>>> {
         self.groups
             .read()
@@ -117,7 +125,7 @@ impl Groups for LocalGroups {
                 Err(TrySendError::Full(_)) => {
                     fanout.overflowed += 1;
                     member.closer.close(Close::new(
-                        close::TRY_AGAIN_LATER,
+                        self.overflow_code,
                         "too slow; resume with after_id",
                     ));
                 }
@@ -196,6 +204,7 @@ impl Groups for LocalGroups {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::codes::close;
 
     fn member(id: u64, user_id: i64, capacity: usize) -> (Member, mpsc::Receiver<Frame>) {
         let (queue, rx) = mpsc::channel(capacity);
@@ -214,7 +223,7 @@ mod tests {
 
     #[test]
     fn publish_reaches_members_except_the_named_user() {
-        let groups = LocalGroups::default();
+        let groups = LocalGroups::new(close::TRY_AGAIN_LATER);
         let (a, mut ra) = member(1, 10, 4);
         let (b, mut rb) = member(2, 20, 4);
         assert!(groups.subscribe("g", a));
@@ -232,7 +241,7 @@ mod tests {
 
     #[test]
     fn full_queues_drop_ephemera_and_close_on_durable_frames() {
-        let groups = LocalGroups::default();
+        let groups = LocalGroups::new(close::TRY_AGAIN_LATER);
         let (a, _ra) = member(1, 10, 1);
         let closer = Arc::clone(&a.closer);
         groups.subscribe("g", a);
@@ -256,7 +265,7 @@ mod tests {
 
     #[test]
     fn per_user_counts_and_empty_groups_go_away() {
-        let groups = LocalGroups::default();
+        let groups = LocalGroups::new(close::TRY_AGAIN_LATER);
         let (a, _ra) = member(1, 10, 1);
         let (b, _rb) = member(2, 10, 1);
         assert!(groups.subscribe("g", a));

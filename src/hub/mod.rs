@@ -17,7 +17,9 @@ pub use closer::{Close, Closer};
 pub use connection::{Connection, Membership};
 pub use groups::{Delivery, Fanout, Groups, LocalGroups, Member};
 
-use crate::protocol::Frame;
+/// One serialized server frame, shared by every socket it is delivered to: reference counted,
+/// so each socket's copy is a pointer, and handed to the WebSocket writer as is.
+pub type Frame = tungstenite::Utf8Bytes;
 
 /// Limits the hub enforces when a socket registers.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +30,8 @@ pub struct HubLimits {
     pub max_per_user: usize,
     /// Outgoing queue length per socket.
     pub queue_capacity: usize,
+    /// The close code of a socket whose queue overflowed.
+    pub overflow_code: u16,
 }
 
 /// Why a socket could not register.
@@ -121,7 +125,7 @@ impl Hub {
     /// A hub delivering through in-process groups.
     #[must_use]
     pub fn new(limits: HubLimits) -> Self {
-        Self::with_groups(limits, Box::new(LocalGroups::default()))
+        Self::with_groups(limits, Box::new(LocalGroups::new(limits.overflow_code)))
     }
 
     /// A hub delivering through `groups` (the seam for a broker backend).
@@ -356,6 +360,7 @@ mod tests {
             max_connections,
             max_per_user,
             queue_capacity: 8,
+            overflow_code: crate::protocol::codes::close::TRY_AGAIN_LATER,
         })
     }
 

@@ -1,5 +1,5 @@
-//! What each stored change tells the feeds. Socket and REST paths both call these after their
-//! write committed, so the same change always publishes the same frames (persist, then publish).
+//! What each stored change tells the feeds. The inbox calls these after its write committed, so
+//! the same change always publishes the same frames, whichever transport asked for it.
 //!
 //! Chat frames must arrive (a full queue closes the socket with 1013 so the client resumes).
 //! List feeds are nudged to re-send their page with their own filters; the additive frames they
@@ -12,14 +12,14 @@ use crate::protocol::Frame;
 use crate::protocol::codes::close;
 use crate::protocol::server::{FeedbackData, ServerFrame};
 use crate::protocol::views::{ConversationView, CustomerView, MessageView};
-use crate::storage::conversations::ConversationSummary;
 use crate::storage::customers::CustomerRow;
 use crate::storage::messages::{MessageRow, Stored};
+use crate::storage::summary::ConversationSummary;
 use crate::storage::users::UserRow;
 
-/// The workspace-wide group of conversation-list sockets.
+/// The group of every conversation-list socket.
 pub const CONVERSATIONS: &str = "conversations";
-/// The workspace-wide group of customer-list sockets.
+/// The group of every customer-list socket.
 pub const CUSTOMERS: &str = "customers";
 
 /// The group of sockets viewing one conversation.
@@ -164,4 +164,15 @@ pub fn presence_changed(hub: &Hub, user: &UserRow) {
     .encode();
     hub.publish_ephemeral(CONVERSATIONS, &frame, None);
     hub.publish_ephemeral(CUSTOMERS, &frame, None);
+}
+
+/// Someone started or stopped typing: the conversation's other viewers learn it, or miss it.
+pub fn typing(hub: &Hub, conversation_id: &str, user: &UserRow, is_typing: bool) {
+    let frame = ServerFrame::Typing {
+        user_id: user.id.to_string(),
+        username: user.display_name(),
+        is_typing,
+        timestamp: clock::now_wire(),
+    };
+    hub.publish_ephemeral(&chat_group(conversation_id), &frame.encode(), Some(user.id));
 }

@@ -32,7 +32,8 @@ pub mod auth {
     pub const NO_USER_AVAILABLE: &str = "NO_USER_AVAILABLE";
 }
 
-/// `error_code` values of refused handshakes and REST errors (PROTOCOL §3.1, §10).
+/// `error_code` values of refused handshakes and REST errors (PROTOCOL §3.1, §10). A client
+/// fixes its request for every code but the ones that say to retry.
 pub mod http {
     /// The client's address is blacklisted: do not retry.
     pub const IP_BLACKLISTED: &str = "IP_BLACKLISTED";
@@ -48,4 +49,68 @@ pub mod http {
     pub const CONVERSATION_NOT_FOUND: &str = "CONVERSATION_NOT_FOUND";
     /// The user holds the per-user socket limit: close a tab or retry later.
     pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
+    /// The endpoint speaks WebSocket only: open it as a socket.
+    pub const UPGRADE_REQUIRED: &str = "UPGRADE_REQUIRED";
+    /// No such customer.
+    pub const CUSTOMER_NOT_FOUND: &str = "CUSTOMER_NOT_FOUND";
+    /// Signed in, but not allowed to do this.
+    pub const PERMISSION_DENIED: &str = "PERMISSION_DENIED";
+    /// The database (or `storage.max_database_mb`) is full; nothing was saved: retry later.
+    pub const STORAGE_FULL: &str = "STORAGE_FULL";
+    /// The server failed; retry later.
+    pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+    /// The change would break a rule of the workspace (the last admin, a taken name).
+    pub const CONFLICT: &str = "CONFLICT";
+    /// The body is not JSON, or a field has the wrong type (the text names it).
+    pub const INVALID_JSON: &str = "INVALID_JSON";
+    /// A list filter has a value that cannot be used (the text names it).
+    pub const INVALID_FILTER: &str = "INVALID_FILTER";
+    /// A message `type` REST cannot send.
+    pub const INVALID_TYPE: &str = "INVALID_TYPE";
+    /// A status change without a status.
+    pub const MISSING_STATUS: &str = "MISSING_STATUS";
+    /// A status that is not one of the conversation statuses.
+    pub const INVALID_STATUS: &str = "INVALID_STATUS";
+    /// An assignment to no active user.
+    pub const INVALID_USER: &str = "INVALID_USER";
+    /// A customer field that cannot be edited, or a value of the wrong shape.
+    pub const INVALID_FIELD: &str = "INVALID_FIELD";
+    /// Message text that is only whitespace.
+    pub const EMPTY_CONTENT: &str = "EMPTY_CONTENT";
+    /// Message text over the length limit.
+    pub const CONTENT_TOO_LONG: &str = "CONTENT_TOO_LONG";
+    /// An empty or over-long `client_msg_id`.
+    pub const INVALID_CLIENT_MSG_ID: &str = "INVALID_CLIENT_MSG_ID";
+    /// Feedback without the message it is about.
+    pub const MISSING_MESSAGE_ID: &str = "MISSING_MESSAGE_ID";
+    /// Feedback that is not positive, negative or none.
+    pub const INVALID_FEEDBACK: &str = "INVALID_FEEDBACK";
+    /// An inbound message from a platform the box does not know.
+    pub const INVALID_SOURCE: &str = "INVALID_SOURCE";
+    /// An inbound message without the customer's id on its platform.
+    pub const INVALID_SOURCE_ID: &str = "INVALID_SOURCE_ID";
+    /// `X-Integration-Key` is not the workspace's key.
+    pub const INVALID_INTEGRATION_KEY: &str = "INVALID_INTEGRATION_KEY";
+    /// Sign-in with an unknown name or a wrong password.
+    pub const INVALID_CREDENTIALS: &str = "INVALID_CREDENTIALS";
+    /// A refresh token that is not valid any more: sign in.
+    pub const INVALID_TOKEN: &str = "INVALID_TOKEN";
+    /// A role that is neither admin nor agent.
+    pub const INVALID_ROLE: &str = "INVALID_ROLE";
+    /// A username that is empty or too long.
+    pub const INVALID_USERNAME: &str = "INVALID_USERNAME";
+    /// A password the policy refuses (the text says why).
+    pub const WEAK_PASSWORD: &str = "WEAK_PASSWORD";
+    /// An admin tried to remove their own account.
+    pub const CANNOT_REMOVE_SELF: &str = "CANNOT_REMOVE_SELF";
+    /// Not an IP address.
+    pub const INVALID_IP: &str = "INVALID_IP";
+    /// The body is larger than the limit.
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    /// The path exists, the method does not.
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    /// A body without `Content-Length`.
+    pub const LENGTH_REQUIRED: &str = "LENGTH_REQUIRED";
+    /// A request warp could not read.
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
 }

@@ -8,10 +8,9 @@ pub mod codes;
 pub mod filters;
 pub mod lists;
 pub mod pagination;
+pub mod rest;
 pub mod rules;
 pub mod server;
 pub mod views;
 
-/// One serialized server frame, shared by every socket it is delivered to: reference counted,
-/// so each socket's copy is a pointer, and handed to the WebSocket writer as is.
-pub type Frame = tungstenite::Utf8Bytes;
+pub use crate::hub::Frame;

@@ -10,16 +10,7 @@ pub const DEFAULT_PAGE_SIZE: i64 = 10;
 /// Page size of the history snapshot sent on connect.
 pub const CONNECT_PAGE_SIZE: i64 = 50;
 
-/// A client's page request after the §9.1 defaults and bounds were applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageRequest {
-    /// The `page` parameter (reported back even when `offset` was used).
-    pub page: i64,
-    /// Rows per page, 1..=500.
-    pub page_size: i64,
-    /// First row of the page.
-    pub offset: i64,
-}
+pub use crate::storage::PageRequest;
 
 impl PageRequest {
     /// Reads `page`, `page_size` (or `limit`) and `offset` from a `filters` object.
@@ -40,16 +31,6 @@ impl PageRequest {
             page,
             page_size,
             offset,
-        }
-    }
-
-    /// The first page of `page_size` rows.
-    #[must_use]
-    pub fn first(page_size: i64) -> Self {
-        Self {
-            page: 1,
-            page_size,
-            offset: 0,
         }
     }
 }

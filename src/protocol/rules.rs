@@ -1,6 +1,8 @@
 //! Input rules shared by every path that stores a message (socket, REST, inbound), so the same
 //! text is refused the same way everywhere.
 
+use super::codes::http as code;
+
 /// Longest message text (PROTOCOL §4).
 pub const MAX_CONTENT: usize = 1000;
 /// Longest `client_msg_id`.
@@ -25,9 +27,9 @@ impl InvalidMessage {
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
-            Self::Empty => "EMPTY_CONTENT",
-            Self::TooLong => "CONTENT_TOO_LONG",
-            Self::BadClientMsgId => "INVALID_CLIENT_MSG_ID",
+            Self::Empty => code::EMPTY_CONTENT,
+            Self::TooLong => code::CONTENT_TOO_LONG,
+            Self::BadClientMsgId => code::INVALID_CLIENT_MSG_ID,
         }
     }
 }

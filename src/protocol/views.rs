@@ -6,9 +6,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::clock;
-use crate::storage::conversations::ConversationSummary;
 use crate::storage::customers::CustomerRow;
 use crate::storage::messages::{MessageRow, Stored};
+use crate::storage::summary::ConversationSummary;
 use crate::storage::tags::TagRow;
 use crate::storage::users::UserRow;
 

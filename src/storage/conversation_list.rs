@@ -4,10 +4,10 @@
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-use super::conversations::{self, ConversationSummary, from_row_at};
+use super::conversations::{self, from_row_at};
 use super::sql::{self, Where};
-use super::{StoreResult, customers, messages};
-use crate::protocol::pagination::PageRequest;
+use super::summary::ConversationSummary;
+use super::{PageRequest, StoreResult, customers, messages};
 
 /// Whose conversations to show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

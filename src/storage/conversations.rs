@@ -4,8 +4,7 @@ use super::sql::Cached;
 use rusqlite::{Connection, Row, params};
 
 use super::customers::{self, CustomerRow};
-use super::messages::{self, MessageRow};
-use super::{StoreError, StoreResult, found, is_unique_violation, optional};
+use super::{Entity, StoreError, StoreResult, found, is_unique_violation, optional};
 use crate::{clock, ids};
 
 /// Conversation statuses (reference §9.2).
@@ -38,17 +37,6 @@ pub struct ConversationRow {
     pub last_message_seq: Option<i64>,
     /// Customer messages not yet answered.
     pub unread_count: i64,
-}
-
-/// A conversation with what its list entry shows.
-#[derive(Debug, Clone)]
-pub struct ConversationSummary {
-    /// The conversation.
-    pub conversation: ConversationRow,
-    /// Its customer.
-    pub customer: CustomerRow,
-    /// Its newest message.
-    pub last_message: Option<MessageRow>,
 }
 
 pub(super) const COLUMNS: &str = "id, user_id, customer_id, title, status, is_active, source, \
@@ -109,7 +97,7 @@ pub fn insert(
 /// The conversation with this id.
 pub fn get(conn: &Connection, id: &str) -> StoreResult<ConversationRow> {
     let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
-    found(conn.row(&sql, [id], from_row), "conversation")
+    found(conn.row(&sql, [id], from_row), Entity::Conversation)
 }
 
 /// Whether a conversation with this id exists.
@@ -148,7 +136,7 @@ pub fn record_message(
     found(
         conn.prepare_cached(&sql)?
             .query_row(params![id, now, seq, i64::from(from_customer)], from_row),
-        "conversation",
+        Entity::Conversation,
     )
 }
 
@@ -156,7 +144,7 @@ pub fn record_message(
 pub fn clear_unread(conn: &Connection, id: &str) -> StoreResult<ConversationRow> {
     let sql =
         format!("UPDATE conversations SET unread_count = 0 WHERE id = ?1 RETURNING {COLUMNS}");
-    found(conn.row(&sql, [id], from_row), "conversation")
+    found(conn.row(&sql, [id], from_row), Entity::Conversation)
 }
 
 /// Changes the status; an unknown status is a [`StoreError::Conflict`].
@@ -169,7 +157,7 @@ pub fn set_status(conn: &Connection, id: &str, status: &str) -> StoreResult<Conv
         params![id, status, clock::now_db()],
     )?;
     if n == 0 {
-        return Err(StoreError::NotFound("conversation"));
+        return Err(StoreError::NotFound(Entity::Conversation));
     }
     get(conn, id)
 }
@@ -181,31 +169,16 @@ pub fn assign(conn: &Connection, id: &str, user_id: Option<i64>) -> StoreResult<
     );
     found(
         conn.row(&sql, params![id, user_id, clock::now_db()], from_row),
-        "conversation",
+        Entity::Conversation,
     )
 }
 
 /// Deletes a conversation and its messages.
 pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
     if conn.exec("DELETE FROM conversations WHERE id = ?1", [id])? == 0 {
-        return Err(StoreError::NotFound("conversation"));
+        return Err(StoreError::NotFound(Entity::Conversation));
     }
     Ok(())
-}
-
-/// The conversation with its customer, newest message and unread count.
-pub fn summary(conn: &Connection, id: &str) -> StoreResult<ConversationSummary> {
-    let conversation = get(conn, id)?;
-    let customer = customers::get(conn, conversation.customer_id)?;
-    let last_message = match conversation.last_message_seq {
-        Some(seq) => Some(messages::by_seq(conn, seq)?),
-        None => None,
-    };
-    Ok(ConversationSummary {
-        conversation,
-        customer,
-        last_message,
-    })
 }
 
 #[cfg(test)]

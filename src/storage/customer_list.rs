@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
+use super::PageRequest;
 use super::StoreResult;
 use super::conversations::{self, ConversationRow, from_row_at};
 use super::customers::{self, CustomerRow};
 use super::messages::{self, MessageRow};
 use super::sql::{self, Where};
-use crate::protocol::pagination::PageRequest;
 
 /// The orderings clients may ask for, each with its complete ORDER BY (ties: newest customer
 /// first; time orderings match an index exactly). Anything else is the default, `-created_at`.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::tags::{TagRow, tags_of};
-use super::{StoreError, StoreResult, found, optional};
+use super::{Entity, StoreError, StoreResult, found, optional};
 use crate::clock;
 
 /// Platforms a customer or conversation can come from.
@@ -138,7 +138,7 @@ pub fn insert(conn: &Connection, new: &NewCustomer) -> StoreResult<CustomerRow> 
 /// The customer with this id, with its tags.
 pub fn get(conn: &Connection, id: i64) -> StoreResult<CustomerRow> {
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = ?1");
-    let mut customer = found(conn.row(&sql, [id], from_row), "customer")?;
+    let mut customer = found(conn.row(&sql, [id], from_row), Entity::Customer)?;
     customer.tags = tags_of(conn, &[id])?.remove(&id).unwrap_or_default();
     Ok(customer)
 }
@@ -217,7 +217,7 @@ pub fn update(conn: &Connection, id: i64, changes: &CustomerChanges) -> StoreRes
         params![id, clock::now_db()],
     )?;
     if n == 0 {
-        return Err(StoreError::NotFound("customer"));
+        return Err(StoreError::NotFound(Entity::Customer));
     }
     get(conn, id)
 }
@@ -229,7 +229,7 @@ pub fn delete(conn: &Connection, id: i64) -> StoreResult<Vec<String>> {
         .query_map([id], |r| r.get(0))?
         .collect::<Result<Vec<String>, _>>()?;
     if conn.exec("DELETE FROM customers WHERE id = ?1", [id])? == 0 {
-        return Err(StoreError::NotFound("customer"));
+        return Err(StoreError::NotFound(Entity::Customer));
     }
     Ok(conversations)
 }

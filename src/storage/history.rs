@@ -4,8 +4,7 @@ use super::sql::Cached;
 use rusqlite::{Connection, params};
 
 use super::messages::{COLUMNS, MessageRow, from_row, get};
-use super::{StoreResult, sql};
-use crate::protocol::pagination::PageRequest;
+use super::{PageRequest, StoreResult, sql};
 
 /// Which part of a conversation's history a client asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +116,7 @@ pub fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::Entity;
     use crate::storage::StoreError;
     use crate::storage::messages::tests::{conversation, send};
     use crate::storage::test_db;
@@ -139,7 +139,7 @@ mod tests {
         assert_eq!((texts, newer.total), (vec!["5", "6"], 2));
         assert!(matches!(
             history(&db, &conv, Window::After("nope", 10)),
-            Err(StoreError::NotFound("message"))
+            Err(StoreError::NotFound(Entity::Message))
         ));
     }
 }

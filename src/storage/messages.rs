@@ -5,7 +5,7 @@ use rusqlite::{Connection, Row, params};
 
 use super::conversations::{self, ConversationRow};
 use super::customers::{self, CustomerRow};
-use super::{StoreError, StoreResult, found, is_unique_violation, optional};
+use super::{Entity, StoreError, StoreResult, found, is_unique_violation, optional};
 use crate::{clock, ids};
 
 /// Who a message speaks for (the wire's `type`).
@@ -183,13 +183,16 @@ pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
 /// The message at storage position `seq`.
 pub fn by_seq(conn: &Connection, seq: i64) -> StoreResult<MessageRow> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1");
-    found(conn.row(&sql, [seq], from_row), "message")
+    found(conn.row(&sql, [seq], from_row), Entity::Message)
 }
 
 /// The message with this public id in this conversation.
 pub fn get(conn: &Connection, conversation_id: &str, id: &str) -> StoreResult<MessageRow> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2");
-    found(conn.row(&sql, [id, conversation_id], from_row), "message")
+    found(
+        conn.row(&sql, [id, conversation_id], from_row),
+        Entity::Message,
+    )
 }
 
 /// Marks every customer message of a conversation answered; returns the conversation after.

@@ -21,6 +21,7 @@ mod migrations;
 mod readers;
 pub mod revocations;
 pub mod sql;
+pub mod summary;
 pub mod tags;
 pub mod tokens;
 pub mod users;
@@ -48,7 +49,7 @@ pub enum StoreError {
     Full,
     /// A row the caller named does not exist.
     #[error("{0} not found")]
-    NotFound(&'static str),
+    NotFound(Entity),
     /// The write would break a rule (a duplicate name, a bad value); the text says which.
     #[error("{0}")]
     Conflict(String),
@@ -75,6 +76,52 @@ impl From<rusqlite::Error> for StoreError {
                 Self::Full
             }
             _ => Self::Sqlite(e),
+        }
+    }
+}
+
+/// The kinds of row a caller can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Conversation,
+    Customer,
+    Message,
+    User,
+    Tag,
+    BlacklistedAddress,
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Conversation => "conversation",
+            Self::Customer => "customer",
+            Self::Message => "message",
+            Self::User => "user",
+            Self::Tag => "tag",
+            Self::BlacklistedAddress => "blacklisted address",
+        })
+    }
+}
+
+/// Which rows of a list to read: the `page` number is only reported back, `offset` and
+/// `page_size` select.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    /// Rows per page, 1..=500.
+    pub page_size: i64,
+    pub offset: i64,
+}
+
+impl PageRequest {
+    /// The first page of `page_size` rows.
+    #[must_use]
+    pub fn first(page_size: i64) -> Self {
+        Self {
+            page: 1,
+            page_size,
+            offset: 0,
         }
     }
 }
@@ -214,7 +261,7 @@ fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()
 }
 
 /// Maps "no row" to [`StoreError::NotFound`] naming `what`.
-pub(crate) fn found<T>(result: rusqlite::Result<T>, what: &'static str) -> StoreResult<T> {
+pub(crate) fn found<T>(result: rusqlite::Result<T>, what: Entity) -> StoreResult<T> {
     match result {
         Ok(v) => Ok(v),
         Err(rusqlite::Error::QueryReturnedNoRows) => Err(StoreError::NotFound(what)),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, params, params_from_iter};
 
-use super::{StoreResult, found, optional};
+use super::{Entity, StoreResult, found, optional};
 use crate::clock;
 
 /// A tag attached to customers.
@@ -79,6 +79,6 @@ pub fn add_tag(conn: &Connection, customer_id: i64, name: &str) -> StoreResult<T
                 })
             },
         ),
-        "tag",
+        Entity::Tag,
     )
 }

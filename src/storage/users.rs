@@ -3,7 +3,7 @@
 use super::sql::Cached;
 use rusqlite::{Connection, Row, params};
 
-use super::{StoreError, StoreResult, found, is_unique_violation, optional};
+use super::{Entity, StoreError, StoreResult, found, is_unique_violation, optional};
 use crate::clock;
 
 /// What a user may do (PROTOCOL §1).
@@ -144,7 +144,7 @@ pub fn insert(conn: &Connection, user: &NewUser) -> StoreResult<UserRow> {
 /// The user with this id.
 pub fn get(conn: &Connection, id: i64) -> StoreResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
-    found(conn.row(&sql, [id], from_row), "user")
+    found(conn.row(&sql, [id], from_row), Entity::User)
 }
 
 /// The user with this username or e-mail (case-insensitive).
@@ -156,7 +156,7 @@ pub fn find(conn: &Connection, name_or_email: &str) -> StoreResult<Option<UserRo
 /// The user with this username, or [`StoreError::NotFound`].
 pub fn by_username(conn: &Connection, username: &str) -> StoreResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?1");
-    found(conn.row(&sql, [username], from_row), "user")
+    found(conn.row(&sql, [username], from_row), Entity::User)
 }
 
 /// The stored password hash of a user.
@@ -165,7 +165,7 @@ pub fn password_hash(conn: &Connection, id: i64) -> StoreResult<String> {
         conn.row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| {
             r.get(0)
         }),
-        "user",
+        Entity::User,
     )
 }
 
@@ -195,7 +195,7 @@ pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> StoreRes
         params![id, password_hash, clock::now_db()],
     )?;
     if n == 0 {
-        return Err(StoreError::NotFound("user"));
+        return Err(StoreError::NotFound(Entity::User));
     }
     Ok(())
 }
@@ -207,7 +207,7 @@ pub fn set_active(conn: &Connection, id: i64, active: bool) -> StoreResult<()> {
         params![id, active, clock::now_db()],
     )?;
     if n == 0 {
-        return Err(StoreError::NotFound("user"));
+        return Err(StoreError::NotFound(Entity::User));
     }
     Ok(())
 }
@@ -219,7 +219,7 @@ pub fn set_role(conn: &Connection, id: i64, role: Role) -> StoreResult<()> {
         params![id, role.as_str(), clock::now_db()],
     )?;
     if n == 0 {
-        return Err(StoreError::NotFound("user"));
+        return Err(StoreError::NotFound(Entity::User));
     }
     Ok(())
 }
@@ -238,7 +238,7 @@ pub fn set_details(
         params![id, first_name, last_name, email, clock::now_db()],
     );
     match changed {
-        Ok(0) => Err(StoreError::NotFound("user")),
+        Ok(0) => Err(StoreError::NotFound(Entity::User)),
         Ok(_) => Ok(()),
         Err(e) if is_unique_violation(&e) => {
             Err(StoreError::Conflict("another user has that e-mail".into()))
@@ -259,7 +259,7 @@ pub fn other_active_admins(conn: &Connection, except: i64) -> StoreResult<i64> {
 /// Removes a user; their conversations become unassigned and their tokens go with them.
 pub fn delete(conn: &Connection, id: i64) -> StoreResult<()> {
     if conn.exec("DELETE FROM users WHERE id = ?1", [id])? == 0 {
-        return Err(StoreError::NotFound("user"));
+        return Err(StoreError::NotFound(Entity::User));
     }
     Ok(())
 }

@@ -9,26 +9,21 @@ use serde_json::{Map, Value};
 use super::session::{Closing, Feed, Outbox};
 use crate::clock;
 use crate::hub::{Announce, Connection, Membership};
-use crate::notify;
+use crate::inbox::publish::chat_group;
+use crate::inbox::{Action, Draft, Feedback, InboxError};
 use crate::protocol::client::{ChatRequest, HistoryRequest, SendMessage, SubmitFeedback};
 use crate::protocol::pagination::{CONNECT_PAGE_SIZE, PageRequest, Pagination};
-use crate::protocol::rules::{self, InvalidMessage};
 use crate::protocol::server::{LoadError, ServerFrame, encode};
 use crate::protocol::views::{CustomerView, MessageView};
 use crate::state::AppState;
 use crate::storage::history::{self, Window};
-use crate::storage::messages::{self, NewMessage};
 use crate::storage::users::UserRow;
-use crate::storage::{StoreError, conversations, customers};
-
-/// Longest feedback comment kept.
-const MAX_COMMENT: usize = 500;
+use crate::storage::{conversations, customers};
 
 /// One socket's view of one conversation.
 pub struct ChatFeed {
     state: AppState,
     conversation_id: String,
-    group: String,
     user: UserRow,
     membership: Option<Membership>,
     typing_until: Option<Instant>,
@@ -39,7 +34,6 @@ impl ChatFeed {
     #[must_use]
     pub fn new(state: AppState, conversation_id: String, user: UserRow) -> Self {
         Self {
-            group: notify::chat_group(&conversation_id),
             state,
             conversation_id,
             user,
@@ -62,37 +56,19 @@ impl ChatFeed {
     }
 
     async fn send_message(&mut self, m: SendMessage, out: &mut Outbox<'_>) -> Result<(), Closing> {
-        let new = match validate(&m, &self.conversation_id, self.user.id) {
-            Ok(new) => new,
-            Err(invalid) => return out.error(invalid.to_string()).await,
-        };
-        let key = new.client_msg_id.clone();
-        match self
-            .state
-            .store
-            .write(move |c| messages::insert(c, &new))
-            .await
-        {
-            Ok(stored) => {
-                let frame = notify::message_stored(&self.state.hub, &stored, key.as_deref());
-                if stored.duplicate {
-                    return out.send(&frame).await;
-                }
-                Ok(())
-            }
-            Err(StoreError::NotFound(_)) => out.error("Conversation not found").await,
-            Err(StoreError::Full) => {
-                tracing::error!(
-                    "could not store a message in {}: the database is full",
-                    self.conversation_id
-                );
-                out.error("Failed to save message: the server's storage is full")
+        let inbox = &self.state.inbox;
+        let sent = match Draft::try_from(&m) {
+            Ok(draft) => {
+                inbox
+                    .send_message(&self.user, &self.conversation_id, draft)
                     .await
             }
-            Err(e) => {
-                tracing::error!("could not store a message in {}: {e}", self.conversation_id);
-                out.error("Failed to save message").await
-            }
+            Err(invalid) => Err(invalid),
+        };
+        match sent {
+            Ok(sent) if sent.stored.duplicate => out.send(&sent.frame).await,
+            Ok(_) => Ok(()),
+            Err(e) => out.refuse(&e, Action::SaveMessage).await,
         }
     }
 
@@ -124,18 +100,14 @@ impl ChatFeed {
                 Ok((customer, history::history(c, &id, window)?))
             })
             .await;
-        let (customer, page) = match read {
+        let (customer, page) = match read.map_err(InboxError::from) {
             Ok(found) => found,
-            Err(StoreError::NotFound("message")) => {
-                return out.error("Message not found for before_id/after_id").await;
-            }
-            Err(StoreError::NotFound(_)) => return out.error("Conversation not found").await,
-            Err(e) => {
+            Err(e) if e.is_internal() => {
                 tracing::error!("could not load messages of {}: {e}", self.conversation_id);
-                return out
-                    .send(&encode(&LoadError::new("Failed to load recent messages")))
-                    .await;
+                let told = e.client(Action::History).message;
+                return out.send(&encode(&LoadError::new(told))).await;
             }
+            Err(e) => return out.refuse(&e, Action::History).await,
         };
         let shown = if cursor_used {
             PageRequest::first(req.page_size)
@@ -161,61 +133,22 @@ impl ChatFeed {
     }
 
     async fn mark_read(&mut self, out: &mut Outbox<'_>) -> Result<(), Closing> {
-        let id = self.conversation_id.clone();
-        let read = self
-            .state
-            .store
-            .write(move |c| {
-                messages::mark_read(c, &id)?;
-                conversations::summary(c, &id)
-            })
-            .await;
-        match read {
-            Ok(summary) => {
-                notify::messages_read(&self.state.hub, &summary, self.user.id);
-                Ok(())
-            }
-            Err(StoreError::NotFound(_)) => out.error("Conversation not found").await,
-            Err(e) => {
-                tracing::error!("could not mark {} read: {e}", self.conversation_id);
-                out.error("Failed to mark messages as read").await
-            }
+        let inbox = &self.state.inbox;
+        match inbox.mark_read(&self.user, &self.conversation_id).await {
+            Ok(()) => Ok(()),
+            Err(e) => out.refuse(&e, Action::MarkRead).await,
         }
     }
 
     async fn feedback(&mut self, f: SubmitFeedback, out: &mut Outbox<'_>) -> Result<(), Closing> {
-        let Some(message_id) = f.message_id.filter(|m| !m.is_empty()) else {
-            return out.error("message_id is required").await;
+        let inbox = &self.state.inbox;
+        let reply = match Feedback::try_from(f) {
+            Ok(feedback) => inbox.submit_feedback(&self.conversation_id, feedback).await,
+            Err(invalid) => Err(invalid),
         };
-        let feedback = f.feedback.to_lowercase();
-        if !["positive", "negative", "none"].contains(&feedback.as_str()) {
-            return out
-                .error(r#"Invalid feedback type. Must be "positive", "negative", or "none""#)
-                .await;
-        }
-        let comment: String = f.comment.trim().chars().take(MAX_COMMENT).collect();
-        let (id, mid) = (self.conversation_id.clone(), message_id.clone());
-        let stored = self
-            .state
-            .store
-            .write(move |c| messages::set_feedback(c, &id, &mid, &feedback, &comment))
-            .await;
-        match stored {
-            Ok(m) => {
-                let reply = notify::feedback_updated(
-                    &self.state.hub,
-                    &self.conversation_id,
-                    &message_id,
-                    &m,
-                );
-                out.send(&reply).await
-            }
-            Err(StoreError::NotFound(_)) => {
-                out.error("Message not found or you do not have permission to access it")
-                    .await
-            }
-            Err(StoreError::Conflict(text)) => out.error(text).await,
-            Err(e) => out.error(format!("Failed to update feedback: {e}")).await,
+        match reply {
+            Ok(frame) => out.send(&frame).await,
+            Err(e) => out.refuse(&e, Action::Feedback).await,
         }
     }
 
@@ -229,39 +162,17 @@ impl ChatFeed {
     }
 
     fn publish_typing(&self, is_typing: bool) {
-        let frame = ServerFrame::Typing {
-            user_id: self.user.id.to_string(),
-            username: self.user.display_name(),
-            is_typing,
-            timestamp: clock::now_wire(),
-        };
-        self.state
-            .hub
-            .publish_ephemeral(&self.group, &frame.encode(), Some(self.user.id));
+        let inbox = &self.state.inbox;
+        inbox.typing(&self.user, &self.conversation_id, is_typing);
     }
-}
-
-/// Checks a `chat_message` and turns it into a message to store.
-fn validate(
-    m: &SendMessage,
-    conversation_id: &str,
-    user_id: i64,
-) -> Result<NewMessage, InvalidMessage> {
-    let as_customer = m.message_type.as_deref() == Some("customer");
-    Ok(NewMessage {
-        conversation_id: conversation_id.to_owned(),
-        kind: if as_customer { "customer" } else { "support" }.to_owned(),
-        content: rules::content(&m.content)?,
-        sender_user_id: (!as_customer).then_some(user_id),
-        client_msg_id: rules::client_msg_id(m.client_msg_id.as_deref())?,
-    })
 }
 
 impl Feed for ChatFeed {
     type Request = ChatRequest;
 
     async fn open(&mut self, conn: &Connection, out: &mut Outbox<'_>) -> Result<(), Closing> {
-        self.membership = Some(conn.join(&self.group, Some(self.announce())));
+        self.membership =
+            Some(conn.join(&chat_group(&self.conversation_id), Some(self.announce())));
         self.history(&Map::new(), out).await
     }
 

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::lists::{ListError, ListKind};
 use crate::clock;
-use crate::notify;
+use crate::inbox::publish;
 use crate::protocol::Frame;
 use crate::protocol::filters;
 use crate::protocol::lists::{ConversationListRequest, ListRequest, OnlineUser};
@@ -26,7 +26,7 @@ impl From<ConversationListRequest> for ListRequest {
 
 impl ListKind for Conversations {
     type Request = ConversationListRequest;
-    const GROUP: &'static str = notify::CONVERSATIONS;
+    const GROUP: &'static str = publish::CONVERSATIONS;
     const LOAD_FAILED: &'static str = "Failed to load conversations";
     const OPTIONS_FAILED: &'static str = "Failed to load conversation filter options";
 

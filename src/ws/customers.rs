@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::lists::{ListError, ListKind};
 use crate::clock;
-use crate::notify;
+use crate::inbox::publish;
 use crate::protocol::Frame;
 use crate::protocol::filters;
 use crate::protocol::lists::{CustomerListRequest, CustomerListView, ListRequest};
@@ -24,7 +24,7 @@ impl From<CustomerListRequest> for ListRequest {
 
 impl ListKind for Customers {
     type Request = CustomerListRequest;
-    const GROUP: &'static str = notify::CUSTOMERS;
+    const GROUP: &'static str = publish::CUSTOMERS;
     const LOAD_FAILED: &'static str = "Failed to load customers";
     const OPTIONS_FAILED: &'static str = "Failed to load filter options";
 

@@ -19,6 +19,7 @@ use crate::auth::{AuthError, Identity, TokenKind};
 use crate::clock;
 use crate::http::error::ApiError;
 use crate::hub::Refusal;
+use crate::inbox::revocations;
 use crate::metrics::Metrics;
 use crate::protocol::codes::{close, http as code};
 use crate::protocol::server::{self, ServerFrame};
@@ -47,10 +48,7 @@ pub async fn handle(state: AppState, req: Request) -> Response {
         Ok(response) => response,
         Err((path, why)) => {
             Metrics::bump(&state.metrics.handshakes_refused);
-            let reason = match &why {
-                ApiError::Refused { message, .. } => message.clone(),
-                other => other.to_string(),
-            };
+            let reason = why.user_text();
             tracing::info!("refused a connection from {ip} to {path}: {reason}");
             why.into_response()
         }
@@ -65,7 +63,7 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
     let (token, protocol) = credentials(&req.query, &req.headers);
     let identity = match authenticate(state, token.as_deref()).await {
         Ok(identity) => identity,
-        Err(AuthError::Store(e)) => return Err(fail(ApiError::Store(e))),
+        Err(AuthError::Store(e)) => return Err(fail(e.into())),
         Err(why) => {
             Metrics::bump(&state.metrics.auth_failures);
             tracing::info!("refused a connection from {ip} to {path}: {why}");
@@ -260,7 +258,7 @@ fn with_protocol(reply: impl Reply, protocol: Option<HeaderValue>) -> Response {
 
 /// The 4001 sequence: one `authentication_error` frame, then the close.
 async fn reject(mut socket: WebSocket, why: AuthError) {
-    let frame = auth_error_frame(&why);
+    let frame = revocations::auth_error_frame(&why);
     let send = async {
         socket.send(Message::Text(frame)).await?;
         socket
@@ -269,15 +267,4 @@ async fn reject(mut socket: WebSocket, why: AuthError) {
     };
     let _ = tokio::time::timeout(session::CLOSE_GRACE, send).await;
     session::await_close(&mut socket).await;
-}
-
-/// The `authentication_error` frame for a failure.
-#[must_use]
-pub fn auth_error_frame(why: &AuthError) -> crate::protocol::Frame {
-    ServerFrame::AuthenticationError {
-        message: why.message(),
-        error_code: why.code(),
-        timestamp: clock::now_wire(),
-    }
-    .encode()
 }

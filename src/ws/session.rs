@@ -11,11 +11,12 @@ use tungstenite::Message;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 
-use super::handshake::auth_error_frame;
 use super::rate::{Admission, FrameRate};
 use super::upgrade::WebSocket;
 use crate::auth::AuthError;
 use crate::hub::{Close, Closer, Connection};
+use crate::inbox::revocations::auth_close;
+use crate::inbox::{Action, InboxError};
 use crate::protocol::Frame;
 use crate::protocol::client::{DecodeError, Request, decode};
 use crate::protocol::codes::close;
@@ -107,6 +108,15 @@ impl Outbox<'_> {
     /// Sends an error frame.
     pub async fn error(&mut self, text: impl Into<String>) -> Result<(), Closing> {
         self.reply(&ServerFrame::error(text)).await
+    }
+
+    /// Sends the error frame the inbox's table gives for `e`; the server's own failures are
+    /// logged with their log text, which the client never sees.
+    pub async fn refuse(&mut self, e: &InboxError, action: Action) -> Result<(), Closing> {
+        if e.is_internal() {
+            tracing::error!("{action:?} failed: {e}");
+        }
+        self.error(e.client(action).message).await
     }
 
     /// Sends frames with one flush.
@@ -309,16 +319,6 @@ fn read_error(e: &tungstenite::Error) -> Ending {
             "text frame is not UTF-8",
         )),
         _ => Ending::Lost,
-    }
-}
-
-/// The 4001 close carrying the `authentication_error` frame for `why`.
-#[must_use]
-pub fn auth_close(why: &AuthError) -> Close {
-    Close {
-        last_frame: Some(auth_error_frame(why)),
-        code: close::AUTH,
-        reason: "authentication error",
     }
 }
 

@@ -1,0 +1,255 @@
+//! Messages: an agent's reply (socket or REST), a customer's message from an integration, read
+//! marks, feedback on AI answers and the typing indicator.
+
+use serde_json::Value;
+
+use super::publish;
+use super::{Inbox, InboxError, InboxResult};
+use crate::hub::Frame;
+use crate::protocol::client::{SendMessage, SubmitFeedback};
+use crate::protocol::codes::http as code;
+use crate::protocol::rest::{InboundBody, SendBody};
+use crate::protocol::rules;
+use crate::storage::customers;
+use crate::storage::inbound::{self, Inbound, Received};
+use crate::storage::messages::{self, NewMessage, Stored};
+use crate::storage::summary;
+use crate::storage::users::UserRow;
+
+/// Longest feedback comment kept; longer ones are cut.
+const MAX_COMMENT: usize = 500;
+/// Longest customer name part kept from an integration; longer ones are cut.
+const MAX_NAME: usize = 100;
+/// Longest customer id on a platform.
+const MAX_SOURCE_ID: usize = 128;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Support,
+    Marketing,
+    /// Written on the customer's behalf from the chat socket (reference §4.2's `message_type`).
+    Customer,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Support => "support",
+            Self::Marketing => "marketing",
+            Self::Customer => "customer",
+        }
+    }
+}
+
+/// A message to store, checked: trimmed text within the limit, a valid idempotency key.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    kind: Kind,
+    content: String,
+    client_msg_id: Option<String>,
+}
+
+impl TryFrom<&SendMessage> for Draft {
+    type Error = InboxError;
+
+    /// A chat socket's `chat_message`: `message_type: "customer"` writes as the customer,
+    /// anything else as support.
+    fn try_from(m: &SendMessage) -> InboxResult<Self> {
+        let kind = if m.message_type.as_deref() == Some("customer") {
+            Kind::Customer
+        } else {
+            Kind::Support
+        };
+        Ok(Self {
+            kind,
+            content: rules::content(&m.content)?,
+            client_msg_id: rules::client_msg_id(m.client_msg_id.as_deref())?,
+        })
+    }
+}
+
+impl TryFrom<SendBody> for Draft {
+    type Error = InboxError;
+
+    /// A REST send: `support` (default) or `marketing`.
+    fn try_from(body: SendBody) -> InboxResult<Self> {
+        let content = rules::content(body.content.as_deref().unwrap_or_default())?;
+        let kind = match body.kind.as_deref() {
+            None | Some("support") => Kind::Support,
+            Some("marketing") => Kind::Marketing,
+            Some(_) => {
+                let text = "Message type must be \"support\" or \"marketing\"";
+                return Err(InboxError::invalid(code::INVALID_TYPE, text));
+            }
+        };
+        Ok(Self {
+            kind,
+            content,
+            client_msg_id: rules::client_msg_id(body.client_msg_id.as_deref())?,
+        })
+    }
+}
+
+/// What [`Inbox::send_message`] stored (or found stored under the same `client_msg_id`).
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub stored: Stored,
+    /// The `chat_message` frame, already published unless `stored.duplicate`: a retried send
+    /// gets it again, and nobody else does.
+    pub frame: Frame,
+}
+
+/// Feedback on an AI message, checked.
+#[derive(Debug, Clone)]
+pub struct Feedback {
+    message_id: String,
+    /// `positive`, `negative` or `none`.
+    verdict: String,
+    comment: String,
+}
+
+impl TryFrom<SubmitFeedback> for Feedback {
+    type Error = InboxError;
+
+    fn try_from(f: SubmitFeedback) -> InboxResult<Self> {
+        let Some(message_id) = f.message_id.filter(|m| !m.is_empty()) else {
+            return Err(InboxError::invalid(
+                code::MISSING_MESSAGE_ID,
+                "message_id is required",
+            ));
+        };
+        let feedback = f.feedback.to_lowercase();
+        if !["positive", "negative", "none"].contains(&feedback.as_str()) {
+            let text = r#"Invalid feedback type. Must be "positive", "negative", or "none""#;
+            return Err(InboxError::invalid(code::INVALID_FEEDBACK, text));
+        }
+        Ok(Self {
+            message_id,
+            verdict: feedback,
+            comment: f.comment.trim().chars().take(MAX_COMMENT).collect(),
+        })
+    }
+}
+
+/// A customer's message from an integration, checked.
+#[derive(Debug, Clone)]
+pub struct InboundMessage(Inbound);
+
+impl TryFrom<InboundBody> for InboundMessage {
+    type Error = InboxError;
+
+    fn try_from(form: InboundBody) -> InboxResult<Self> {
+        if !customers::is_source(&form.source) {
+            let text = format!("source must be one of {}", customers::SOURCES.join(", "));
+            return Err(InboxError::invalid(code::INVALID_SOURCE, text));
+        }
+        let source_id = match form.source_id {
+            Value::String(s) if !s.trim().is_empty() && s.len() <= MAX_SOURCE_ID => {
+                s.trim().to_owned()
+            }
+            Value::Number(n) => n.to_string(),
+            _ => {
+                return Err(InboxError::invalid(
+                    code::INVALID_SOURCE_ID,
+                    "source_id is required",
+                ));
+            }
+        };
+        let content = rules::content(&form.content)?;
+        let name = |v: Option<String>| {
+            v.map(|s| s.trim().chars().take(MAX_NAME).collect::<String>())
+                .filter(|s| !s.is_empty())
+        };
+        Ok(Self(Inbound {
+            source: form.source,
+            source_id,
+            first_name: name(form.first_name),
+            last_name: name(form.last_name),
+            username: name(form.username),
+            content,
+            client_msg_id: rules::client_msg_id(form.client_msg_id.as_deref())?,
+        }))
+    }
+}
+
+impl Inbox {
+    /// Stores a message `author` wrote into a conversation and publishes it.
+    pub async fn send_message(
+        &self,
+        author: &UserRow,
+        conversation_id: &str,
+        draft: Draft,
+    ) -> InboxResult<Sent> {
+        let new = NewMessage {
+            conversation_id: conversation_id.to_owned(),
+            kind: draft.kind.as_str().to_owned(),
+            content: draft.content,
+            sender_user_id: (draft.kind != Kind::Customer).then_some(author.id),
+            client_msg_id: draft.client_msg_id,
+        };
+        let key = new.client_msg_id.clone();
+        let stored = self.store.write(move |c| messages::insert(c, &new)).await?;
+        let frame = publish::message_stored(&self.hub, &stored, key.as_deref());
+        Ok(Sent { stored, frame })
+    }
+
+    /// Stores a customer's message from an integration (creating the customer and the
+    /// conversation on first contact) and publishes it.
+    pub async fn receive(&self, message: InboundMessage) -> InboxResult<Received> {
+        let inbound = message.0;
+        let key = inbound.client_msg_id.clone();
+        let received = self
+            .store
+            .write(move |c| inbound::receive(c, &inbound))
+            .await?;
+        if received.customer_created {
+            publish::customer_created(&self.hub, &received.stored.customer);
+        }
+        publish::message_stored(&self.hub, &received.stored, key.as_deref());
+        Ok(received)
+    }
+
+    /// Marks a conversation's customer messages answered.
+    pub async fn mark_read(&self, reader: &UserRow, conversation_id: &str) -> InboxResult<()> {
+        let id = conversation_id.to_owned();
+        let summary = self
+            .store
+            .write(move |c| {
+                messages::mark_read(c, &id)?;
+                summary::summary(c, &id)
+            })
+            .await?;
+        publish::messages_read(&self.hub, &summary, reader.id);
+        Ok(())
+    }
+
+    /// Records feedback on a message; returns the `feedback_submitted` reply for the sender.
+    pub async fn submit_feedback(
+        &self,
+        conversation_id: &str,
+        feedback: Feedback,
+    ) -> InboxResult<Frame> {
+        let Feedback {
+            message_id,
+            verdict,
+            comment,
+        } = feedback;
+        let id = conversation_id.to_owned();
+        let asked = message_id.clone();
+        let stored = self
+            .store
+            .write(move |c| messages::set_feedback(c, &id, &message_id, &verdict, &comment))
+            .await?;
+        Ok(publish::feedback_updated(
+            &self.hub,
+            conversation_id,
+            &asked,
+            &stored,
+        ))
+    }
+
+    /// Tells the conversation's other viewers that `user` started or stopped typing.
+    pub fn typing(&self, user: &UserRow, conversation_id: &str, is_typing: bool) {
+        publish::typing(&self.hub, conversation_id, user, is_typing);
+    }
+}

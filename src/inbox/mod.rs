@@ -1,0 +1,71 @@
+//! The service layer: one method of [`Inbox`] per change of state. Each validates its input into
+//! a typed value (`TryFrom` from the wire types of [`crate::protocol`]), persists it through the
+//! storage writer, then publishes what changed ([`publish`]). The transports (`ws`, `http`) and
+//! the server's own tasks (presence, revocations) call these and never write to the store or
+//! publish to the hub themselves; a channel that delivers replies out of the box attaches here.
+//!
+//! May use `storage`, `hub`, `auth`, `gate` and `protocol` (for the frames it publishes); never
+//! `ws` or `http`.
+
+mod conversations;
+mod customers;
+pub mod error;
+mod messages;
+mod presence;
+pub mod publish;
+pub mod revocations;
+mod sessions;
+mod users;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::auth::Auth;
+use crate::gate::Gate;
+use crate::hub::Hub;
+use crate::storage::Store;
+
+pub use conversations::{Assignment, StatusChange};
+pub use customers::CustomerEdit;
+pub use error::{Action, ClientError, InboxError};
+pub use messages::{Draft, Feedback, InboundMessage, Sent};
+pub use sessions::SignIn;
+pub use users::{NewUserForm, UserChanges};
+
+/// The result of an inbox call.
+pub type InboxResult<T> = Result<T, InboxError>;
+
+/// The inbox: cheap to clone, shared by every transport.
+#[derive(Clone)]
+pub struct Inbox {
+    store: Store,
+    hub: Hub,
+    auth: Auth,
+    gate: Gate,
+    /// Wakes the revocation watcher, so sockets of a token revoked here close at once (the
+    /// watcher also polls the log for revocations made by the CLI in another process).
+    revoked: Arc<Notify>,
+}
+
+impl Inbox {
+    #[must_use]
+    pub fn new(store: Store, hub: Hub, auth: Auth, gate: Gate) -> Self {
+        Self {
+            store,
+            hub,
+            auth,
+            gate,
+            revoked: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Resolves when a token was revoked through this inbox.
+    pub async fn revocation_made(&self) {
+        self.revoked.notified().await;
+    }
+
+    fn revocation(&self) {
+        self.revoked.notify_one();
+    }
+}

@@ -1,0 +1,81 @@
+//! Sign-in, token refresh and sign-out: the token changes a user makes for themselves.
+
+use std::net::IpAddr;
+
+use super::{Inbox, InboxError, InboxResult};
+use crate::auth::{AuthError, TokenKind, TokenPair, passwords};
+use crate::protocol::codes::http as code;
+use crate::protocol::rest::{LoginBody, LogoutBody};
+use crate::storage::users::{self, UserRow};
+
+/// A successful sign-in.
+#[derive(Debug)]
+pub struct SignIn {
+    pub user: UserRow,
+    pub tokens: TokenPair,
+}
+
+impl Inbox {
+    /// Checks a name (or e-mail) and password and issues a token pair; an unknown name, a
+    /// disabled user and a wrong password are refused alike.
+    pub async fn sign_in(&self, from: IpAddr, login: LoginBody) -> InboxResult<SignIn> {
+        let name = login.email_or_username.trim().to_owned();
+        let lookup = name.clone();
+        let found = self
+            .store
+            .read(move |c| match users::find(c, &lookup)? {
+                Some(u) => Ok(Some((users::password_hash(c, u.id)?, u))),
+                None => Ok(None),
+            })
+            .await?;
+        let password = login.password;
+        let user = match found {
+            Some((hash, user)) if user.is_active => {
+                let ok = tokio::task::spawn_blocking(move || passwords::verify(&password, &hash))
+                    .await
+                    .unwrap_or(false);
+                ok.then_some(user)
+            }
+            _ => None,
+        };
+        let Some(user) = user else {
+            tracing::info!("failed sign-in as {name:?} from {from}");
+            return Err(InboxError::invalid(
+                code::INVALID_CREDENTIALS,
+                "Invalid email/username or password.",
+            ));
+        };
+        let tokens = self.auth.issue_pair(user.id).await?;
+        tracing::info!("{} signed in from {from}", user.username);
+        Ok(SignIn { user, tokens })
+    }
+
+    /// Trades a refresh token for a new pair; the old refresh token stops working.
+    pub async fn refresh(&self, refresh_token: &str) -> InboxResult<TokenPair> {
+        Ok(self.auth.refresh(refresh_token).await?)
+    }
+
+    /// Revokes the access token the caller presented and the refresh token in the body, each
+    /// with its pair; tokens that are already invalid are ignored.
+    pub async fn sign_out(&self, access: Option<String>, body: LogoutBody) -> InboxResult<()> {
+        let presented = [
+            (access, TokenKind::Access),
+            (body.refresh, TokenKind::Refresh),
+        ];
+        for (token, kind) in presented {
+            let Some(token) = token else { continue };
+            match self.auth.verify(&token, kind).await {
+                Ok(identity) => {
+                    if let Some(jti) = identity.jti {
+                        self.auth.revoke(jti).await?;
+                        tracing::info!("{} signed out", identity.user.username);
+                    }
+                }
+                Err(AuthError::Store(e)) => return Err(e.into()),
+                Err(_) => {}
+            }
+        }
+        self.revocation();
+        Ok(())
+    }
+}
