@@ -1,7 +1,7 @@
 // The customer list: live, filtered by the server, each customer linking to their newest
 // conversation.
 
-import { openFeed, closeFeed } from "./app.js";
+import { openFeed, closeFeed } from "./feeds.js";
 import { h, fill, when, customerName, canonical } from "./dom.js";
 
 export class CustomersPage {

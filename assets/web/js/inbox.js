@@ -1,7 +1,7 @@
 // The inbox: the live conversation list (filters kept by the server, refreshed as things
 // happen) beside the open conversation.
 
-import { openFeed, closeFeed } from "./app.js";
+import { openFeed, closeFeed } from "./feeds.js";
 import { h, fill, when, customerName, canonical } from "./dom.js";
 import { Chat } from "./chat.js";
 
