@@ -543,7 +543,9 @@ async fn until_offered(b: &Browser, select: &str, value: &str) {
         .await;
     b.until(
         &format!("{select} offering {value}"),
-        &format!("[...document.querySelectorAll('{select} option')].some(o => o.value === '{value}')"),
+        &format!(
+            "[...document.querySelectorAll('{select} option')].some(o => o.value === '{value}')"
+        ),
     )
     .await;
 }

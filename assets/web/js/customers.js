@@ -25,7 +25,7 @@ export class CustomersPage {
 
   controls() {
     const live = this.live;
-    return h("div", { class: "row" },
+    return h("div", { class: "row controls" },
       live.search({ id: "customer-search", placeholder: "Name, handle, e-mail or phone", "aria-label": "Search customers" }),
       live.menu("source", { id: "customer-source", label: "Source", any: "Any source", from: "sources" }),
       live.menu("tags", { id: "customer-tag", label: "Tag", any: "Any tag", from: "tags", text: String }),
