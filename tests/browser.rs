@@ -1,6 +1,6 @@
 //! The agent page in a real headless Chromium against the real server: sign-in, the live list,
 //! a conversation, messages between two browsers, inbound messages, a server restart mid-session,
-//! an expired session. Screenshots of the main screens go to `target/screenshots/`.
+//! an expired session, filter menus filled from what the server names. Screenshots of the main screens go to `target/screenshots/`.
 
 use std::time::Duration;
 
@@ -15,9 +15,23 @@ fn base(app: &TestApp) -> String {
 }
 
 async fn inbound(app: &TestApp, source_id: &str, first: &str, text: &str) -> String {
+    inbound_from(app, "telegram", source_id, first, text).await["conversation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A customer message from `source`; returns the reply's `data` (conversation and customer ids).
+async fn inbound_from(
+    app: &TestApp,
+    source: &str,
+    source_id: &str,
+    first: &str,
+    text: &str,
+) -> serde_json::Value {
     let key = app.state.integration_key.to_string();
     let body =
-        json!({"source": "telegram", "source_id": source_id, "first_name": first, "content": text});
+        json!({"source": source, "source_id": source_id, "first_name": first, "content": text});
     let r = app
         .http
         .post(app.url("/api/v1/message/inbound"))
@@ -27,10 +41,8 @@ async fn inbound(app: &TestApp, source_id: &str, first: &str, text: &str) -> Str
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    r.json::<serde_json::Value>().await.unwrap()["data"]["conversation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let mut reply: serde_json::Value = r.json().await.unwrap();
+    reply["data"].take()
 }
 
 #[tokio::test]
@@ -509,5 +521,112 @@ async fn customers_admin_and_a_phone_sized_screen() {
             "getComputedStyle(document.querySelector('.side')).display !== 'none'",
         )
         .await;
+    phone.quit().await;
+}
+
+/// The values a `<select>` offers, its "no filter" entry first.
+async fn offered(b: &Browser, select: &str) -> Vec<String> {
+    let values = b
+        .eval(&format!(
+            "[...document.querySelectorAll('{select} option')].map(o => o.value)"
+        ))
+        .await;
+    serde_json::from_value(values).unwrap()
+}
+
+/// Waits until `select` offers `value`, asking for fresh menus the way an agent would: by
+/// moving to the menu.
+async fn until_offered(b: &Browser, select: &str, value: &str) {
+    b.eval(&format!("document.querySelector('{select}').blur()"))
+        .await;
+    b.eval(&format!("document.querySelector('{select}').focus()"))
+        .await;
+    b.until(
+        &format!("{select} offering {value}"),
+        &format!(
+            "[...document.querySelectorAll('{select} option')].some(o => o.value === '{value}')"
+        ),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn filter_menus_offer_what_the_server_names() {
+    let app = spawn_app().await;
+    app.user("sara", Role::Agent).await;
+    let ali = inbound_from(&app, "telegram", "700", "Ali", "salam").await;
+    let b = Browser::start(1280, 800).await;
+    b.sign_in(&base(&app), "sara", PASSWORD).await;
+    until_offered(&b, "#source-filter", "telegram").await;
+    assert_eq!(
+        offered(&b, "#source-filter").await,
+        ["", "telegram"],
+        "only the sources in use"
+    );
+    assert_eq!(offered(&b, "#tag-filter").await, [""], "no tags yet");
+
+    let customer = ali["customer_id"].as_i64().unwrap();
+    app.state
+        .store
+        .write(move |c| pilito_box::storage::tags::add_tag(c, customer, "wholesale"))
+        .await
+        .unwrap();
+    let dana = inbound_from(&app, "instagram", "701", "Dana", "hello").await;
+    let dana_conv = dana["conversation_id"].as_str().unwrap().to_owned();
+    b.find(&format!("#conversation-list [data-id='{dana_conv}']"))
+        .await;
+    until_offered(&b, "#tag-filter", "wholesale").await;
+    until_offered(&b, "#source-filter", "instagram").await;
+    b.find("#tag-filter")
+        .await
+        .select_by_value("wholesale")
+        .await
+        .unwrap();
+    let ali_conv = ali["conversation_id"].as_str().unwrap();
+    b.until(
+        "only the tagged customer's conversation",
+        &format!(
+            "[...document.querySelectorAll('#conversation-list .item')].map(i => i.dataset.id).join() === '{ali_conv}'"
+        ),
+    )
+    .await;
+    b.screenshot("inbox-filtered").await;
+
+    b.client
+        .goto(&format!("{}#/customers", base(&app)))
+        .await
+        .unwrap();
+    until_offered(&b, "#customer-tag", "wholesale").await;
+    assert_eq!(
+        offered(&b, "#customer-source").await,
+        ["", "instagram", "telegram"]
+    );
+    assert_eq!(offered(&b, "#customer-email").await, ["", "true", "false"]);
+    b.find("#customer-tag")
+        .await
+        .select_by_value("wholesale")
+        .await
+        .unwrap();
+    b.until(
+        "only the tagged customer",
+        &format!(
+            "[...document.querySelectorAll('#customer-rows tr')].map(r => r.dataset.id).join() === '{customer}'"
+        ),
+    )
+    .await;
+    b.screenshot("customers-filtered").await;
+    b.quit().await;
+
+    let phone = Browser::start(390, 844).await;
+    phone.sign_in(&base(&app), "sara", PASSWORD).await;
+    until_offered(&phone, "#tag-filter", "wholesale").await;
+    phone.screenshot("phone-inbox-filters").await;
+    phone
+        .client
+        .goto(&format!("{}#/customers", base(&app)))
+        .await
+        .unwrap();
+    until_offered(&phone, "#customer-tag", "wholesale").await;
+    phone.screenshot("phone-customers").await;
     phone.quit().await;
 }

@@ -1,6 +1,7 @@
 // Administration: users (add, role, disable, reset password, remove) and the IP blacklist.
 
-import { api, session } from "./api.js";
+import { api } from "./api.js";
+import { session } from "./session.js";
 import { h, fill, when } from "./dom.js";
 
 export class AdminPage {

@@ -1,16 +1,6 @@
-// The signed-in session (kept in localStorage so reloads stay signed in) and REST calls.
+// REST calls to /api/v1/ with the session's access token: JSON in, JSON out.
 
-const KEY = "pilito-box.session";
-
-export const session = {
-  get() {
-    try { return JSON.parse(localStorage.getItem(KEY)) || null; } catch { return null; }
-  },
-  set(value) { localStorage.setItem(KEY, JSON.stringify(value)); },
-  clear() { localStorage.removeItem(KEY); },
-  token() { return this.get()?.access || null; },
-  user() { return this.get()?.user || null; },
-};
+import { session } from "./session.js";
 
 /** An API failure with the server's error_code. */
 export class ApiError extends Error {
@@ -34,33 +24,4 @@ export async function api(method, path, body) {
   const data = text ? JSON.parse(text) : null;
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
-}
-
-export async function signIn(name, password) {
-  const data = await api("POST", "usr/login", { email_or_username: name, password });
-  session.set({ access: data.access_token, refresh: data.refresh_token, user: data.user_data });
-  return data.user_data;
-}
-
-/** Trades the refresh token for a new pair; false when there is none or it is spent. */
-export async function refresh() {
-  const current = session.get();
-  if (!current?.refresh) return false;
-  try {
-    const res = await fetch("/api/v1/usr/refresh-access", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh: current.refresh }),
-    });
-    if (!res.ok) return false;
-    const { data } = await res.json();
-    session.set({ ...current, access: data.access_token, refresh: data.refresh_token });
-    return true;
-  } catch { return false; }
-}
-
-export async function signOut() {
-  const current = session.get();
-  try { await api("POST", "usr/logout", current?.refresh ? { refresh: current.refresh } : undefined); }
-  catch { /* signing out locally is what matters */ }
-  session.clear();
 }

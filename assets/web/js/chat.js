@@ -2,7 +2,7 @@
 // reconnect via `after_id`), the send box with client_msg_id so a retry never duplicates, typing,
 // read marking and AI feedback.
 
-import { openFeed, closeFeed } from "./app.js";
+import { openFeed, closeFeed } from "./feeds.js";
 import { api } from "./api.js";
 import { h, fill, when, customerName } from "./dom.js";
 

@@ -48,8 +48,3 @@ export function banner(text) {
   el.textContent = text || "";
   el.hidden = !text;
 }
-
-/** JSON with sorted keys, to compare filter objects whatever their key order. */
-export function canonical(obj) {
-  return JSON.stringify(Object.keys(obj || {}).sort().map((k) => [k, obj[k]]));
-}

@@ -1,72 +1,50 @@
-// The inbox: the live conversation list (filters kept by the server, refreshed as things
-// happen) beside the open conversation.
+// The inbox: the live conversation list (its filters kept by the server, refreshed as things
+// happen), who is online, and the open conversation beside the list.
 
-import { openFeed, closeFeed } from "./app.js";
-import { h, fill, when, customerName, canonical } from "./dom.js";
+import { LiveList } from "./list.js";
+import { h, fill, when, customerName } from "./dom.js";
 import { Chat } from "./chat.js";
 
-const STATUSES = ["active", "support_active", "marketing_active", "closed"];
-const SOURCES = ["telegram", "instagram", "unknown"];
-const PAGE_SIZE = 25;
+/** `assigned` has no entry in the options frame: its values are fixed by the protocol. */
+const ASSIGNED = [["me", "Mine"], ["unassigned", "Unassigned"]];
 
 export class Inbox {
   constructor(container, openId) {
-    this.filters = { page: 1, page_size: PAGE_SIZE };
     this.users = new Map();
     this.chat = null;
     this.selected = null;
     this.list = h("div", { class: "list", id: "conversation-list", role: "list" });
     this.online = h("div", { class: "online", id: "online-users", "aria-label": "Who is online" });
-    this.pager = h("div", { class: "pager" });
     this.pane = h("section", { class: "chat empty", id: "chat-pane" }, "Choose a conversation");
+    this.live = new LiveList({
+      path: "/ws/conversations/",
+      filter: "filter_conversations", list: "conversations_list",
+      askOptions: "get_conversation_filter_options", options: "conversation_filter_options",
+      previous: "‹ Newer", next: "Older ›",
+      summary: ({ count, page, total_pages: pages }) => `${count} · page ${page} of ${pages}`,
+      onPage: (frame) => this.renderList(frame),
+      onFrame: (frame) => this.frame(frame),
+    });
     this.el = h("div", { class: "inbox" },
-      h("aside", { class: "side" }, this.filterBar(), this.online, this.list, this.pager),
+      h("aside", { class: "side" }, this.filterBar(), this.online, this.list, this.live.pager),
       this.pane);
     fill(container, this.el);
-    this.feed = openFeed("/ws/conversations/", (frame) => this.frame(frame));
     this.show(openId);
   }
 
   filterBar() {
-    const search = h("input", { type: "search", id: "search", placeholder: "Search conversations and messages", "aria-label": "Search" });
-    let timer = null;
-    search.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => this.apply({ search: search.value.trim() || undefined }), 300);
-    });
-    const select = (id, label, values, key) => {
-      const el = h("select", { id, "aria-label": label },
-        h("option", { value: "" }, label), values.map(([v, text]) => h("option", { value: v }, text)));
-      el.addEventListener("change", () => this.apply({ [key]: el.value || undefined }));
-      return el;
-    };
-    const unread = h("input", { type: "checkbox", id: "unread-only" });
-    unread.addEventListener("change", () => this.apply({ unread_only: unread.checked || undefined }));
-    return h("div", { class: "filters" }, search,
-      select("status-filter", "Any status", STATUSES.map((s) => [s, s.replace("_", " ")]), "status"),
-      select("source-filter", "Any source", SOURCES.map((s) => [s, s]), "source"),
-      select("assigned-filter", "Anyone's", [["me", "Mine"], ["unassigned", "Unassigned"]], "assigned"),
-      h("label", {}, unread, "Unread only"));
-  }
-
-  apply(change) {
-    this.filters = { ...this.filters, ...change, page: change.page ?? 1 };
-    for (const [k, v] of Object.entries(this.filters)) if (v === undefined) delete this.filters[k];
-    this.request();
-  }
-
-  request() {
-    this.feed.send({ type: "filter_conversations", filters: this.filters });
+    const live = this.live;
+    return h("div", { class: "filters" },
+      live.search({ id: "search", placeholder: "Search conversations and messages", "aria-label": "Search" }),
+      live.menu("status", { id: "status-filter", any: "Any status", from: "statuses" }),
+      live.menu("source", { id: "source-filter", any: "Any source", from: "sources" }),
+      live.menu("tags", { id: "tag-filter", any: "Any tag", from: "tags", text: String }),
+      live.menu("assigned", { id: "assigned-filter", any: "Anyone's", fixed: ASSIGNED }),
+      h("label", {}, live.toggle("unread_only", { id: "unread-only" }), "Unread only"));
   }
 
   frame(frame) {
     switch (frame.type) {
-      case "connection_established":
-        this.request();
-        break;
-      case "conversations_list":
-        if (canonical(frame.filters) === canonical(this.filters)) this.renderList(frame);
-        break;
       case "online_users":
         this.users = new Map(frame.users.map((u) => [u.user_id, u]));
         this.renderOnline();
@@ -92,14 +70,8 @@ export class Inbox {
   }
 
   renderList(frame) {
-    this.items = frame.conversations;
     fill(this.list, frame.conversations.length ? frame.conversations.map((c) => this.item(c))
       : h("p", { class: "muted", style: "padding: 1rem" }, "No conversations match."));
-    const { page, total_pages: pages, has_next: next, has_previous: previous, count } = frame.pagination;
-    fill(this.pager,
-      h("button", { type: "button", disabled: !previous, onclick: () => this.apply({ page: page - 1 }) }, "‹ Newer"),
-      h("span", { class: "muted" }, `${count} · page ${page} of ${pages}`),
-      h("button", { type: "button", disabled: !next, onclick: () => this.apply({ page: page + 1 }) }, "Older ›"));
     this.chat?.setSummary(frame.conversations.find((c) => c.id === this.selected));
   }
 
@@ -138,6 +110,6 @@ export class Inbox {
 
   destroy() {
     this.chat?.destroy();
-    closeFeed(this.feed);
+    this.live.destroy();
   }
 }

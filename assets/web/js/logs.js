@@ -1,6 +1,7 @@
 // The server's log (admins only): the latest lines, a live tail, a level filter and a download.
 
-import { api, session } from "./api.js";
+import { api } from "./api.js";
+import { session } from "./session.js";
 import { h, fill } from "./dom.js";
 
 const TAIL_EVERY = 2000;
