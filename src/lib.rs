@@ -18,6 +18,7 @@ pub mod hub;
 pub mod ids;
 pub mod instance;
 pub mod listener;
+pub mod lists;
 pub mod logging;
 pub mod metrics;
 pub mod notify;

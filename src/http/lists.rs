@@ -1,6 +1,8 @@
 //! The REST lists the agent page and integrations page through: `user-conversation-full`
 //! (conversations) and `customers`, with the same filters as the socket lists, as query
-//! parameters, in DRF's `{count, next, previous, results}` shape.
+//! parameters, in DRF's `{count, next, previous, results}` shape. The filters, queries and
+//! page are the list builders' ([`crate::lists`]); this file only reads the request and shapes
+//! the reply.
 
 use std::collections::HashMap;
 
@@ -10,12 +12,11 @@ use warp::reply::{Reply, Response};
 
 use super::error::ApiError;
 use super::{as_filters, credentials, drf_page, require_user, respond, with_state};
+use crate::lists;
 use crate::protocol::filters;
 use crate::protocol::lists::CustomerListView;
-use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
 use crate::protocol::views::ConversationDetail;
 use crate::state::AppState;
-use crate::storage::{conversation_list, customer_list};
 
 type Params = HashMap<String, String>;
 
@@ -56,15 +57,13 @@ async fn conversations(
 ) -> Result<Response, ApiError> {
     let caller = require_user(&state, token).await?;
     let f = filters_of(&params);
-    let query = filters::conversations(&f, caller.user.id).map_err(|e| invalid(&e))?;
-    let page = PageRequest::from_filters(&f, DEFAULT_PAGE_SIZE);
-    let (rows, count) = state
-        .store
-        .read(move |c| conversation_list::page(c, &query, page))
-        .await?;
-    let results: Vec<ConversationDetail> = rows.iter().map(ConversationDetail::from).collect();
+    let selection =
+        lists::conversations::Selection::new(&f, caller.user.id).map_err(|e| invalid(&e))?;
+    let loaded = state.store.read(move |c| selection.load(c)).await?;
+    let results: Vec<ConversationDetail> = loaded.views();
     let path = "/api/v1/message/user-conversation-full";
-    Ok(warp::reply::json(&drf_page(path, &params, page, count, &results)).into_response())
+    let reply = drf_page(path, &params, loaded.page, loaded.count, &results);
+    Ok(warp::reply::json(&reply).into_response())
 }
 
 async fn customers(
@@ -74,13 +73,10 @@ async fn customers(
 ) -> Result<Response, ApiError> {
     require_user(&state, token).await?;
     let f = filters_of(&params);
-    let query = filters::customers(&f).map_err(|e| invalid(&e))?;
-    let page = PageRequest::from_filters(&f, DEFAULT_PAGE_SIZE);
-    let (rows, count) = state
-        .store
-        .read(move |c| customer_list::page(c, &query, page))
-        .await?;
-    let results: Vec<CustomerListView> = rows.iter().map(CustomerListView::from).collect();
+    let selection = lists::customers::Selection::new(&f).map_err(|e| invalid(&e))?;
+    let loaded = state.store.read(move |c| selection.load(c)).await?;
+    let results: Vec<CustomerListView> = loaded.views();
     let path = "/api/v1/message/customers";
-    Ok(warp::reply::json(&drf_page(path, &params, page, count, &results)).into_response())
+    let reply = drf_page(path, &params, loaded.page, loaded.count, &results);
+    Ok(warp::reply::json(&reply).into_response())
 }
