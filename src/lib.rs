@@ -7,7 +7,6 @@
 
 pub mod auth;
 pub mod background;
-pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::dataset::{self, NEEDLE, Size};
 use super::{Summary, machine, ms};
-use crate::lists::{self as builders, ListError};
-use crate::protocol::Frame;
+use pilito_box::lists::{self as builders, ListError};
+use pilito_box::protocol::Frame;
 
 /// Options of `pilito-box bench lists`.
 #[derive(Debug, Clone, clap::Args)]
