@@ -44,7 +44,7 @@ pub enum ConfigCommand {
     },
 }
 
-/// The commands.
+/// The commands the library runs (the executable adds `bench`).
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server in the foreground until Ctrl-C or SIGTERM.
