@@ -7,7 +7,6 @@
 
 pub mod auth;
 pub mod background;
-pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -19,6 +18,7 @@ pub mod ids;
 pub mod inbox;
 pub mod instance;
 pub mod listener;
+pub mod lists;
 pub mod logging;
 pub mod metrics;
 pub mod presence;

@@ -7,9 +7,9 @@ use std::time::Instant;
 use rand::RngExt;
 use rusqlite::{Connection, params};
 
-use crate::config::StorageConfig;
-use crate::ids;
-use crate::storage::Store;
+use pilito_box::config::StorageConfig;
+use pilito_box::ids;
+use pilito_box::storage::Store;
 
 /// How big a workspace to generate.
 #[derive(Debug, Clone, Copy)]
@@ -68,7 +68,7 @@ fn fill(c: &Connection, size: Size) -> rusqlite::Result<()> {
     let base = chrono::Utc::now().timestamp() - year;
     let at = |offset: i64| {
         let t = chrono::DateTime::from_timestamp(base + offset, 0).unwrap_or_default();
-        crate::clock::to_db(t)
+        pilito_box::clock::to_db(t)
     };
     c.execute("INSERT INTO tags (name) VALUES ('VIP'), ('wholesale')", [])?;
     let mut customer = c.prepare(

@@ -1,5 +1,5 @@
 //! `pilito-box bench lists`: how long a list socket's refresh takes (filters, query, views and
-//! JSON, exactly what the feed runs on the reader pool) over a large generated workspace.
+//! JSON: the list builders the feed runs on the reader pool) over a large generated workspace.
 
 use std::time::{Duration, Instant};
 
@@ -8,9 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::dataset::{self, NEEDLE, Size};
 use super::{Summary, machine, ms};
-use crate::ws::conversations::Conversations;
-use crate::ws::customers::Customers;
-use crate::ws::lists::{ListError, ListKind};
+use pilito_box::lists::{self as builders, ListError};
+use pilito_box::protocol::Frame;
 
 /// Options of `pilito-box bench lists`.
 #[derive(Debug, Clone, clap::Args)]
@@ -35,11 +34,11 @@ pub struct ListsArgs {
     pub keep: bool,
 }
 
-type Page = fn(&Connection, i64, &Map<String, Value>) -> Result<crate::protocol::Frame, ListError>;
+type Page = fn(&Connection, i64, &Map<String, Value>) -> Result<Frame, ListError>;
 
 fn scenarios() -> Vec<(&'static str, Page, Value, bool)> {
-    let conversations: Page = Conversations::page;
-    let customers: Page = Customers::page;
+    let conversations: Page = builders::conversations::page;
+    let customers: Page = |conn, _viewer, filters| builders::customers::page(conn, filters);
     vec![
         (
             "conversations, default page",

@@ -1,5 +1,7 @@
 //! `pilito-box bench …`: benchmarks that ship with the product. Each prints the machine it ran
-//! on and its figures; none is a test, and none asserts a time.
+//! on and its figures; none is a test, and none asserts a time. A module of the executable, not
+//! of the library: it may use only `pilito_box`'s public API (the storage and auth calls the CLI
+//! makes, the list builders, the real protocol over real sockets), never its internals.
 
 mod client;
 mod connect;

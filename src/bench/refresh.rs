@@ -150,7 +150,7 @@ async fn storm(args: &RefreshArgs) -> anyhow::Result<Vec<f64>> {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let burst_took = cpu.wall();
-    tokio::time::sleep(crate::ws::lists::REFRESH_EVERY * 6).await;
+    tokio::time::sleep(pilito_box::ws::lists::REFRESH_EVERY * 6).await;
     let used = cpu.finish(&rig);
     let (mut most_lists, mut updates, mut stale) = (0, Vec::new(), 0_u64);
     for ((_, seen, _), (lists0, updates0)) in lists.iter().zip(before) {

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::auth::{Auth, Keys, TokenKind, passwords, secret};
-use crate::config::{StorageConfig, TokenConfig};
-use crate::storage::customers::{self, NewCustomer};
-use crate::storage::users::{self, NewUser, Role};
-use crate::storage::{Store, conversations};
+use pilito_box::auth::{Auth, Keys, TokenKind, passwords, secret};
+use pilito_box::config::{StorageConfig, TokenConfig};
+use pilito_box::storage::customers::{self, NewCustomer};
+use pilito_box::storage::users::{self, NewUser, Role};
+use pilito_box::storage::{Store, conversations};
 
 /// Limits lifted for a load generator that is one address opening thousands of sockets.
 const LIFTED: &[(&str, &str)] = &[

@@ -141,7 +141,6 @@ async fn dispatch(config: &Config, store: &Store, command: Command) -> anyhow::R
             Ok(())
         }
         Command::Serve { .. }
-        | Command::Bench(_)
         | Command::Config(_)
         | Command::Backup { .. }
         | Command::Restore { .. } => {

@@ -1,5 +1,7 @@
 //! The command line: `serve` and the workspace commands (users, tokens, conversations,
-//! blacklist, demo). Each command works on the same data folder while a server runs.
+//! blacklist, demo). Each command works on the same data folder while a server runs. The
+//! executable parses them together with what it adds itself (`bench`, in `src/main.rs`), so
+//! they are public: [`Globals`], [`Command`] and [`run`].
 
 mod admin;
 pub mod boot;
@@ -14,15 +16,14 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Subcommand};
 
 use crate::config::Config;
 use crate::logging;
 
-/// pilito-box: the Pilito real-time inbox for one office.
-#[derive(Debug, Parser)]
-#[command(name = "pilito-box", version, about)]
-pub struct Cli {
+/// The options every command takes (`--data-dir`, `--config`, `--headless`).
+#[derive(Debug, Args)]
+pub struct Globals {
     /// Folder for the database, secret and logs (default: the OS data folder).
     #[arg(long, global = true, env = "PILITO_BOX_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -32,9 +33,6 @@ pub struct Cli {
     /// Without a command: run without the tray icon even where a desktop exists.
     #[arg(long, global = true)]
     pub headless: bool,
-    /// What to do (default: the server with its tray icon, or headless without a desktop).
-    #[command(subcommand)]
-    pub command: Option<Command>,
 }
 
 /// `pilito-box config …`.
@@ -47,7 +45,7 @@ pub enum ConfigCommand {
     },
 }
 
-/// The commands.
+/// The commands the library runs (the executable adds `bench`).
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server in the foreground until Ctrl-C or SIGTERM.
@@ -88,23 +86,17 @@ pub enum Command {
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Run a benchmark that ships with pilito-box (`--self-test`: how many agents this PC serves).
-    Bench(crate::bench::BenchArgs),
 }
 
-/// Runs the command line. Exit codes: 0 success, 1 failure (port in use, folder not writable,
+/// Runs a command, or without one the server with its tray icon (headless without a desktop,
+/// or with `--headless`). Exit codes: 0 success, 1 failure (port in use, folder not writable,
 /// already running, a command that failed), 2 bad usage or a broken configuration.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let settings = Settings::from(&cli);
-    match cli.command {
-        None => serve::desktop(&settings, cli.headless),
+pub fn run(globals: &Globals, command: Option<Command>) -> ExitCode {
+    let settings = Settings::from(globals);
+    match command {
+        None => serve::desktop(&settings, globals.headless),
         Some(Command::Serve { bind, dev }) => serve::headless(&settings.with(bind, dev), None),
         Some(Command::Config(ConfigCommand::Check { file })) => check(&settings, file.as_deref()),
-        Some(Command::Bench(bench)) => {
-            logging::init_command("warn");
-            finish(crate::bench::run(bench))
-        }
         Some(command) => {
             logging::init_command("warn");
             let config = match settings.load() {
@@ -118,14 +110,16 @@ pub fn main() -> ExitCode {
                 .enable_all()
                 .build();
             match runtime {
-                Ok(runtime) => finish(runtime.block_on(admin::run(config, command))),
-                Err(e) => finish(Err(e.into())),
+                Ok(runtime) => exit_code(runtime.block_on(admin::run(config, command))),
+                Err(e) => exit_code(Err(e.into())),
             }
         }
     }
 }
 
-fn finish(result: anyhow::Result<()>) -> ExitCode {
+/// A command's exit code: 0 when it succeeded; otherwise 1, after printing the error and its
+/// causes on standard error.
+pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use directories::ProjectDirs;
 
-use super::Cli;
+use super::Globals;
 use crate::config::{Config, ConfigError};
 
 /// What the command line says about the configuration.
@@ -23,8 +23,8 @@ fn dirs() -> Option<ProjectDirs> {
     ProjectDirs::from("com", "Pilito", "pilito-box")
 }
 
-impl From<&Cli> for Settings {
-    fn from(cli: &Cli) -> Self {
+impl From<&Globals> for Settings {
+    fn from(cli: &Globals) -> Self {
         Self {
             config: cli.config.clone(),
             data_dir: cli.data_dir.clone(),

@@ -1,6 +1,8 @@
 //! The REST lists the agent page and integrations page through: `user-conversation-full`
 //! (conversations) and `customers`, with the same filters as the socket lists, as query
-//! parameters, in DRF's `{count, next, previous, results}` shape.
+//! parameters, in DRF's `{count, next, previous, results}` shape. The filters, queries and
+//! page are the list builders' ([`crate::lists`]); this file only reads the request and shapes
+//! the reply.
 
 use std::collections::HashMap;
 
@@ -11,13 +13,12 @@ use warp::reply::Response;
 use super::error::ApiError;
 use super::{as_filters, drf_page, ok, respond, signed_in, with_state};
 use crate::auth::Identity;
+use crate::lists;
 use crate::protocol::codes::http as code;
 use crate::protocol::filters;
 use crate::protocol::lists::CustomerListView;
-use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest};
 use crate::protocol::views::ConversationDetail;
 use crate::state::AppState;
-use crate::storage::{conversation_list, customer_list};
 
 type Params = HashMap<String, String>;
 
@@ -57,26 +58,19 @@ async fn conversations(
     params: Params,
 ) -> Result<Response, ApiError> {
     let f = filters_of(&params);
-    let query = filters::conversations(&f, me.user.id).map_err(|e| invalid(&e))?;
-    let page = PageRequest::from_filters(&f, DEFAULT_PAGE_SIZE);
-    let (rows, count) = state
-        .store
-        .read(move |c| conversation_list::page(c, &query, page))
-        .await?;
-    let results: Vec<ConversationDetail> = rows.iter().map(ConversationDetail::from).collect();
+    let selection =
+        lists::conversations::Selection::new(&f, me.user.id).map_err(|e| invalid(&e))?;
+    let loaded = state.store.read(move |c| selection.load(c)).await?;
+    let results: Vec<ConversationDetail> = loaded.views();
     let path = "/api/v1/message/user-conversation-full";
-    Ok(ok(&drf_page(path, &params, page, count, &results)))
+    Ok(ok(&drf_page(path, &params, loaded.page, loaded.count, &results)))
 }
 
 async fn customers(state: AppState, params: Params) -> Result<Response, ApiError> {
     let f = filters_of(&params);
-    let query = filters::customers(&f).map_err(|e| invalid(&e))?;
-    let page = PageRequest::from_filters(&f, DEFAULT_PAGE_SIZE);
-    let (rows, count) = state
-        .store
-        .read(move |c| customer_list::page(c, &query, page))
-        .await?;
-    let results: Vec<CustomerListView> = rows.iter().map(CustomerListView::from).collect();
+    let selection = lists::customers::Selection::new(&f).map_err(|e| invalid(&e))?;
+    let loaded = state.store.read(move |c| selection.load(c)).await?;
+    let results: Vec<CustomerListView> = loaded.views();
     let path = "/api/v1/message/customers";
-    Ok(ok(&drf_page(path, &params, page, count, &results)))
+    Ok(ok(&drf_page(path, &params, loaded.page, loaded.count, &results)))
 }

@@ -1,17 +1,15 @@
-//! The customer list feed `/ws/customers/` (PROTOCOL §6, reference §6).
+//! The customer list feed `/ws/customers/` (PROTOCOL §6, reference §6): its group and
+//! requests; its frames come from [`crate::lists::customers`].
 
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
-use super::lists::{ListError, ListKind};
-use crate::clock;
+use super::lists::ListKind;
 use crate::inbox::publish;
+use crate::lists::{self, ListError};
 use crate::protocol::Frame;
-use crate::protocol::filters;
-use crate::protocol::lists::{CustomerListRequest, CustomerListView, ListRequest};
-use crate::protocol::pagination::{DEFAULT_PAGE_SIZE, PageRequest, Pagination};
-use crate::protocol::server::ServerFrame;
-use crate::storage::{StoreError, customer_list};
+use crate::protocol::lists::{CustomerListRequest, ListRequest};
+use crate::storage::StoreError;
 
 /// The customer list.
 pub struct Customers;
@@ -33,28 +31,11 @@ impl ListKind for Customers {
         _viewer: i64,
         filters: &Map<String, Value>,
     ) -> Result<Frame, ListError> {
-        let query = filters::customers(filters)?;
-        let page = PageRequest::from_filters(filters, DEFAULT_PAGE_SIZE);
-        let (rows, count) = customer_list::page(conn, &query, page)?;
-        let customers: Vec<CustomerListView> = rows.iter().map(CustomerListView::from).collect();
-        let page_count = i64::try_from(customers.len()).unwrap_or(i64::MAX);
-        Ok(ServerFrame::CustomersList {
-            customers,
-            pagination: Pagination::new(page, count, page_count),
-            filters: filters.clone(),
-            count,
-            page_count,
-            timestamp: clock::now_wire(),
-        }
-        .encode())
+        lists::customers::page(conn, filters)
     }
 
     fn options(conn: &Connection) -> Result<Frame, StoreError> {
-        Ok(ServerFrame::FilterOptions {
-            options: customer_list::options(conn)?.into(),
-            timestamp: clock::now_wire(),
-        }
-        .encode())
+        lists::customers::options(conn)
     }
 
     fn after_snapshot(_conn: &Connection) -> Result<Option<Frame>, StoreError> {

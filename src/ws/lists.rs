@@ -1,6 +1,7 @@
-//! What the two list feeds share: the socket's remembered filters, pagination from the
-//! connection's query string, and changes coalesced into at most one list frame per socket per
-//! [`REFRESH_EVERY`], however many arrive.
+//! What the two list feeds share, the socket side only: the socket's remembered filters,
+//! pagination from the connection's query string, and changes coalesced into at most one list
+//! frame per socket per [`REFRESH_EVERY`], however many arrive. The frames themselves come from
+//! the builders in [`crate::lists`].
 
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
@@ -11,9 +12,9 @@ use serde_json::{Map, Value};
 use super::session::{Closing, Feed, Outbox};
 use crate::clock;
 use crate::hub::{Connection, Membership};
+use crate::lists::ListError;
 use crate::protocol::Frame;
 use crate::protocol::client::Request;
-use crate::protocol::filters::FilterError;
 use crate::protocol::lists::ListRequest;
 use crate::protocol::pagination::int_of;
 use crate::protocol::server::{LoadError, ServerFrame, encode};
@@ -29,19 +30,8 @@ pub const REFRESH_EVERY: Duration = Duration::from_millis(250);
 /// many changes arrive.
 const COST_FACTOR: u32 = 10;
 
-/// Why a list could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum ListError {
-    /// A filter had a value that cannot be used.
-    #[error(transparent)]
-    Filter(#[from] FilterError),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// One list: its group, its requests, and how to build its frames from a database connection
-/// (the feed runs these on the reader pool; the benchmark calls them directly).
+/// One list socket's kind: its group, its requests, and which of the builders in
+/// [`crate::lists`] make its frames (the feed runs them on the reader pool).
 pub trait ListKind: Send + Sync + 'static {
     /// The feed's client requests.
     type Request: Request + Send + Into<ListRequest>;
