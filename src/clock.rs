@@ -1,7 +1,7 @@
 //! Wall-clock timestamps in the two RFC 3339 forms the wire uses, and their parsing.
 //!
 //! Stored rows and serializer fields use `2025-01-15T10:30:00.123456Z`; hand-built `timestamp`
-//! values use `2025-01-15T10:30:00.123456+00:00` (reference §3.2). Both sort as text.
+//! values use `2025-01-15T10:30:00.123456+00:00` (PROTOCOL §11). Both sort as text.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

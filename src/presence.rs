@@ -1,4 +1,4 @@
-//! Workspace presence (PROTOCOL §5): a user is online while at least one of their sockets, on any
+//! Workspace presence (PROTOCOL §15): a user is online while at least one of their sockets, on any
 //! feed, is open, and goes offline only after the last one closed and a grace period passed, so
 //! a page reload does not flicker. One task owns the state; the hub reports first and last
 //! sockets; the task stores `is_online`/`last_seen_at` and broadcasts `user_presence`.

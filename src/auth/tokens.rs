@@ -42,7 +42,7 @@ pub struct Keys {
 /// Claims as read back from a verified token; fields may be missing and are checked by callers.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Claims {
-    /// The user id; a string, though an integer is accepted (reference §2.2).
+    /// The user id; a string, though an integer is accepted (PROTOCOL §3.3).
     #[serde(default)]
     pub user_id: Option<Value>,
     /// `access` or `refresh`.

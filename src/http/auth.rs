@@ -1,4 +1,4 @@
-//! `/api/v1/usr/`: sign in, refresh, sign out (reference §14 shapes), through the inbox. The
+//! `/api/v1/usr/`: sign in, refresh, sign out (PROTOCOL §10 shapes), through the inbox. The
 //! two failure shapes of the original (`non_field_errors` for sign-in, `success: false` for
 //! refresh) are kept; the cookie the original set is set and cleared here.
 

@@ -63,7 +63,13 @@ async fn conversations(
     let loaded = state.store.read(move |c| selection.load(c)).await?;
     let results: Vec<ConversationDetail> = loaded.views();
     let path = "/api/v1/message/user-conversation-full";
-    Ok(ok(&drf_page(path, &params, loaded.page, loaded.count, &results)))
+    Ok(ok(&drf_page(
+        path,
+        &params,
+        loaded.page,
+        loaded.count,
+        &results,
+    )))
 }
 
 async fn customers(state: AppState, params: Params) -> Result<Response, ApiError> {
@@ -72,5 +78,11 @@ async fn customers(state: AppState, params: Params) -> Result<Response, ApiError
     let loaded = state.store.read(move |c| selection.load(c)).await?;
     let results: Vec<CustomerListView> = loaded.views();
     let path = "/api/v1/message/customers";
-    Ok(ok(&drf_page(path, &params, loaded.page, loaded.count, &results)))
+    Ok(ok(&drf_page(
+        path,
+        &params,
+        loaded.page,
+        loaded.count,
+        &results,
+    )))
 }

@@ -98,7 +98,7 @@ pub fn with_state(
 }
 
 /// The caller's credentials: `Authorization: Bearer …`, an `Access` header, or the
-/// `HTTP_ACCESS` cookie (reference §2.8).
+/// `HTTP_ACCESS` cookie (PROTOCOL §10.1).
 pub fn credentials() -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
     warp::header::headers_cloned().map(|headers: HeaderMap| token_of(&headers))
 }

@@ -27,7 +27,7 @@ const MAX_SOURCE_ID: usize = 128;
 enum Kind {
     Support,
     Marketing,
-    /// Written on the customer's behalf from the chat socket (reference §4.2's `message_type`).
+    /// Written on the customer's behalf from the chat socket (PROTOCOL §4.2's `message_type`).
     Customer,
 }
 

@@ -1,4 +1,4 @@
-//! The conversation list (PROTOCOL §5, reference §5): filters → [`ConversationQuery`] → a page
+//! The conversation list (PROTOCOL §5): filters → [`ConversationQuery`] → a page
 //! of [`ConversationSummary`] rows → the `conversations_list` frame, or REST's
 //! `ConversationDetail`s; and the frames around it, the filter menus and `online_users`.
 
@@ -14,7 +14,7 @@ use crate::protocol::pagination::{PageRequest, Pagination};
 use crate::protocol::server::ServerFrame;
 use crate::protocol::views::ConversationView;
 use crate::storage::conversation_list::{self, ConversationQuery};
-use crate::storage::conversations::ConversationSummary;
+use crate::storage::summary::ConversationSummary;
 use crate::storage::{StoreResult, users};
 
 /// Which conversations, and which page of them, a request asks for, checked.

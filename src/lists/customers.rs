@@ -1,4 +1,4 @@
-//! The customer list (PROTOCOL §6, reference §6): filters → [`CustomerQuery`] → a page of
+//! The customer list (PROTOCOL §6): filters → [`CustomerQuery`] → a page of
 //! [`CustomerEntry`] rows (each customer with its conversations) → the `customers_list` frame,
 //! or REST's `CustomerListView`s; and the filter menus.
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 /// A feed's request enum, built from a frame's `type` and its other fields.
 pub trait Request: Sized {
-    /// The `type` of a frame that has none (reference §3.1).
+    /// The `type` of a frame that has none (PROTOCOL §4.2).
     const DEFAULT_TYPE: &'static str;
 
     /// The request of type `kind` with fields `body`; `Ok(None)` when the feed has no such type.
@@ -57,7 +57,7 @@ pub fn fields<T: DeserializeOwned>(body: Value) -> Result<T, DecodeError> {
     })
 }
 
-/// Requests of the chat feed (reference §4.2, PROTOCOL §4).
+/// Requests of the chat feed (PROTOCOL §4.2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChatRequest {
     /// Send a message.
@@ -115,7 +115,7 @@ pub struct SendMessage {
 /// `get_messages` / `load_more_messages` fields.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct HistoryRequest {
-    /// `page`, `page_size`, `before_id`, `after_id`; values read leniently (§9.1).
+    /// `page`, `page_size`, `before_id`, `after_id`; values read leniently (PROTOCOL §4.4, §13).
     #[serde(default)]
     pub filters: Map<String, Value>,
 }

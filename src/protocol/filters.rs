@@ -1,6 +1,6 @@
-//! Reading list filters from a client's `filters` object (reference §9.2/§9.3). Values are read
+//! Reading list filters from a client's `filters` object (PROTOCOL §5.4, §6.4). Values are read
 //! leniently where the original was lenient, but a value that cannot mean anything is an error
-//! naming the filter, not a silently empty list (reference §15 D21).
+//! naming the filter, not a silently empty list (PROTOCOL §17 D21).
 
 use serde_json::{Map, Value};
 

@@ -1,5 +1,5 @@
-//! Wire types of the two list feeds: their requests (reference §5.2, §6), the customer list's
-//! own object shapes (reference §3.3), and the filter-menu payloads (§5.3, §6).
+//! Wire types of the two list feeds: their requests (PROTOCOL §5.2, §6), the customer list's
+//! own object shapes (PROTOCOL §12), and the filter-menu payloads (§5.3, §6).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -1,4 +1,4 @@
-//! Page parameters and the pagination object shared by every list-type reply (reference §9.1).
+//! Page parameters and the pagination object shared by every list-type reply (PROTOCOL §13).
 
 use serde::Serialize;
 use serde_json::{Map, Value};

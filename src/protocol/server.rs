@@ -9,7 +9,7 @@ use super::pagination::Pagination;
 use super::views::{ConversationView, CustomerView, MessageView};
 use crate::clock;
 
-/// The bare error frame for text that is not JSON (reference §3.5, shape 1).
+/// The bare error frame for text that is not JSON (PROTOCOL §7.1, shape 1).
 pub const INVALID_JSON: &str = r#"{"error":"Invalid JSON format"}"#;
 
 /// Welcome text of the chat feed.
@@ -212,7 +212,7 @@ pub struct FeedbackData {
     pub feedback_at: Option<String>,
 }
 
-/// A load failure or timeout: `{"type":"error","message":…,"timestamp":…}` (reference §3.5).
+/// A load failure or timeout: `{"type":"error","message":…,"timestamp":…}` (PROTOCOL §7.1).
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadError {
     #[serde(rename = "type")]

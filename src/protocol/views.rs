@@ -1,4 +1,4 @@
-//! Wire shapes of stored objects (reference §3.3), built from storage rows with `From`.
+//! Wire shapes of stored objects (PROTOCOL §12), built from storage rows with `From`.
 
 use std::sync::Arc;
 

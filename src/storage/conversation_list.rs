@@ -1,4 +1,4 @@
-//! The conversation list (reference §9.2, PROTOCOL §5): one filtered, ordered page with its
+//! The conversation list (PROTOCOL §5.4): one filtered, ordered page with its
 //! customers and newest messages in a fixed number of queries, whatever the page size.
 
 use rusqlite::Connection;
@@ -173,7 +173,7 @@ pub fn page(
     Ok((summaries, count))
 }
 
-/// The values the filter menus offer (reference §5.3).
+/// The values the filter menus offer (PROTOCOL §5.3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConversationOptions {
     /// Statuses in use.

@@ -7,7 +7,7 @@ use super::customers::{self, CustomerRow};
 use super::{Entity, StoreError, StoreResult, found, is_unique_violation, optional};
 use crate::{clock, ids};
 
-/// Conversation statuses (reference §9.2).
+/// Conversation statuses (PROTOCOL §5.4).
 pub const STATUSES: &[&str] = &["active", "support_active", "marketing_active", "closed"];
 
 /// A stored conversation.

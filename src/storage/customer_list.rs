@@ -1,4 +1,4 @@
-//! The customer list (reference §9.3, PROTOCOL §6): one filtered, ordered page of customers with
+//! The customer list (PROTOCOL §6.4): one filtered, ordered page of customers with
 //! their tags and conversations in a fixed number of queries, whatever the page size.
 
 use std::collections::HashMap;
@@ -211,7 +211,7 @@ fn conversations_of(conn: &Connection, customer_ids: &[i64]) -> StoreResult<Thre
     Ok(by_customer)
 }
 
-/// The values the customer filter menus offer (reference §6).
+/// The values the customer filter menus offer (PROTOCOL §6).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerOptions {
     /// Up to 10 customer sources.

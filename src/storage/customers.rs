@@ -52,7 +52,7 @@ pub struct CustomerRow {
 }
 
 impl CustomerRow {
-    /// The original's display string, used in default conversation titles (reference §13.1).
+    /// The original's display string, used in default conversation titles (PROTOCOL §12).
     #[must_use]
     pub fn display(&self) -> String {
         let name = format!(

@@ -60,7 +60,7 @@ pub fn history(
     Ok(HistoryPage { messages, total })
 }
 
-/// Filters of the REST message list (reference §14 `user-messages`).
+/// Filters of the REST message list (PROTOCOL §10 `user-messages`).
 #[derive(Debug, Clone, Default)]
 pub struct MessageQuery {
     /// Only this conversation.

@@ -6,7 +6,7 @@ use rusqlite::{Connection, Row, params};
 use super::{Entity, StoreError, StoreResult, found, is_unique_violation, optional};
 use crate::clock;
 
-/// What a user may do (PROTOCOL §1).
+/// What a user may do (PROTOCOL §16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// Manages users, settings and the blacklist, besides working the inbox.

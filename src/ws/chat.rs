@@ -1,5 +1,5 @@
 //! The chat feed `/ws/chat/<id>/`: one conversation's history, new messages, read receipts,
-//! feedback, typing and presence (PROTOCOL §4, reference §4).
+//! feedback, typing and presence (PROTOCOL §4).
 
 use std::sync::Arc;
 use std::time::Instant;

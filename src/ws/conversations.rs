@@ -1,4 +1,4 @@
-//! The conversation list feed `/ws/conversations/` (PROTOCOL §5, reference §5): its group and
+//! The conversation list feed `/ws/conversations/` (PROTOCOL §5): its group and
 //! requests; its frames come from [`crate::lists::conversations`].
 
 use rusqlite::Connection;

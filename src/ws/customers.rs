@@ -1,4 +1,4 @@
-//! The customer list feed `/ws/customers/` (PROTOCOL §6, reference §6): its group and
+//! The customer list feed `/ws/customers/` (PROTOCOL §6): its group and
 //! requests; its frames come from [`crate::lists::customers`].
 
 use rusqlite::Connection;

@@ -65,7 +65,7 @@ pub struct ListFeed<K> {
     kind: PhantomData<K>,
 }
 
-/// The pagination keys of a connection's query string, as integers (reference §5.2).
+/// The pagination keys of a connection's query string, as integers (PROTOCOL §5.1).
 #[must_use]
 pub fn query_pagination(query: &str) -> Map<String, Value> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(query)

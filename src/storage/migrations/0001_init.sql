@@ -1,4 +1,4 @@
--- pilito-box schema v1: the reference's §13.2 adapted to one workspace (PROTOCOL §1).
+-- pilito-box schema v1: the original's tables, adapted to one workspace (PROTOCOL §1, §12).
 -- Times are RFC 3339 UTC text with microseconds ("…Z"), so they sort as text.
 
 CREATE TABLE users (
