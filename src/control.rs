@@ -17,7 +17,6 @@ use crate::state::AppState;
 /// Why the server could not start, in words for the person running it.
 #[derive(Debug, thiserror::Error)]
 pub enum ControlError {
-    /// The configuration is broken.
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// Another instance serves the data folder.
@@ -31,9 +30,7 @@ pub enum ControlError {
 /// What the server is doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
-    /// Not serving.
     Stopped,
-    /// Serving.
     Running {
         /// The address agents open.
         url: String,

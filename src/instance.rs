@@ -13,7 +13,6 @@ const INFO: &str = "instance.json";
 /// Where a running instance is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Running {
-    /// Its process id.
     pub pid: u32,
     /// The agent page's address.
     pub url: String,
@@ -31,9 +30,7 @@ pub enum InstanceError {
     /// The lock file could not be used.
     #[error("cannot lock {path}: {source}")]
     Io {
-        /// The lock file.
         path: PathBuf,
-        /// Why.
         source: std::io::Error,
     },
 }

@@ -35,13 +35,11 @@ pub enum StartError {
     Io {
         /// What was being done.
         what: String,
-        /// The I/O error.
         source: std::io::Error,
     },
     /// The database could not be opened or prepared.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The configuration is unsafe.
     #[error("{0}")]
     Config(String),
 }

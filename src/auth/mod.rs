@@ -26,7 +26,6 @@ pub enum AuthError {
     /// The token has no `user_id`.
     #[error("token without user_id")]
     BadPayload,
-    /// Past its expiry.
     #[error("expired token")]
     Expired,
     /// Revoked (logout, password change) or never recorded.
@@ -80,10 +79,8 @@ impl AuthError {
     }
 }
 
-/// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Identity {
-    /// The user.
     pub user: UserRow,
     /// The token's id (`None` for development mode's default user).
     pub jti: Option<String>,
@@ -94,9 +91,7 @@ pub struct Identity {
 /// An access token and the refresh token issued with it.
 #[derive(Debug, Clone)]
 pub struct TokenPair {
-    /// Access token.
     pub access: String,
-    /// Refresh token.
     pub refresh: String,
 }
 

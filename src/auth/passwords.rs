@@ -8,10 +8,8 @@ pub const MIN_LENGTH: usize = 8;
 /// Why a password was refused or could not be hashed.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
-    /// Too short.
     #[error("the password must have at least {MIN_LENGTH} characters")]
     TooShort,
-    /// The hasher failed.
     #[error("could not hash the password: {0}")]
     Hash(String),
 }

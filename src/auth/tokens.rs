@@ -48,7 +48,6 @@ pub struct Claims {
     /// `access` or `refresh`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
-    /// Token id.
     #[serde(default)]
     pub jti: Option<String>,
     /// Expiry, seconds since the epoch.
@@ -66,12 +65,9 @@ struct NewClaims<'a> {
     jti: &'a str,
 }
 
-/// A freshly signed token.
 #[derive(Debug, Clone)]
 pub struct Signed {
-    /// The JWT.
     pub token: String,
-    /// Its id.
     pub jti: String,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
@@ -89,7 +85,6 @@ pub enum VerifyError {
 }
 
 impl Keys {
-    /// Keys for a secret.
     #[must_use]
     pub fn new(secret: &[u8]) -> Self {
         let mut validation = Validation::new(Algorithm::HS512);

@@ -25,15 +25,12 @@ pub enum ConfigError {
     /// The file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
-        /// The file.
         path: PathBuf,
-        /// The I/O error.
         source: std::io::Error,
     },
     /// The file or an environment variable has an unknown key or a bad value.
     #[error("{path}: {message}")]
     Invalid {
-        /// The file.
         path: PathBuf,
         /// What is wrong, naming the key.
         message: String,

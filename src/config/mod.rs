@@ -29,13 +29,11 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Proxies whose `X-Forwarded-For` is believed; from anyone else it is ignored.
     pub trusted_proxies: Vec<IpAddr>,
-    /// Token lifetimes.
     pub tokens: TokenConfig,
     /// Connection, rate and queue limits.
     pub limits: Limits,
     /// `SQLite` settings.
     pub storage: StorageConfig,
-    /// Automatic backups.
     pub backup: BackupConfig,
 }
 

@@ -20,7 +20,6 @@ use crate::protocol::rest::{LoginBody, LogoutBody, RefreshBody};
 use crate::protocol::views::UserView;
 use crate::state::AppState;
 
-/// The auth routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let login_route = warp::path!("api" / "v1" / "usr" / "login")
         .and(warp::post())

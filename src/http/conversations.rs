@@ -17,7 +17,6 @@ use crate::protocol::views::{ConversationDetail, MessageView};
 use crate::state::AppState;
 use crate::storage::summary;
 
-/// The conversation routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let item = || warp::path!("api" / "v1" / "message" / "conversation-item" / String);
     let get = item()

@@ -16,7 +16,6 @@ use crate::protocol::views::CustomerView;
 use crate::state::AppState;
 use crate::storage::customers;
 
-/// The customer routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let item = || warp::path!("api" / "v1" / "message" / "customer-item" / i64);
     let get = item()

@@ -72,7 +72,6 @@ impl ApiError {
         }
     }
 
-    /// The HTTP answer.
     #[must_use]
     pub fn response(&self) -> Response {
         match self {
@@ -133,7 +132,6 @@ impl Reply for ApiError {
     }
 }
 
-/// A JSON error answer.
 #[must_use]
 pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({"error": message, "error_code": code});

@@ -22,7 +22,6 @@ use crate::state::AppState;
 
 type Params = HashMap<String, String>;
 
-/// The list routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let conversations = warp::path!("api" / "v1" / "message" / "user-conversation-full")
         .and(warp::get())

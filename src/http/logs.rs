@@ -23,7 +23,6 @@ const TAIL_BYTES: u64 = 1 << 20;
 
 const LEVELS: [&str; 5] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
 
-/// The log routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let lines = warp::path!("api" / "v1" / "admin" / "logs")
         .and(warp::get())

@@ -25,7 +25,6 @@ use crate::state::AppState;
 use crate::storage::customers;
 use crate::storage::history::{self, MessageQuery};
 
-/// The message routes.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let list = warp::path!("api" / "v1" / "message" / "user-messages")
         .and(warp::get())

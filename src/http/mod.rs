@@ -34,7 +34,6 @@ use crate::storage::users::Role;
 /// Largest JSON body accepted.
 const MAX_BODY: u64 = 64 * 1024;
 
-/// Every REST route.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let health = warp::path!("api" / "v1" / "health")
         .and(warp::get())
@@ -129,7 +128,6 @@ pub fn body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
     warp::body::content_length_limit(MAX_BODY).and(warp::body::bytes())
 }
 
-/// The TCP peer.
 pub fn peer() -> impl Filter<Extract = (Option<SocketAddr>, HeaderMap), Error = Infallible> + Clone
 {
     crate::listener::peer().and(warp::header::headers_cloned())

@@ -11,9 +11,7 @@ use super::Frame;
 pub struct Close {
     /// Sent just before the close frame (the `authentication_error` of a 4001 close).
     pub last_frame: Option<Frame>,
-    /// WebSocket close code.
     pub code: u16,
-    /// Close reason text.
     pub reason: &'static str,
 }
 

@@ -25,7 +25,6 @@ impl Connection {
         self.member.nudge.notified().await;
     }
 
-    /// The socket's user.
     #[must_use]
     pub fn user_id(&self) -> i64 {
         self.member.user_id

@@ -24,7 +24,6 @@ pub enum Delivery {
 pub struct Member {
     /// Connection id, unique in the process.
     pub id: u64,
-    /// The socket's user.
     pub user_id: i64,
     /// The socket's bounded outgoing queue.
     pub queue: mpsc::Sender<Frame>,
@@ -37,7 +36,6 @@ pub struct Member {
 /// Counts of one publish, for metrics and tests.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Fanout {
-    /// Queues the frame entered.
     pub delivered: usize,
     /// Ephemeral frames dropped for full queues.
     pub dropped: usize,

@@ -48,7 +48,6 @@ pub enum Refusal {
 /// Running sums of every publish's [`Fanout`].
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
-    /// Frames queued.
     pub delivered: u64,
     /// Ephemeral frames dropped for full queues.
     pub dropped: u64,
@@ -270,7 +269,6 @@ impl Hub {
         self.inner.groups.size(group)
     }
 
-    /// Open sockets.
     #[must_use]
     pub fn connection_count(&self) -> usize {
         self.registry().conns.len()

@@ -126,7 +126,6 @@ pub struct ClientError {
 /// What was being done when a change failed: the socket texts of the original name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// A REST request.
     Request,
     SaveMessage,
     MarkRead,

@@ -138,7 +138,6 @@ pub fn conversation_deleted(hub: &Hub, conversation_id: &str) {
     lists_changed(hub);
 }
 
-/// A customer was created.
 pub fn customer_created(hub: &Hub, customer: &CustomerRow) {
     let frame = ServerFrame::NewCustomer {
         customer: Box::new(CustomerView::from(customer)),

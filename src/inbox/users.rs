@@ -94,7 +94,6 @@ fn last_admin() -> StoreError {
 }
 
 impl Inbox {
-    /// Adds a user.
     pub async fn add_user(&self, by: &Identity, form: NewUserForm) -> InboxResult<UserRow> {
         let new = NewUser {
             username: form.username,

@@ -19,7 +19,6 @@ pub enum ListError {
     /// A filter had a value that cannot be used.
     #[error(transparent)]
     Filter(#[from] FilterError),
-    /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -112,7 +111,6 @@ mod fixture {
         v.as_object().cloned().unwrap()
     }
 
-    /// A frame as JSON.
     pub fn json(frame: &Frame) -> Value {
         serde_json::from_str(frame).unwrap()
     }

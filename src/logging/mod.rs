@@ -18,7 +18,6 @@ const QUIET: &str = "hyper=warn,hyper_util=warn,warp=warn,tungstenite=warn,tokio
 /// Where log lines go besides stderr.
 #[derive(Debug, Clone, Copy)]
 pub struct FileLog<'a> {
-    /// The log folder.
     pub dir: &'a Path,
     /// Daily files kept.
     pub keep_days: usize,

@@ -60,7 +60,6 @@ pub fn fields<T: DeserializeOwned>(body: Value) -> Result<T, DecodeError> {
 /// Requests of the chat feed (PROTOCOL §4.2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChatRequest {
-    /// Send a message.
     ChatMessage(SendMessage),
     /// Mark the conversation's customer messages answered.
     MarkRead,
@@ -68,7 +67,6 @@ pub enum ChatRequest {
     GetMessages(HistoryRequest),
     /// Feedback on an AI message.
     SubmitFeedback(SubmitFeedback),
-    /// Typing indicator.
     Typing(Typing),
     /// Application-level ping.
     Ping,
@@ -93,7 +91,6 @@ impl Request for ChatRequest {
 /// `typing` fields.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Typing {
-    /// Typing or stopped.
     #[serde(default)]
     pub is_typing: bool,
 }
@@ -123,7 +120,6 @@ pub struct HistoryRequest {
 /// `submit_feedback` fields.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SubmitFeedback {
-    /// The AI message.
     #[serde(default)]
     pub message_id: Option<String>,
     /// `positive`, `negative` or `none`, any case.

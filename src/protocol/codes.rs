@@ -51,7 +51,6 @@ pub mod http {
     pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
     /// The endpoint speaks WebSocket only: open it as a socket.
     pub const UPGRADE_REQUIRED: &str = "UPGRADE_REQUIRED";
-    /// No such customer.
     pub const CUSTOMER_NOT_FOUND: &str = "CUSTOMER_NOT_FOUND";
     /// Signed in, but not allowed to do this.
     pub const PERMISSION_DENIED: &str = "PERMISSION_DENIED";
@@ -103,7 +102,6 @@ pub mod http {
     pub const WEAK_PASSWORD: &str = "WEAK_PASSWORD";
     /// An admin tried to remove their own account.
     pub const CANNOT_REMOVE_SELF: &str = "CANNOT_REMOVE_SELF";
-    /// Not an IP address.
     pub const INVALID_IP: &str = "INVALID_IP";
     /// The body is larger than the limit.
     pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";

@@ -15,9 +15,7 @@ use crate::storage::customers::SOURCES;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Invalid filter '{filter}': {reason}")]
 pub struct FilterError {
-    /// The filter's key.
     pub filter: String,
-    /// What was expected.
     pub reason: String,
 }
 
@@ -161,7 +159,6 @@ pub fn conversations(f: &Filters, viewer: i64) -> Result<ConversationQuery, Filt
     })
 }
 
-/// A customer list request.
 pub fn customers(f: &Filters) -> Result<CustomerQuery, FilterError> {
     Ok(CustomerQuery {
         search: text(f, "search")?,

@@ -20,7 +20,6 @@ pub enum ListRequest {
     Page(Map<String, Value>),
     /// The legacy search form: filters become `{"search": term}`.
     Search(String),
-    /// The filter menus.
     Options,
     /// Application-level ping.
     Ping,
@@ -89,9 +88,7 @@ impl Request for CustomerListRequest {
 /// A tag inside `customers_list` (`{id, name}` only, under the plural key `tags`).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TagRef {
-    /// Tag id.
     pub id: i64,
-    /// Name.
     pub name: String,
 }
 
@@ -108,23 +105,14 @@ pub struct CustomerLastMessage {
 /// A conversation inside `customers_list` (times in the `+00:00` form).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CustomerConversation {
-    /// Public id.
     pub id: String,
-    /// Title.
     pub title: Option<String>,
-    /// Status.
     pub status: String,
-    /// Source.
     pub source: String,
-    /// Priority.
     pub priority: i64,
-    /// Whether active.
     pub is_active: bool,
-    /// Creation time.
     pub created_at: String,
-    /// Last change.
     pub updated_at: String,
-    /// Newest message.
     pub last_message: Option<CustomerLastMessage>,
     /// Unanswered customer messages.
     pub unread_count: i64,
@@ -133,31 +121,20 @@ pub struct CustomerConversation {
 /// `CustomerWithConversations`: one entry of `customers_list`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CustomerListView {
-    /// Customer id.
     pub id: i64,
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
-    /// Handle.
     pub username: Option<String>,
     /// E-mail.
     pub email: Option<String>,
-    /// Phone.
     pub phone_number: Option<String>,
-    /// Source.
     pub source: String,
-    /// Id on the platform.
     pub source_id: Option<String>,
-    /// Picture.
     pub profile_picture: Option<String>,
-    /// Creation time.
     pub created_at: String,
-    /// Last change.
     pub updated_at: String,
     /// Conversations, newest change first.
     pub conversations: Vec<CustomerConversation>,
-    /// Tags.
     pub tags: Vec<TagRef>,
     /// Free-form object.
     pub data: Value,
@@ -219,9 +196,7 @@ impl From<&CustomerEntry> for CustomerListView {
 /// One entry of a menu: a value and its label.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct MenuItem {
-    /// What the client sends.
     pub value: &'static str,
-    /// What the client shows.
     pub label: &'static str,
 }
 
@@ -302,13 +277,9 @@ impl From<CustomerOptions> for CustomerMenus {
 /// One user in `online_users`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct OnlineUser {
-    /// User id.
     pub user_id: i64,
-    /// Display name.
     pub username: String,
-    /// Online or not.
     pub is_online: bool,
-    /// Last seen online.
     pub last_seen: Option<String>,
 }
 

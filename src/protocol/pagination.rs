@@ -54,7 +54,6 @@ pub struct Pagination {
     pub page_count: i64,
     /// Rows per page.
     pub page_size: i64,
-    /// The page parameter.
     pub page: i64,
     /// Pages in total (1 when there are no rows).
     pub total_pages: i64,

@@ -11,7 +11,6 @@ pub const MAX_CLIENT_MSG_ID: usize = 64;
 /// Why message input was refused; `Display` is the user-facing text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidMessage {
-    /// Nothing but whitespace.
     #[error("Message content cannot be empty")]
     Empty,
     /// Over [`MAX_CONTENT`] characters.

@@ -25,39 +25,31 @@ pub const CUSTOMERS_CONNECTED: &str = "✅ Customer List WebSocket connected suc
 pub enum ServerFrame {
     /// First frame after a successful upgrade.
     ConnectionEstablished {
-        /// Human text.
         message: &'static str,
         /// The conversation, on the chat feed only.
         #[serde(skip_serializing_if = "Option::is_none")]
         conversation_id: Option<String>,
-        /// Server time.
         timestamp: String,
     },
     /// The one frame before a 4001 close.
     AuthenticationError {
-        /// Human text.
         message: &'static str,
         /// Machine code (`AUTH_REQUIRED`, `INVALID_TOKEN`, …).
         error_code: &'static str,
-        /// Server time.
         timestamp: String,
     },
     /// A page of history, oldest first.
     RecentMessages {
-        /// Messages.
         messages: Vec<MessageView>,
-        /// Page metadata.
         pagination: Pagination,
         /// Same as `pagination.count`.
         count: i64,
         /// Same as `pagination.page_count`.
         page_count: i64,
-        /// Server time.
         timestamp: String,
     },
     /// A new message in the conversation.
     ChatMessage {
-        /// The stored message.
         message: MessageView,
         /// Always null: pilito-box sends nothing to outside platforms.
         external_send_result: Option<Value>,
@@ -66,76 +58,52 @@ pub enum ServerFrame {
         client_msg_id: Option<String>,
     },
     /// Someone marked the conversation read.
-    MessagesRead {
-        /// Who.
-        user_id: i64,
-    },
+    MessagesRead { user_id: i64 },
     /// A user's first socket on the conversation opened, or their last one closed.
     UserPresence {
-        /// Who.
         user_id: i64,
-        /// Display name.
         username: String,
-        /// Online or not.
         is_online: bool,
-        /// Server time.
         timestamp: String,
     },
     /// Someone started or stopped typing.
     Typing {
         /// Who (a string, as PROTOCOL §4 shows).
         user_id: String,
-        /// Display name.
         username: String,
-        /// Typing or not.
         is_typing: bool,
-        /// Server time.
         timestamp: String,
     },
     /// Reply to the sender of `submit_feedback`.
     FeedbackSubmitted {
         /// Always true.
         success: bool,
-        /// What was stored.
         data: FeedbackData,
     },
     /// Feedback changed, for everyone viewing the conversation.
     FeedbackUpdated {
         /// The message id the client gave.
         message_id: String,
-        /// New feedback.
         feedback: String,
-        /// Comment.
         comment: String,
-        /// When.
         feedback_at: Option<String>,
     },
     /// The conversation was deleted; the socket closes with 1000 next.
     ConversationDeleted {
-        /// Which.
         conversation_id: String,
-        /// Server time.
         timestamp: String,
-        /// Human text.
         message: &'static str,
     },
     /// A customer wrote (list feeds; additive, PROTOCOL §5).
     NewCustomerMessage {
-        /// Which conversation.
         conversation_id: String,
-        /// The message.
         message: MessageView,
     },
     /// A conversation changed (list feeds; additive, PROTOCOL §5).
-    ConversationUpdated {
-        /// The conversation after the change.
-        conversation: Box<ConversationView>,
-    },
+    ConversationUpdated { conversation: Box<ConversationView> },
     /// A page of the conversation list.
     ConversationsList {
-        /// Conversations.
         conversations: Vec<ConversationView>,
-        /// Page metadata.
         pagination: Pagination,
         /// The effective filters, echoed.
         filters: Map<String, Value>,
@@ -143,21 +111,16 @@ pub enum ServerFrame {
         count: i64,
         /// Same as `pagination.page_count`.
         page_count: i64,
-        /// Server time.
         timestamp: String,
     },
     /// The conversation list's filter menus.
     ConversationFilterOptions {
-        /// Menus.
         options: ConversationMenus,
-        /// Server time.
         timestamp: String,
     },
     /// A page of the customer list.
     CustomersList {
-        /// Customers with their conversations.
         customers: Vec<CustomerListView>,
-        /// Page metadata.
         pagination: Pagination,
         /// The effective filters, echoed.
         filters: Map<String, Value>,
@@ -165,48 +128,30 @@ pub enum ServerFrame {
         count: i64,
         /// Same as `pagination.page_count`.
         page_count: i64,
-        /// Server time.
         timestamp: String,
     },
     /// The customer list's filter menus.
     FilterOptions {
-        /// Menus.
         options: CustomerMenus,
-        /// Server time.
         timestamp: String,
     },
     /// Who is online, once after the conversation list snapshot.
-    OnlineUsers {
-        /// Every active user.
-        users: Vec<OnlineUser>,
-    },
-    /// A customer was created.
+    OnlineUsers { users: Vec<OnlineUser> },
     NewCustomer {
-        /// The customer.
         customer: Box<CustomerView>,
-        /// Server time.
         timestamp: String,
     },
     /// Reply to an application `ping`.
-    Pong {
-        /// Server time.
-        timestamp: String,
-    },
+    Pong { timestamp: String },
     /// A request was refused; the socket stays open.
-    Error {
-        /// What is wrong.
-        error: String,
-    },
+    Error { error: String },
 }
 
 /// `feedback_submitted.data`.
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedbackData {
-    /// Stored message id.
     pub message_id: String,
-    /// Feedback.
     pub feedback: String,
-    /// Comment.
     pub comment: String,
     /// When (`+00:00` form).
     pub feedback_at: Option<String>,

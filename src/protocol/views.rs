@@ -15,13 +15,9 @@ use crate::storage::users::UserRow;
 /// A tag inside `customer.tag`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TagView {
-    /// Tag id.
     pub id: i64,
-    /// Name.
     pub name: String,
-    /// Creator.
     pub created_by: Option<i64>,
-    /// Creation time.
     pub created_at: Option<String>,
 }
 
@@ -30,27 +26,17 @@ pub struct TagView {
 pub struct CustomerView {
     /// Customer id (an integer on the wire).
     pub id: i64,
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
-    /// Handle.
     pub username: Option<String>,
     /// E-mail.
     pub email: Option<String>,
-    /// Phone.
     pub phone_number: Option<String>,
-    /// Free text.
     pub description: Option<String>,
-    /// Platform.
     pub source: String,
-    /// Id on the platform.
     pub source_id: Option<String>,
-    /// Picture.
     pub profile_picture: Option<String>,
-    /// Creation time.
     pub created_at: String,
-    /// Last change.
     pub updated_at: String,
     /// Tags (singular key, as the original).
     pub tag: Vec<TagView>,
@@ -61,81 +47,55 @@ pub struct CustomerView {
 /// `WSMessage`: one message on the wire.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MessageView {
-    /// Public id.
     pub id: String,
-    /// Text.
     pub content: String,
     /// `customer`, `AI`, `support` or `marketing`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The conversation's customer (shared by every message of one fan-out or page).
     pub customer: Option<Arc<CustomerView>>,
-    /// Conversation id.
     pub conversation_id: String,
     /// Whether an AI wrote it.
     pub is_ai_response: bool,
     /// Whether it was answered.
     pub is_answered: bool,
-    /// Creation time.
     pub created_at: String,
-    /// Feedback.
     pub feedback: String,
-    /// Feedback comment.
     pub feedback_comment: String,
-    /// Feedback time.
     pub feedback_at: Option<String>,
     /// `text`, `voice`, …
     pub message_type: String,
-    /// Media URL.
     pub media_url: Option<String>,
-    /// Media file.
     pub media_file: Option<String>,
-    /// Processing state.
     pub processing_status: String,
-    /// Transcription.
     pub transcription: Option<String>,
 }
 
 /// The short `last_message` object inside a conversation.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct LastMessageView {
-    /// Public id.
     pub id: String,
-    /// Text.
     pub content: String,
-    /// Sender role.
     #[serde(rename = "type")]
     pub kind: String,
     /// Creation time (`+00:00` form).
     pub created_at: String,
-    /// Feedback.
     pub feedback: String,
-    /// Feedback comment.
     pub feedback_comment: String,
-    /// Feedback time.
     pub feedback_at: Option<String>,
 }
 
 /// `WSConversation`: one conversation as lists and REST show it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ConversationView {
-    /// Public id.
     pub id: String,
-    /// Title.
     pub title: Option<String>,
-    /// Status.
     pub status: String,
-    /// The customer.
     pub customer: CustomerView,
-    /// Priority.
     pub priority: i64,
-    /// Platform.
     pub source: String,
-    /// Whether active.
     pub is_active: bool,
-    /// Creation time.
     pub created_at: String,
-    /// Last change.
     pub updated_at: String,
     /// Newest message, or null.
     pub last_message: Option<LastMessageView>,
@@ -146,7 +106,6 @@ pub struct ConversationView {
 /// A conversation as REST shows it: the list view plus its assigned agent.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ConversationDetail {
-    /// The list view.
     #[serde(flatten)]
     pub conversation: ConversationView,
     /// The assigned agent's id, or null.
@@ -165,15 +124,12 @@ impl From<&ConversationSummary> for ConversationDetail {
 /// A user as the REST API and presence frames show it; never the password hash.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct UserView {
-    /// User id.
     pub id: i64,
     /// Sign-in name.
     pub username: String,
     /// E-mail.
     pub email: Option<String>,
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
     /// `admin` or `agent`.
     pub role: &'static str,
@@ -181,9 +137,7 @@ pub struct UserView {
     pub is_active: bool,
     /// Whether one of the user's sockets is open.
     pub is_online: bool,
-    /// Last seen online.
     pub last_seen: Option<String>,
-    /// Creation time.
     pub created_at: String,
 }
 

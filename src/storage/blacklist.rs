@@ -9,14 +9,11 @@ use rusqlite::{Connection, params};
 use super::StoreResult;
 use crate::clock;
 
-/// A blacklisted address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlacklistEntry {
-    /// The address.
     pub ip: IpAddr,
     /// Why it was added.
     pub reason: Option<String>,
-    /// When.
     pub created_at: String,
 }
 

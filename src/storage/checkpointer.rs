@@ -15,7 +15,6 @@ use crate::config::Synchronous;
 /// How often the checkpointer copies what was committed since its last run.
 const EVERY: Duration = Duration::from_millis(500);
 
-/// A running checkpointer.
 pub(super) struct Checkpointer {
     stop: mpsc::Sender<()>,
     thread: JoinHandle<()>,

@@ -58,7 +58,6 @@ pub struct ConversationQuery {
     pub unread_only: bool,
     /// Assignment relative to the viewer.
     pub assigned: Assigned,
-    /// Assigned to this user.
     pub assigned_to: Option<i64>,
     /// One of [`ORDERS`]' keys; `None` for the default.
     pub order_by: Option<&'static str>,

@@ -10,30 +10,24 @@ use crate::{clock, ids};
 /// Conversation statuses (PROTOCOL §5.4).
 pub const STATUSES: &[&str] = &["active", "support_active", "marketing_active", "closed"];
 
-/// A stored conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationRow {
     /// Public id, 1–10 word characters.
     pub id: String,
     /// The assigned agent, if any.
     pub user_id: Option<i64>,
-    /// The customer.
     pub customer_id: i64,
-    /// Title.
     pub title: Option<String>,
     /// One of [`STATUSES`].
     pub status: String,
     /// Whether the conversation is active.
     pub is_active: bool,
-    /// Platform.
     pub source: String,
     /// Priority, ≥ 0.
     pub priority: i64,
-    /// Creation time.
     pub created_at: String,
     /// Last change (a new message bumps it).
     pub updated_at: String,
-    /// The newest message.
     pub last_message_seq: Option<i64>,
     /// Customer messages not yet answered.
     pub unread_count: i64,
@@ -94,7 +88,6 @@ pub fn insert(
     }
 }
 
-/// The conversation with this id.
 pub fn get(conn: &Connection, id: &str) -> StoreResult<ConversationRow> {
     let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
     found(conn.row(&sql, [id], from_row), Entity::Conversation)

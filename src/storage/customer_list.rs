@@ -66,7 +66,6 @@ pub struct CustomerQuery {
 pub struct CustomerEntry {
     /// The customer, with tags.
     pub customer: CustomerRow,
-    /// Its conversations.
     pub conversations: Vec<(ConversationRow, Option<MessageRow>)>,
 }
 

@@ -21,31 +21,22 @@ pub fn is_source(source: &str) -> bool {
 /// A stored customer with its tags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerRow {
-    /// Primary key.
     pub id: i64,
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
-    /// Platform handle.
     pub username: Option<String>,
     /// E-mail.
     pub email: Option<String>,
-    /// Phone.
     pub phone_number: Option<String>,
-    /// Free text.
     pub description: Option<String>,
     /// Picture URL or path.
     pub profile_picture: Option<String>,
-    /// Platform.
     pub source: String,
     /// The customer's id on the platform.
     pub source_id: Option<String>,
     /// Free-form JSON object, as text.
     pub data: String,
-    /// Creation time.
     pub created_at: String,
-    /// Last change.
     pub updated_at: String,
     /// Tags, by id.
     pub tags: Vec<TagRow>,
@@ -76,11 +67,8 @@ impl CustomerRow {
 /// A customer about to be created.
 #[derive(Debug, Clone, Default)]
 pub struct NewCustomer {
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
-    /// Platform handle.
     pub username: Option<String>,
     /// Platform; must be one of [`SOURCES`].
     pub source: String,
@@ -110,7 +98,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<CustomerRow> {
     })
 }
 
-/// Creates a customer.
 pub fn insert(conn: &Connection, new: &NewCustomer) -> StoreResult<CustomerRow> {
     if !is_source(&new.source) {
         return Err(StoreError::Conflict(format!(

@@ -17,11 +17,8 @@ pub struct Inbound {
     pub source: String,
     /// The customer's id on the platform.
     pub source_id: String,
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
-    /// Handle.
     pub username: Option<String>,
     /// Trimmed text.
     pub content: String,

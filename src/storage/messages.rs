@@ -11,16 +11,12 @@ use crate::{clock, ids};
 /// Who a message speaks for (the wire's `type`).
 pub const KINDS: &[&str] = &["customer", "AI", "support", "marketing"];
 
-/// A stored message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRow {
     /// Storage order within the workspace.
     pub seq: i64,
-    /// Public id.
     pub id: String,
-    /// Conversation.
     pub conversation_id: String,
-    /// The conversation's customer.
     pub customer_id: Option<i64>,
     /// The agent who sent it, for `support` messages sent by a user.
     pub sender_user_id: Option<i64>,
@@ -28,42 +24,32 @@ pub struct MessageRow {
     pub client_msg_id: Option<String>,
     /// One of [`KINDS`].
     pub kind: String,
-    /// Text.
     pub content: String,
     /// Whether an AI wrote it.
     pub is_ai_response: bool,
     /// Whether a customer message was answered (read).
     pub is_answered: bool,
-    /// Creation time.
     pub created_at: String,
     /// `none`, `positive` or `negative`.
     pub feedback: String,
-    /// Feedback comment.
     pub feedback_comment: String,
-    /// Feedback time.
     pub feedback_at: Option<String>,
     /// `text`, `voice`, `image`, …
     pub message_type: String,
-    /// Media URL.
     pub media_url: Option<String>,
-    /// Media file.
     pub media_file: Option<String>,
-    /// Voice transcription.
     pub transcription: Option<String>,
-    /// Media processing state.
     pub processing_status: String,
 }
 
 /// A message about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
-    /// Conversation.
     pub conversation_id: String,
     /// One of [`KINDS`].
     pub kind: String,
     /// Trimmed, validated text.
     pub content: String,
-    /// The sending agent.
     pub sender_user_id: Option<i64>,
     /// The sender's idempotency key.
     pub client_msg_id: Option<String>,
@@ -72,11 +58,9 @@ pub struct NewMessage {
 /// What [`insert`] stored (or found already stored), with what a broadcast needs.
 #[derive(Debug, Clone)]
 pub struct Stored {
-    /// The message.
     pub message: MessageRow,
     /// Its conversation, after the write.
     pub conversation: ConversationRow,
-    /// The conversation's customer.
     pub customer: CustomerRow,
     /// True when `client_msg_id` matched a message stored earlier; nothing new was written.
     pub duplicate: bool,

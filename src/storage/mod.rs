@@ -61,12 +61,7 @@ pub enum StoreError {
     Panicked,
     /// The database file or folder could not be opened.
     #[error("cannot open the database at {path}: {message}")]
-    Open {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        message: String,
-    },
+    Open { path: PathBuf, message: String },
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -9,13 +9,11 @@ use super::tokens::RevokeReason;
 /// One revocation: of a single token, or of every token of a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revocation {
-    /// Position in the log.
     pub id: i64,
     /// The token, when one token was revoked.
     pub jti: Option<String>,
     /// The user, when all of a user's tokens were revoked.
     pub user_id: Option<i64>,
-    /// Why.
     pub reason: RevokeReason,
 }
 

@@ -62,7 +62,6 @@ pub fn qualified(columns: &str, alias: &str) -> String {
         .join(", ")
 }
 
-/// A text value.
 #[must_use]
 pub fn text(s: &str) -> Value {
     Value::Text(s.to_owned())

@@ -11,13 +11,10 @@ use crate::clock;
 /// A tag attached to customers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagRow {
-    /// Primary key.
     pub id: i64,
-    /// Display name.
     pub name: String,
     /// The user who made it.
     pub created_by: Option<i64>,
-    /// Creation time.
     pub created_at: Option<String>,
 }
 

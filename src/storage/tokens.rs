@@ -9,18 +9,14 @@ use crate::clock;
 /// Why tokens were revoked; decides the `error_code` their open sockets are closed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevokeReason {
-    /// The user signed out.
     Logout,
     /// The user's password changed.
     Password,
-    /// The user was deactivated.
     Disabled,
-    /// The user was removed.
     Deleted,
 }
 
 impl RevokeReason {
-    /// The stored name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,7 +27,6 @@ impl RevokeReason {
         }
     }
 
-    /// Parses a stored name.
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -47,9 +42,7 @@ impl RevokeReason {
 /// A token about to be recorded.
 #[derive(Debug, Clone)]
 pub struct NewToken<'a> {
-    /// Token id.
     pub jti: &'a str,
-    /// Owner.
     pub user_id: i64,
     /// `access` or `refresh`.
     pub kind: &'a str,
@@ -62,7 +55,6 @@ pub struct NewToken<'a> {
 /// What the server knows about an issued token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
-    /// Owner.
     pub user_id: i64,
     /// `access` or `refresh`.
     pub kind: String,
@@ -72,7 +64,6 @@ pub struct TokenRecord {
     pub revoked: bool,
 }
 
-/// Records an issued token.
 pub fn record(conn: &Connection, token: &NewToken<'_>) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO auth_tokens (jti, user_id, kind, pair_jti, issued_at, expires_at) \

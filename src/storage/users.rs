@@ -11,7 +11,6 @@ use crate::clock;
 pub enum Role {
     /// Manages users, settings and the blacklist, besides working the inbox.
     Admin,
-    /// Works the inbox.
     Agent,
 }
 
@@ -39,17 +38,13 @@ impl Role {
 /// A stored user, without the password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
-    /// Primary key.
     pub id: i64,
     /// Unique sign-in name.
     pub username: String,
     /// Optional unique e-mail, also accepted at sign-in.
     pub email: Option<String>,
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
-    /// Admin or agent.
     pub role: Role,
     /// Deactivated users cannot sign in and hold no valid token.
     pub is_active: bool,
@@ -57,7 +52,6 @@ pub struct UserRow {
     pub is_online: bool,
     /// When the user was last seen online.
     pub last_seen_at: Option<String>,
-    /// Creation time.
     pub created_at: String,
 }
 
@@ -88,11 +82,8 @@ pub struct NewUser {
     pub email: Option<String>,
     /// argon2 PHC string.
     pub password_hash: String,
-    /// Admin or agent.
     pub role: Role,
-    /// Given name.
     pub first_name: Option<String>,
-    /// Family name.
     pub last_name: Option<String>,
 }
 
@@ -141,7 +132,6 @@ pub fn insert(conn: &Connection, user: &NewUser) -> StoreResult<UserRow> {
     }
 }
 
-/// The user with this id.
 pub fn get(conn: &Connection, id: i64) -> StoreResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
     found(conn.row(&sql, [id], from_row), Entity::User)

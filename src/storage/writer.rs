@@ -46,7 +46,6 @@ type Work = Box<dyn FnOnce(Result<&mut Connection, &Failure>) -> Completion + Se
 
 /// One item of the writer's queue.
 pub(super) enum Job {
-    /// A write.
     Run(Work),
     /// Commit what came before, then stop; answered when the connection is closed.
     Stop(oneshot::Sender<()>),
@@ -106,7 +105,6 @@ fn in_savepoint<T>(
 /// What the writer has done so far.
 #[derive(Debug, Default)]
 pub struct WriterStats {
-    /// Writes run.
     pub writes: AtomicU64,
     /// Transactions committed (each holds one or more writes).
     pub commits: AtomicU64,

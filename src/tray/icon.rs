@@ -4,7 +4,6 @@ use tray_icon::Icon;
 
 const SIZE: u32 = 32;
 
-/// What the icon shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Look {
     /// Green: serving.

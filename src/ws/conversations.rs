@@ -11,7 +11,6 @@ use crate::protocol::Frame;
 use crate::protocol::lists::{ConversationListRequest, ListRequest};
 use crate::storage::StoreError;
 
-/// The conversation list.
 pub struct Conversations;
 
 impl From<ConversationListRequest> for ListRequest {

@@ -11,7 +11,6 @@ use crate::protocol::Frame;
 use crate::protocol::lists::{CustomerListRequest, ListRequest};
 use crate::storage::StoreError;
 
-/// The customer list.
 pub struct Customers;
 
 impl From<CustomerListRequest> for ListRequest {

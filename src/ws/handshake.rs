@@ -31,11 +31,8 @@ use crate::storage::conversations;
 pub struct Request {
     /// Path, without the query.
     pub path: String,
-    /// Raw query string.
     pub query: String,
-    /// Request headers.
     pub headers: HeaderMap,
-    /// TCP peer.
     pub peer: Option<SocketAddr>,
     /// The upgrade, if the request asked for one.
     pub upgrade: Option<Upgrade>,

@@ -52,7 +52,6 @@ pub trait ListKind: Send + Sync + 'static {
     fn after_snapshot(conn: &Db) -> Result<Option<Frame>, StoreError>;
 }
 
-/// A list socket.
 pub struct ListFeed<K> {
     state: AppState,
     viewer: UserRow,

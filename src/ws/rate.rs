@@ -22,7 +22,6 @@ pub(super) struct FrameRate {
 }
 
 pub(super) enum Admission {
-    /// Handle the frame.
     Accept,
     /// Drop it and send the one "Rate limit exceeded" error of this episode.
     Warn,

@@ -31,7 +31,6 @@ const WRITE_BATCH: usize = 64;
 
 /// A registered socket and what its loop needs to know about it.
 pub struct Socket {
-    /// Server state.
     pub state: AppState,
     /// Registration in the hub; dropped last.
     pub conn: Connection,
@@ -77,7 +76,6 @@ pub trait Feed: Send + 'static {
         None
     }
 
-    /// The deadline passed.
     fn on_deadline(
         &mut self,
         out: &mut Outbox<'_>,
@@ -95,7 +93,6 @@ pub struct Outbox<'a> {
 }
 
 impl Outbox<'_> {
-    /// Sends one frame.
     pub async fn send(&mut self, frame: &Frame) -> Result<(), Closing> {
         self.send_all(std::slice::from_ref(frame)).await
     }
@@ -105,7 +102,6 @@ impl Outbox<'_> {
         self.send(&frame.encode()).await
     }
 
-    /// Sends an error frame.
     pub async fn error(&mut self, text: impl Into<String>) -> Result<(), Closing> {
         self.reply(&ServerFrame::error(text)).await
     }
@@ -151,11 +147,9 @@ impl Outbox<'_> {
 
 /// How a socket's loop ended.
 enum Ending {
-    /// The server closes with this.
     Close(Close),
     /// The client closed; answer its close.
     ClientClosed,
-    /// The connection is gone.
     Lost,
 }
 
