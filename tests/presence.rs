@@ -117,3 +117,26 @@ async fn a_crash_and_restart_leaves_nobody_online() {
         .collect();
     assert!(others.iter().all(|u| u["is_online"] == false), "{online}");
 }
+
+#[tokio::test]
+async fn a_user_opening_the_list_is_listed_online() {
+    let app = spawn_with(|_| {}).await;
+    let (sara, token) = app.agent("sara").await;
+    // Another process holds the write lock (a CLI backup, a busy writer): the presence task
+    // cannot record Sara's first socket before her list's first frames go out.
+    let other = rusqlite::Connection::open(app.state.store.path()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (_c, online) = conversations_feed(&app, &token).await;
+    other.execute_batch("COMMIT").unwrap();
+    let me = online["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["user_id"] == sara.id)
+        .cloned();
+    assert_eq!(
+        me.map(|u| u["is_online"].clone()),
+        Some(Value::Bool(true)),
+        "{online}"
+    );
+}

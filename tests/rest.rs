@@ -588,3 +588,39 @@ async fn the_log_page_is_for_admins_only() {
     );
     assert!(r.text().await.unwrap().ends_with("disk full\n"));
 }
+
+#[tokio::test]
+async fn a_retried_send_is_told_by_its_status_and_message_id_not_by_an_extra_key() {
+    let app = spawn_app().await;
+    let (_, token) = app.agent("sara").await;
+    let conv = app.conversation("Maryam").await;
+    let url = app.url(&format!(
+        "/api/v1/message/conversation/{conv}/send-message/"
+    ));
+    let send = || {
+        app.http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&json!({"content": "hello", "client_msg_id": "k-1"}))
+            .send()
+    };
+    let (s1, first) = json_of(send().await.unwrap()).await;
+    let (s2, again) = json_of(send().await.unwrap()).await;
+    assert_eq!((s1, s2), (201, 200));
+    let mut keys: Vec<&str> = first["data"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["conversation_id", "external_send_result", "message"],
+        "PROTOCOL §10's shape"
+    );
+    assert_eq!(
+        again["data"]["message"]["id"],
+        first["data"]["message"]["id"]
+    );
+}

@@ -84,7 +84,6 @@ async fn send(
             "message": MessageView::from(stored),
             "external_send_result": null,
             "conversation_id": id,
-            "duplicate": stored.duplicate,
         },
     });
     Ok(stored_reply(&body, stored.duplicate))

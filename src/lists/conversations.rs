@@ -80,14 +80,18 @@ pub fn options(conn: &Connection) -> StoreResult<Frame> {
 }
 
 /// The `online_users` frame the conversation list gets after its first page: every active
-/// user, with whether they are online.
-pub fn online_users(conn: &Connection) -> StoreResult<Frame> {
+/// user, with whether they are online. The `viewer` is, whether or not the presence task has
+/// recorded their first socket yet.
+pub fn online_users(conn: &Connection, viewer: i64) -> StoreResult<Frame> {
     let users = users::list(conn)?;
     Ok(ServerFrame::OnlineUsers {
         users: users
             .iter()
             .filter(|u| u.is_active)
-            .map(OnlineUser::from)
+            .map(|u| OnlineUser {
+                is_online: u.is_online || u.id == viewer,
+                ..OnlineUser::from(u)
+            })
             .collect(),
     }
     .encode())
@@ -171,7 +175,7 @@ mod tests {
         let conn = workspace();
         let menus = json(&options(&conn).unwrap());
         assert_eq!(menus["type"], "conversation_filter_options");
-        let users = json(&online_users(&conn).unwrap());
+        let users = json(&online_users(&conn, VIEWER + 100).unwrap());
         assert_eq!(users["type"], "online_users");
         assert_eq!(
             users["users"].as_array().unwrap().len(),
@@ -179,5 +183,11 @@ mod tests {
             "only active users: {users}"
         );
         assert_eq!(users["users"][0]["user_id"], VIEWER);
+        assert_eq!(users["users"][0]["is_online"], false);
+        let seen_by_them = json(&online_users(&conn, VIEWER).unwrap());
+        assert_eq!(
+            seen_by_them["users"][0]["is_online"], true,
+            "the viewer is online: they are the one connecting"
+        );
     }
 }

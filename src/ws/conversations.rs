@@ -37,7 +37,7 @@ impl ListKind for Conversations {
         lists::conversations::options(conn)
     }
 
-    fn after_snapshot(conn: &Connection) -> Result<Option<Frame>, StoreError> {
-        lists::conversations::online_users(conn).map(Some)
+    fn after_snapshot(conn: &Connection, viewer: i64) -> Result<Option<Frame>, StoreError> {
+        lists::conversations::online_users(conn, viewer).map(Some)
     }
 }

@@ -37,7 +37,7 @@ impl ListKind for Customers {
         lists::customers::options(conn)
     }
 
-    fn after_snapshot(_conn: &Connection) -> Result<Option<Frame>, StoreError> {
+    fn after_snapshot(_conn: &Connection, _viewer: i64) -> Result<Option<Frame>, StoreError> {
         Ok(None)
     }
 }

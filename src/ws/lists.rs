@@ -49,7 +49,7 @@ pub trait ListKind: Send + Sync + 'static {
     fn options(conn: &Db) -> Result<Frame, StoreError>;
 
     /// A frame sent once after the first list (the conversation list's `online_users`).
-    fn after_snapshot(conn: &Db) -> Result<Option<Frame>, StoreError>;
+    fn after_snapshot(conn: &Db, viewer: i64) -> Result<Option<Frame>, StoreError>;
 }
 
 pub struct ListFeed<K> {
@@ -143,7 +143,8 @@ impl<K: ListKind> Feed for ListFeed<K> {
     async fn open(&mut self, conn: &Connection, out: &mut Outbox<'_>) -> Result<(), Closing> {
         self.membership = Some(conn.join(K::GROUP, None));
         self.request(Map::new(), out).await?;
-        match self.state.store.read(K::after_snapshot).await {
+        let viewer = self.viewer.id;
+        match self.state.store.read(move |c| K::after_snapshot(c, viewer)).await {
             Ok(Some(frame)) => out.send(&frame).await,
             Ok(None) => Ok(()),
             Err(e) => {
