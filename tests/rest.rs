@@ -624,3 +624,32 @@ async fn a_retried_send_is_told_by_its_status_and_message_id_not_by_an_extra_key
         first["data"]["message"]["id"]
     );
 }
+
+#[tokio::test]
+async fn an_agent_cannot_delete_a_conversation_by_assigning_it_to_themselves() {
+    let app = spawn_app().await;
+    let (sara, token) = app.agent("sara").await;
+    let conv = app.conversation("Maryam").await;
+    let assign = app.url(&format!("/api/v1/message/conversation/{conv}/assign/"));
+    let r = app
+        .http
+        .patch(&assign)
+        .bearer_auth(&token)
+        .json(&json!({"user_id": sara.id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "agents may assign");
+    let item = app.url(&format!("/api/v1/message/conversation-item/{conv}/"));
+    let (s, b) = json_of(app.http.delete(&item).bearer_auth(&token).send().await.unwrap()).await;
+    assert_eq!(
+        (s, b["error_code"].as_str()),
+        (403, Some("PERMISSION_DENIED"))
+    );
+    let (s, _) = json_of(app.http.get(&item).bearer_auth(&token).send().await.unwrap()).await;
+    assert_eq!(s, 200, "still there");
+    let admin = app.user("boss", Role::Admin).await;
+    let admin_token = app.token(admin.id).await;
+    let r = app.http.delete(&item).bearer_auth(&admin_token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+}
