@@ -240,3 +240,43 @@ async fn a_logged_out_token_is_refused_on_replay() {
     assert!(out.status().is_success(), "{}", out.status());
     expect_refused(&app, &conv, &token, "INVALID_TOKEN", INVALID).await;
 }
+
+#[tokio::test]
+async fn signing_out_after_a_refresh_ends_the_tokens_from_before_it() {
+    let app = spawn_app().await;
+    let conv = app.conversation("Maryam").await;
+    app.agent("sara").await;
+    let first: Value = login(&app, "sara", PASSWORD).await.json().await.unwrap();
+    let old_access = first["access_token"].as_str().unwrap().to_owned();
+    let mut live = app.chat(&conv, &old_access).await;
+    let refreshed: Value = app
+        .http
+        .post(app.url("/api/v1/usr/refresh-access"))
+        .json(&json!({"refresh": first["refresh_token"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new = &refreshed["data"];
+    let out = app
+        .http
+        .post(app.url("/api/v1/usr/logout"))
+        .bearer_auth(new["access_token"].as_str().unwrap())
+        .json(&json!({"refresh": new["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success(), "{}", out.status());
+    expect_live_close(&mut live, "INVALID_TOKEN", INVALID).await;
+    let profile = app
+        .http
+        .get(app.url("/api/v1/usr/profile"))
+        .bearer_auth(&old_access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(profile.status(), 401, "the access token from before the refresh");
+    expect_refused(&app, &conv, &old_access, "INVALID_TOKEN", INVALID).await;
+}

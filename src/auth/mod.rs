@@ -190,6 +190,7 @@ impl Auth {
                         user_id,
                         kind: kind.as_str(),
                         pair_jti: None,
+                        session: None,
                         expires_at: &expires,
                     },
                 )
@@ -198,10 +199,20 @@ impl Auth {
         Ok(signed.token)
     }
 
-    /// Signs and records an access token and its refresh token, each naming the other.
+    /// Signs and records an access token and its refresh token, each naming the other: a new
+    /// sign-in, whose session is the access token's id.
     pub async fn issue_pair(&self, user_id: i64) -> Result<TokenPair, AuthError> {
+        self.issue_pair_in(user_id, None).await
+    }
+
+    async fn issue_pair_in(
+        &self,
+        user_id: i64,
+        session: Option<String>,
+    ) -> Result<TokenPair, AuthError> {
         let access = self.sign(user_id, TokenKind::Access, self.config.access_ttl_secs)?;
         let refresh = self.sign(user_id, TokenKind::Refresh, self.config.refresh_ttl_secs)?;
+        let session = session.unwrap_or_else(|| access.jti.clone());
         let rows = [
             (
                 access.jti.clone(),
@@ -226,6 +237,7 @@ impl Auth {
                             user_id,
                             kind,
                             pair_jti: Some(pair),
+                            session: Some(&session),
                             expires_at: expires,
                         },
                     )?;
@@ -239,22 +251,28 @@ impl Auth {
         })
     }
 
-    /// Trades a refresh token for a new pair; the old refresh token stops working. The old
-    /// access token is left to expire, so sockets opened with it are not thrown to sign-in.
+    /// Trades a refresh token for a new pair in the same session; the old refresh token stops
+    /// working. The old access token is left to expire, so sockets opened with it are not
+    /// thrown to sign-in; signing out revokes it with the rest of the session.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AuthError> {
         let identity = self.verify(refresh_token, TokenKind::Refresh).await?;
+        let mut session = None;
         if let Some(jti) = identity.jti {
-            self.store
-                .write(move |c| token_rows::revoke(c, &jti, false, RevokeReason::Logout))
+            session = self
+                .store
+                .write(move |c| {
+                    token_rows::revoke(c, &jti, false, RevokeReason::Logout)?;
+                    Ok(token_rows::lookup(c, &jti)?.and_then(|t| t.session))
+                })
                 .await?;
         }
-        self.issue_pair(identity.user.id).await
+        self.issue_pair_in(identity.user.id, session).await
     }
 
-    /// Revokes a token and its pair (logout).
+    /// Revokes every token of the sign-in `jti` belongs to (logout).
     pub async fn revoke(&self, jti: String) -> Result<(), AuthError> {
         self.store
-            .write(move |c| token_rows::revoke(c, &jti, true, RevokeReason::Logout))
+            .write(move |c| token_rows::revoke_session(c, &jti, RevokeReason::Logout))
             .await?;
         Ok(())
     }

@@ -5,7 +5,10 @@ use rusqlite::Connection;
 use super::{StoreError, StoreResult};
 
 /// Every migration, in order; entry `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_sessions.sql"),
+];
 
 /// The newest schema version this build knows.
 #[must_use]

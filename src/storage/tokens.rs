@@ -48,6 +48,8 @@ pub struct NewToken<'a> {
     pub kind: &'a str,
     /// The token issued together with this one.
     pub pair_jti: Option<&'a str>,
+    /// The sign-in this token belongs to (every refresh of it included).
+    pub session: Option<&'a str>,
     /// Expiry, stored form.
     pub expires_at: &'a str,
 }
@@ -60,20 +62,21 @@ pub struct TokenRecord {
     pub kind: String,
     /// The token issued together with this one.
     pub pair_jti: Option<String>,
-    /// Whether it was revoked.
+    pub session: Option<String>,
     pub revoked: bool,
 }
 
 pub fn record(conn: &Connection, token: &NewToken<'_>) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO auth_tokens (jti, user_id, kind, pair_jti, issued_at, expires_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO auth_tokens (jti, user_id, kind, pair_jti, session, issued_at, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         token.jti,
         token.user_id,
         token.kind,
         token.pair_jti,
+        token.session,
         clock::now_db(),
         token.expires_at
     ])?;
@@ -84,14 +87,16 @@ pub fn record(conn: &Connection, token: &NewToken<'_>) -> StoreResult<()> {
 pub fn lookup(conn: &Connection, jti: &str) -> StoreResult<Option<TokenRecord>> {
     optional(
         conn.prepare_cached(
-            "SELECT user_id, kind, pair_jti, revoked_at IS NOT NULL FROM auth_tokens WHERE jti = ?1",
+            "SELECT user_id, kind, pair_jti, session, revoked_at IS NOT NULL FROM auth_tokens \
+             WHERE jti = ?1",
         )?
         .query_row([jti], |r| {
             Ok(TokenRecord {
                 user_id: r.get(0)?,
                 kind: r.get(1)?,
                 pair_jti: r.get(2)?,
-                revoked: r.get(3)?,
+                session: r.get(3)?,
+                revoked: r.get(4)?,
             })
         }),
     )
@@ -126,6 +131,29 @@ pub fn revoke(
         }
     }
     Ok(revoked)
+}
+
+/// Revokes every token of the sign-in `jti` belongs to (a token from before sessions were
+/// recorded: it and its pair); returns how many were revoked.
+pub fn revoke_session(conn: &Connection, jti: &str, reason: RevokeReason) -> StoreResult<usize> {
+    let Some(session) = lookup(conn, jti)?.and_then(|t| t.session) else {
+        return Ok(usize::from(revoke(conn, jti, true, reason)?));
+    };
+    let now = clock::now_db();
+    let revoked: Vec<String> = conn
+        .prepare_cached(
+            "UPDATE auth_tokens SET revoked_at = ?2 WHERE session = ?1 AND revoked_at IS NULL \
+             RETURNING jti",
+        )?
+        .query_map(params![session, now], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &revoked {
+        conn.exec(
+            "INSERT INTO revocations (jti, reason, created_at) VALUES (?1, ?2, ?3)",
+            params![id, reason.as_str(), now],
+        )?;
+    }
+    Ok(revoked.len())
 }
 
 /// Revokes every token of a user.
@@ -188,6 +216,7 @@ mod tests {
             user_id,
             kind: "access",
             pair_jti: pair,
+            session: None,
             expires_at: "2999-01-01T00:00:00.000000Z",
         }
     }
@@ -211,5 +240,28 @@ mod tests {
         record(&db, &token("b", uid, None)).unwrap();
         assert_eq!(revoke_user(&db, uid, RevokeReason::Disabled).unwrap(), 2);
         assert!(lookup(&db, "b").unwrap().unwrap().revoked);
+    }
+
+    #[test]
+    fn revoking_a_session_revokes_every_refresh_of_it_and_logs_each_token() {
+        let db = test_db();
+        let uid = user(&db);
+        let in_session = |jti, pair| NewToken {
+            session: Some("s1"),
+            ..token(jti, uid, Some(pair))
+        };
+        for (jti, pair) in [("a1", "r1"), ("r1", "a1"), ("a2", "r2"), ("r2", "a2")] {
+            record(&db, &in_session(jti, pair)).unwrap();
+        }
+        record(&db, &token("other", uid, None)).unwrap();
+        assert_eq!(revoke_session(&db, "a2", RevokeReason::Logout).unwrap(), 4);
+        assert!(lookup(&db, "a1").unwrap().unwrap().revoked);
+        assert!(!lookup(&db, "other").unwrap().unwrap().revoked);
+        let logged: i64 = db
+            .query_row("SELECT count(*) FROM revocations WHERE jti IS NOT NULL", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(logged, 4, "each socket's token is closed by its own entry");
     }
 }
