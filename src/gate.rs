@@ -1,5 +1,6 @@
-//! Who may come in at all: the IP blacklist, browser origins, client addresses behind trusted
-//! proxies, and per-address rate limits for handshakes and sign-ins.
+//! Who may come in at all: the IP blacklist, the `Host`s the server answers for, browser
+//! origins, client addresses behind trusted proxies, per-address rate limits for handshakes and
+//! sign-ins, and per-user limits for REST writes.
 
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
@@ -26,8 +27,12 @@ struct Inner {
     blacklist: RwLock<HashSet<IpAddr>>,
     handshakes: DefaultKeyedRateLimiter<IpAddr>,
     logins: DefaultKeyedRateLimiter<IpAddr>,
+    writes: DefaultKeyedRateLimiter<i64>,
     allowed_origins: Vec<String>,
     trusted_proxies: Vec<IpAddr>,
+    /// Lower-case names besides IP addresses: the configured ones, `localhost`, the machine's
+    /// host name and `<host>.local`.
+    hosts: HashSet<String>,
 }
 
 impl Gate {
@@ -39,17 +44,36 @@ impl Gate {
             NonZeroU32::new(limits.handshakes_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(limits.handshake_burst.max(1)).unwrap_or(NonZeroU32::MIN);
         let logins = NonZeroU32::new(LOGINS_PER_MINUTE).unwrap_or(NonZeroU32::MIN);
+        let writes =
+            NonZeroU32::new(limits.rest_writes_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let write_burst =
+            NonZeroU32::new(limits.rest_write_burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        let machine = gethostname::gethostname()
+            .to_string_lossy()
+            .to_ascii_lowercase();
+        let mut hosts: HashSet<String> = config
+            .allowed_hosts
+            .iter()
+            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+            .collect();
+        hosts.insert("localhost".to_owned());
+        if !machine.is_empty() {
+            hosts.insert(format!("{machine}.local"));
+            hosts.insert(machine);
+        }
         Self {
             inner: Arc::new(Inner {
                 blacklist: RwLock::new(blacklist),
                 handshakes: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)),
                 logins: RateLimiter::keyed(Quota::per_minute(logins)),
+                writes: RateLimiter::keyed(Quota::per_second(writes).allow_burst(write_burst)),
                 allowed_origins: config
                     .allowed_origins
                     .iter()
                     .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
                     .collect(),
                 trusted_proxies: config.trusted_proxies.clone(),
+                hosts,
             }),
         }
     }
@@ -120,24 +144,60 @@ impl Gate {
 
     /// Takes one handshake from `ip`'s allowance; `Err` says how long to wait.
     pub fn allow_handshake(&self, ip: IpAddr) -> Result<(), Duration> {
-        check(&self.inner.handshakes, ip)
+        check(&self.inner.handshakes, &ip)
     }
 
     /// Takes one sign-in attempt from `ip`'s allowance; `Err` says how long to wait.
     pub fn allow_login(&self, ip: IpAddr) -> Result<(), Duration> {
-        check(&self.inner.logins, ip)
+        check(&self.inner.logins, &ip)
+    }
+
+    /// Takes one REST write from `user`'s allowance; `Err` says how long to wait.
+    pub fn allow_write(&self, user: i64) -> Result<(), Duration> {
+        check(&self.inner.writes, &user)
+    }
+
+    /// Whether a request's `Host` is one this server answers for: an IP address, one of the
+    /// machine's names, or a configured one. A request without `Host` (HTTP/1.0) passes; a page
+    /// loaded under a stranger's name (DNS rebinding) does not.
+    #[must_use]
+    pub fn host_allowed(&self, headers: &HeaderMap) -> bool {
+        let Some(host) = headers.get("host") else {
+            return true;
+        };
+        let Ok(host) = host.to_str() else {
+            return false;
+        };
+        let name = match host.strip_prefix('[') {
+            Some(v6) => {
+                return v6
+                    .split(']')
+                    .next()
+                    .is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok());
+            }
+            None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+        };
+        name.parse::<IpAddr>().is_ok()
+            || self
+                .inner
+                .hosts
+                .contains(&name.trim_end_matches('.').to_ascii_lowercase())
     }
 
     /// Forgets addresses whose allowance is full again, so the limiters do not grow forever.
     pub fn forget_idle(&self) {
         self.inner.handshakes.retain_recent();
         self.inner.logins.retain_recent();
+        self.inner.writes.retain_recent();
     }
 }
 
-fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr) -> Result<(), Duration> {
+fn check<K: std::hash::Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> Result<(), Duration> {
     limiter
-        .check_key(&ip)
+        .check_key(key)
         .map_err(|not_until| not_until.wait_time_from(governor::clock::Clock::now(limiter.clock())))
 }
 
@@ -205,5 +265,38 @@ mod tests {
         }
         assert!(g.allow_handshake(a).is_err());
         assert!(g.allow_handshake(b).is_ok());
+    }
+
+    #[test]
+    fn hosts_are_addresses_the_machines_names_or_configured() {
+        let g = gate(&Config {
+            allowed_hosts: vec!["Inbox.Office.lan".into()],
+            ..Config::default()
+        });
+        let machine = gethostname::gethostname().to_string_lossy().into_owned();
+        for host in [
+            "192.168.1.20:8765",
+            "[fe80::1]:8765",
+            "localhost:8765",
+            "inbox.office.lan",
+            &format!("{machine}.local:8765"),
+            &machine,
+        ] {
+            assert!(g.host_allowed(&headers(&[("host", host)])), "{host}");
+        }
+        for host in ["evil.test:8765", "192.168.1.20.evil.test", "[nope]:1"] {
+            assert!(!g.host_allowed(&headers(&[("host", host)])), "{host}");
+        }
+        assert!(g.host_allowed(&headers(&[])));
+    }
+
+    #[test]
+    fn rest_writes_are_limited_per_user() {
+        let g = gate(&Config::default());
+        for _ in 0..40 {
+            g.allow_write(1).unwrap();
+        }
+        assert!(g.allow_write(1).is_err());
+        assert!(g.allow_write(2).is_ok());
     }
 }

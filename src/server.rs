@@ -174,11 +174,13 @@ impl App {
 /// Every route the server answers: the socket feeds, the REST API, the agent page, with errors
 /// rendered as JSON and each request logged at debug level.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
-    ws::routes(state)
+    let answered = ws::routes(state)
         .or(http::routes(state))
         .unify()
         .or(web::routes())
-        .unify()
+        .unify();
+    http::addressed_here(state)
+        .and(answered)
         .recover(http::recover)
         .unify()
         .with(warp::log::custom(|info| {

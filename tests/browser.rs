@@ -630,3 +630,55 @@ async fn filter_menus_offer_what_the_server_names() {
     phone.screenshot("phone-customers").await;
     phone.quit().await;
 }
+
+#[tokio::test]
+async fn a_page_whose_address_is_blocked_says_so_and_recovers_when_unblocked() {
+    let app = spawn_app().await;
+    let sara = app.user("sara", Role::Agent).await;
+    let admin = app.user("boss", Role::Admin).await;
+    let admin_token = app.token(admin.id).await;
+    inbound(&app, "500", "Nima", "hello").await;
+    let b = Browser::start(1280, 800).await;
+    b.sign_in(&base(&app), "sara", PASSWORD).await;
+    b.find("#conversation-list .item").await;
+    let other_machine = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let blacklist = app.url("/api/v1/usr/blacklist");
+    let r = other_machine
+        .post(&blacklist)
+        .bearer_auth(&admin_token)
+        .json(&json!({"ip": "127.0.0.1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let going_away = pilito_box::hub::Close::new(1001, "network blip");
+    app.state.hub.close_user(sara.id, &going_away);
+    b.until(
+        "the reason instead of Reconnecting…",
+        "document.getElementById('status')?.textContent.includes('blocked by an administrator')",
+    )
+    .await;
+    b.screenshot("blocked").await;
+    let r = other_machine
+        .delete(format!("{blacklist}/127.0.0.1"))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    b.until(
+        "the banner gone and the list live again",
+        "document.getElementById('status')?.hidden === true",
+    )
+    .await;
+    inbound(&app, "501", "Leila", "are you there?").await;
+    b.until(
+        "a new conversation arriving live",
+        "[...document.querySelectorAll('#conversation-list .item')].some(e => e.textContent.includes('Leila'))",
+    )
+    .await;
+    b.quit().await;
+}

@@ -17,6 +17,8 @@ use crate::common::process::{Served, cli, free_port};
 const LOAD: &[(&str, &str)] = &[
     ("PILITO_BOX_LIMITS__FRAMES_PER_SECOND", "1000"),
     ("PILITO_BOX_LIMITS__FRAME_BURST", "1000"),
+    ("PILITO_BOX_LIMITS__REST_WRITES_PER_SECOND", "1000"),
+    ("PILITO_BOX_LIMITS__REST_WRITE_BURST", "1000"),
 ];
 
 /// What one sender has sent: key → (content, acknowledged?).

@@ -8,7 +8,7 @@ use pilito_box::storage::messages::{self, NewMessage};
 use pilito_box::storage::{conversations, tags};
 use serde_json::{Value, json};
 
-use crate::common::{Client, TestApp, spawn_app};
+use crate::common::{Client, TestApp, spawn_with};
 
 /// The seeded workspace: four conversations with known fields.
 struct Seed {
@@ -35,7 +35,12 @@ struct Spec {
 }
 
 async fn seed() -> Seed {
-    let app = spawn_app().await;
+    // Bursts here are published through REST; its per-user write limit is not under test.
+    let app = spawn_with(|c| {
+        c.limits.rest_writes_per_second = 100_000;
+        c.limits.rest_write_burst = 100_000;
+    })
+    .await;
     let (sara_user, sara) = app.agent("sara").await;
     let (reza_user, _) = app.agent("reza").await;
     let specs = [

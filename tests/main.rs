@@ -24,6 +24,7 @@ mod installer;
 mod lists;
 mod log_hygiene;
 mod network;
+mod permissions;
 mod presence;
 mod refusals;
 mod rest;

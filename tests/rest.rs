@@ -641,15 +641,37 @@ async fn an_agent_cannot_delete_a_conversation_by_assigning_it_to_themselves() {
         .unwrap();
     assert_eq!(r.status(), 200, "agents may assign");
     let item = app.url(&format!("/api/v1/message/conversation-item/{conv}/"));
-    let (s, b) = json_of(app.http.delete(&item).bearer_auth(&token).send().await.unwrap()).await;
+    let (s, b) = json_of(
+        app.http
+            .delete(&item)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(
         (s, b["error_code"].as_str()),
         (403, Some("PERMISSION_DENIED"))
     );
-    let (s, _) = json_of(app.http.get(&item).bearer_auth(&token).send().await.unwrap()).await;
+    let (s, _) = json_of(
+        app.http
+            .get(&item)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200, "still there");
     let admin = app.user("boss", Role::Admin).await;
     let admin_token = app.token(admin.id).await;
-    let r = app.http.delete(&item).bearer_auth(&admin_token).send().await.unwrap();
+    let r = app
+        .http
+        .delete(&item)
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
 }

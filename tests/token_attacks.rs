@@ -277,6 +277,10 @@ async fn signing_out_after_a_refresh_ends_the_tokens_from_before_it() {
         .send()
         .await
         .unwrap();
-    assert_eq!(profile.status(), 401, "the access token from before the refresh");
+    assert_eq!(
+        profile.status(),
+        401,
+        "the access token from before the refresh"
+    );
     expect_refused(&app, &conv, &old_access, "INVALID_TOKEN", INVALID).await;
 }

@@ -29,6 +29,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Proxies whose `X-Forwarded-For` is believed; from anyone else it is ignored.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Host names requests may name besides the machine's own names and any IP address (a name
+    /// given to the box in the office's DNS); other `Host`s are refused (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
     pub tokens: TokenConfig,
     /// Connection, rate and queue limits.
     pub limits: Limits,
@@ -84,6 +87,10 @@ pub struct Limits {
     pub frames_per_second: u32,
     /// Client frames a socket may send at once.
     pub frame_burst: u32,
+    /// REST writes (POST, PUT, PATCH, DELETE) per second per user, sustained.
+    pub rest_writes_per_second: u32,
+    /// REST writes a user may make at once.
+    pub rest_write_burst: u32,
     /// Largest client frame in bytes; bigger ones close the socket with 1009.
     pub max_frame_bytes: usize,
     /// Outgoing frames queued per socket before it counts as too slow (1013).
@@ -140,6 +147,7 @@ impl Default for Config {
             dev: false,
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
+            allowed_hosts: Vec::new(),
             tokens: TokenConfig::default(),
             limits: Limits::default(),
             storage: StorageConfig::default(),
@@ -167,6 +175,8 @@ impl Default for Limits {
             max_connections_per_user: 50,
             frames_per_second: 20,
             frame_burst: 40,
+            rest_writes_per_second: 20,
+            rest_write_burst: 40,
             max_frame_bytes: 64 * 1024,
             queue_capacity: 1024,
             socket_send_buffer_bytes: 128 * 1024,

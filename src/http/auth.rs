@@ -12,7 +12,7 @@ use warp::http::{HeaderMap, HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
 use super::error::ApiError;
-use super::{body, credentials, ok, parse, peer, reply, respond, with_state};
+use super::{body, credentials, header_credentials, ok, parse, peer, reply, respond, with_state};
 use crate::auth::TokenPair;
 use crate::inbox::InboxError;
 use crate::protocol::codes::http as code;
@@ -35,11 +35,14 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .and(body())
         .then(|s, b| async move { respond(refresh(s, b).await) });
     let logout_route = warp::path!("api" / "v1" / "usr" / "logout")
-        .and(warp::get().or(warp::post()).unify())
+        .and(
+            (warp::post().and(credentials(state)))
+                .or(warp::get().and(header_credentials()))
+                .unify(),
+        )
         .and(with_state(state))
-        .and(credentials())
         .and(body().or(warp::any().map(Bytes::new)).unify())
-        .then(|s, t, b| async move { respond(logout(s, t, b).await) });
+        .then(|t, s, b| async move { respond(logout(s, t, b).await) });
     login_route
         .or(refresh_route)
         .unify()

@@ -46,7 +46,7 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
 fn integration(state: &AppState) -> impl Filter<Extract = (), Error = Rejection> + Clone + use<> {
     with_state(state)
         .and(warp::header::headers_cloned())
-        .and(credentials())
+        .and(credentials(state))
         .and_then(
             |state: AppState, headers: HeaderMap, token: Option<String>| async move {
                 let key = headers

@@ -2,6 +2,7 @@
 //! handler that turns warp's own refusals into JSON.
 
 pub mod auth;
+mod caller;
 pub mod conversations;
 pub mod customers;
 pub mod error;
@@ -23,18 +24,48 @@ use warp::http::{HeaderMap, StatusCode};
 use warp::reply::{Reply, Response};
 use warp::{Filter, Rejection};
 
+pub use self::caller::{admin, credentials, header_credentials, signed_in, verify_admin};
 use self::error::{ApiError, error_response};
-use crate::auth::{Identity, TokenKind};
-use crate::inbox::InboxError;
 use crate::protocol::codes::http as code;
 use crate::protocol::pagination::PageRequest;
 use crate::state::AppState;
-use crate::storage::users::Role;
 
 /// Largest JSON body accepted.
 const MAX_BODY: u64 = 64 * 1024;
 
+/// Every REST route, for addresses that are not blacklisted.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
+    not_blacklisted(state).and(api_routes(state)).boxed()
+}
+
+/// Refuses every request from a blacklisted address with a JSON answer that says so, which the
+/// agent page shows instead of reconnecting its sockets forever.
+fn not_blacklisted(
+    state: &AppState,
+) -> impl Filter<Extract = (), Error = Rejection> + Clone + use<> {
+    with_state(state)
+        .and(peer())
+        .and_then(
+            |state: AppState, peer: Option<SocketAddr>, headers: HeaderMap| async move {
+                let ip = state.gate.client_ip(peer, &headers);
+                if state.gate.is_blacklisted(ip) {
+                    let text = format!(
+                        "This computer's address ({ip}) is blocked by an administrator of \
+                         pilito-box; ask them to unblock it"
+                    );
+                    return Err(warp::reject::custom(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        code::IP_BLACKLISTED,
+                        text,
+                    )));
+                }
+                Ok(())
+            },
+        )
+        .untuple_one()
+}
+
+fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let health = warp::path!("api" / "v1" / "health")
         .and(warp::get())
         .and(with_state(state))
@@ -49,7 +80,7 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .and(warp::get())
         .and(with_state(state))
         .and(peer())
-        .and(credentials())
+        .and(credentials(state))
         .then(
             |state: AppState, peer: Option<SocketAddr>, headers: HeaderMap, token| async move {
                 let local = state.gate.client_ip(peer, &headers).is_loopback();
@@ -88,39 +119,36 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+/// Passes requests whose `Host` is one this server answers for, and refuses the rest with 421
+/// before any route sees them: a page served under a stranger's name that resolves here (DNS
+/// rebinding) reaches nothing.
+pub fn addressed_here(
+    state: &AppState,
+) -> impl Filter<Extract = (), Error = Rejection> + Clone + use<> {
+    with_state(state)
+        .and(warp::header::headers_cloned())
+        .and_then(|state: AppState, headers: HeaderMap| async move {
+            if state.gate.host_allowed(&headers) {
+                Ok(())
+            } else {
+                let text = "This server does not answer for that host name; add it to \
+                            allowed_hosts in the configuration";
+                Err(warp::reject::custom(ApiError::new(
+                    StatusCode::MISDIRECTED_REQUEST,
+                    code::HOST_NOT_ALLOWED,
+                    text,
+                )))
+            }
+        })
+        .untuple_one()
+}
+
 /// Hands a clone of the state to a handler.
 pub fn with_state(
     state: &AppState,
 ) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone + use<> {
     let state = state.clone();
     warp::any().map(move || state.clone())
-}
-
-/// The caller's credentials: `Authorization: Bearer …`, an `Access` header, or the
-/// `HTTP_ACCESS` cookie (PROTOCOL §10.1).
-pub fn credentials() -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
-    warp::header::headers_cloned().map(|headers: HeaderMap| token_of(&headers))
-}
-
-fn token_of(headers: &HeaderMap) -> Option<String> {
-    let strip = |v: &str| {
-        let v = v.trim().trim_matches('"');
-        v.strip_prefix("Bearer ").unwrap_or(v).trim().to_owned()
-    };
-    for name in ["authorization", "access"] {
-        if let Some(v) = headers.get(name).and_then(|v| v.to_str().ok()) {
-            return Some(strip(v)).filter(|t| !t.is_empty());
-        }
-    }
-    headers
-        .get_all("cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == "HTTP_ACCESS")
-        .map(|(_, v)| strip(v))
-        .filter(|t| !t.is_empty())
 }
 
 /// The raw body, bounded.
@@ -146,45 +174,6 @@ pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
         };
         ApiError::bad_request(code::INVALID_JSON, message)
     })
-}
-
-/// The signed-in caller (a valid access token in a header or the cookie), or a 401 answer:
-/// part of the route, so no handler can forget it.
-pub fn signed_in(
-    state: &AppState,
-) -> impl Filter<Extract = (Identity,), Error = Rejection> + Clone + use<> {
-    with_state(state).and(credentials()).and_then(
-        |state: AppState, token: Option<String>| async move {
-            verify(&state, token).await.map_err(warp::reject::custom)
-        },
-    )
-}
-
-/// A signed-in admin, or a 401/403 answer.
-pub fn admin(
-    state: &AppState,
-) -> impl Filter<Extract = (Identity,), Error = Rejection> + Clone + use<> {
-    with_state(state).and(credentials()).and_then(
-        |state: AppState, token: Option<String>| async move {
-            verify_admin(&state, token)
-                .await
-                .map_err(warp::reject::custom)
-        },
-    )
-}
-
-async fn verify(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
-    let token = token.ok_or(crate::auth::AuthError::NoToken)?;
-    Ok(state.auth.verify(&token, TokenKind::Access).await?)
-}
-
-/// The signed-in admin behind `token`, for routes that take an admin as one of two ways in.
-pub async fn verify_admin(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
-    let identity = verify(state, token).await?;
-    if identity.user.role != Role::Admin {
-        return Err(InboxError::Forbidden.into());
-    }
-    Ok(identity)
 }
 
 /// A JSON answer with `status`.
@@ -280,23 +269,4 @@ pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
         (StatusCode::BAD_REQUEST, code::BAD_REQUEST, "Bad request")
     };
     Ok(error_response(status, code, text))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use warp::http::HeaderValue;
-
-    #[test]
-    fn tokens_come_from_header_or_cookie() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            "cookie",
-            HeaderValue::from_static("a=b; HTTP_ACCESS=\"Bearer tok\""),
-        );
-        assert_eq!(token_of(&h).as_deref(), Some("tok"));
-        h.insert("authorization", HeaderValue::from_static("Bearer abc"));
-        assert_eq!(token_of(&h).as_deref(), Some("abc"));
-        assert_eq!(token_of(&HeaderMap::new()), None);
-    }
 }

@@ -9,7 +9,7 @@ use warp::http::StatusCode;
 use warp::reply::{Reply, Response};
 
 use super::error::ApiError;
-use super::{admin, body, ok, parse, reply, respond, signed_in, with_state};
+use super::{admin, body, ok, parse, peer, reply, respond, signed_in, with_state};
 use crate::auth::Identity;
 use crate::inbox::{NewUserForm, UserChanges};
 use crate::protocol::rest::{BlacklistBody, NewUserBody, UserChangesBody};
@@ -104,11 +104,13 @@ fn blacklist_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(admin(state))
         .and(with_state(state))
+        .and(peer())
         .and(body())
-        .then(|me, s: AppState, b: Bytes| async move {
+        .then(|me, s: AppState, p, h, b: Bytes| async move {
             let added = async {
                 let entry = parse::<BlacklistBody>(&b)?;
-                s.inbox.blacklist_add(&me, entry).await?;
+                let from = s.gate.client_ip(p, &h);
+                s.inbox.blacklist_add(&me, from, entry).await?;
                 Ok(StatusCode::CREATED.into_response())
             };
             respond(added.await)

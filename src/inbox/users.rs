@@ -188,9 +188,21 @@ impl Inbox {
         Ok(())
     }
 
-    /// Blacklists an address; its handshakes are refused from now on.
-    pub async fn blacklist_add(&self, by: &Identity, entry: BlacklistBody) -> InboxResult<()> {
+    /// Blacklists an address; its requests and handshakes are refused from now on. The address
+    /// the admin is using (`from`) is refused: blocking it would lock them out.
+    pub async fn blacklist_add(
+        &self,
+        by: &Identity,
+        from: IpAddr,
+        entry: BlacklistBody,
+    ) -> InboxResult<()> {
         let ip = entry.ip;
+        if ip == from {
+            let text = format!(
+                "{ip} is the address you are using; blocking it would lock you out of pilito-box"
+            );
+            return Err(InboxError::invalid(code::CANNOT_BLOCK_OWN_ADDRESS, text));
+        }
         self.store
             .write(move |c| blacklist::add(c, ip, entry.reason.as_deref()))
             .await?;

@@ -100,6 +100,8 @@ pub mod http {
     pub const INVALID_USERNAME: &str = "INVALID_USERNAME";
     /// A password the policy refuses (the text says why).
     pub const WEAK_PASSWORD: &str = "WEAK_PASSWORD";
+    /// An admin tried to blacklist the address they are using (it would lock them out).
+    pub const CANNOT_BLOCK_OWN_ADDRESS: &str = "CANNOT_BLOCK_OWN_ADDRESS";
     /// An admin tried to remove their own account.
     pub const CANNOT_REMOVE_SELF: &str = "CANNOT_REMOVE_SELF";
     pub const INVALID_IP: &str = "INVALID_IP";
@@ -109,6 +111,10 @@ pub mod http {
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     /// A body without `Content-Length`.
     pub const LENGTH_REQUIRED: &str = "LENGTH_REQUIRED";
+    /// A body of a type this request may not send (a cookie-signed write that is not JSON).
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
+    /// The request names a `Host` this server does not answer for.
+    pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
     /// A request warp could not read.
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
 }

@@ -258,9 +258,11 @@ mod tests {
         assert!(lookup(&db, "a1").unwrap().unwrap().revoked);
         assert!(!lookup(&db, "other").unwrap().unwrap().revoked);
         let logged: i64 = db
-            .query_row("SELECT count(*) FROM revocations WHERE jti IS NOT NULL", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM revocations WHERE jti IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(logged, 4, "each socket's token is closed by its own entry");
     }

@@ -144,7 +144,12 @@ impl<K: ListKind> Feed for ListFeed<K> {
         self.membership = Some(conn.join(K::GROUP, None));
         self.request(Map::new(), out).await?;
         let viewer = self.viewer.id;
-        match self.state.store.read(move |c| K::after_snapshot(c, viewer)).await {
+        match self
+            .state
+            .store
+            .read(move |c| K::after_snapshot(c, viewer))
+            .await
+        {
             Ok(Some(frame)) => out.send(&frame).await,
             Ok(None) => Ok(()),
             Err(e) => {

@@ -44,7 +44,12 @@ fn a_stalled_reader_does_not_slow_the_others_and_gets_1013() {
     measured(async {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let server = Served::start(d, free_port(), &[]);
+        // REST is the publisher here; its per-user write limit is not what this measures.
+        let lifted = [
+            ("PILITO_BOX_LIMITS__REST_WRITES_PER_SECOND", "100000"),
+            ("PILITO_BOX_LIMITS__REST_WRITE_BURST", "100000"),
+        ];
+        let server = Served::start(d, free_port(), &lifted);
         let token = workspace(d);
         let mut probe = Probe::open(&server, d, &token).await;
         let before = probe.sample(40).await;

@@ -9,7 +9,7 @@
 /** Connection states, in the order a healthy socket goes through them. */
 export const State = Object.freeze({
   IDLE: "idle", CONNECTING: "connecting", CONNECTED: "connected",
-  RECONNECTING: "reconnecting", AUTH_FAILED: "auth-failed", CLOSED: "closed",
+  RECONNECTING: "reconnecting", AUTH_FAILED: "auth-failed", BLOCKED: "blocked", CLOSED: "closed",
 });
 
 const FIRST_DELAY = 1000;
@@ -69,7 +69,18 @@ export class Feed {
     this.setState(State.CLOSED);
   }
 
-  /** Closes and opens again at once (after a token refresh). */
+  /** Stops trying until `restart`: the server refuses this computer for now. */
+  pause() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000, "Client pause");
+    this.stopped = true;
+    this.setState(State.BLOCKED);
+  }
+
+  /** Closes and opens again at once (after a token refresh, or when unblocked). */
   restart() {
     const socket = this.socket;
     this.socket = null;

@@ -1,6 +1,9 @@
 // Every open WebSocket feed of the page: opening and closing them, one "Reconnecting…" banner
 // for all of them, and what an authentication failure means (an expired token is refreshed once
 // and the failed feeds reopen; anything else ends the session through `onSessionEnded`).
+// A browser does not show a page why a socket was refused, so when feeds start reconnecting the
+// page asks the REST API: an address an admin blocked is told so, and the feeds wait, asking
+// again now and then, instead of reconnecting forever.
 
 import { Feed, State } from "./connection.js";
 import { session } from "./session.js";
@@ -9,6 +12,9 @@ import { banner } from "./dom.js";
 
 const feeds = new Set();
 let sessionEnded = () => {};
+const BLOCKED_RECHECK_MS = 5000;
+let checking = false;
+let blocked = null;
 
 /** Sets what happens when a feed finds the session over (the entry module signs out). */
 export function onSessionEnded(handler) {
@@ -42,8 +48,40 @@ export function closeAllFeeds() {
 }
 
 function updateBanner() {
+  if (blocked) return banner(blocked);
   const states = [...feeds].map((f) => f.state);
-  banner(states.includes(State.RECONNECTING) ? "Reconnecting…" : "");
+  const reconnecting = states.includes(State.RECONNECTING);
+  banner(reconnecting ? "Reconnecting…" : "");
+  if (reconnecting) checkBlocked();
+}
+
+/** The server's words when it refuses this computer's address, else null. */
+async function refusal() {
+  try {
+    const res = await fetch("/api/v1/health", { headers: { Accept: "application/json" } });
+    if (res.status !== 403) return null;
+    const body = await res.json();
+    return body?.error_code === "IP_BLACKLISTED" ? body.error : null;
+  } catch {
+    return null;
+  }
+}
+
+async function checkBlocked() {
+  if (checking) return;
+  checking = true;
+  const words = await refusal();
+  checking = false;
+  if (words) {
+    blocked = words;
+    for (const feed of feeds) feed.pause();
+    banner(blocked);
+    setTimeout(checkBlocked, BLOCKED_RECHECK_MS);
+  } else if (blocked) {
+    blocked = null;
+    for (const feed of feeds) feed.restart();
+    updateBanner();
+  }
 }
 
 async function authFailed(code) {
