@@ -12,10 +12,9 @@ use warp::reply::{Reply, Response};
 
 use super::error::ApiError;
 use super::{body, credentials, parse, peer, respond, with_state};
-use crate::auth::{AuthError, TokenKind, TokenPair, passwords};
+use crate::auth::{AuthError, SignIn, TokenKind, TokenPair};
 use crate::protocol::views::UserView;
 use crate::state::AppState;
-use crate::storage::users;
 
 #[derive(Deserialize)]
 struct Login {
@@ -87,26 +86,16 @@ async fn login(
     }
     let form: Login = parse(&body)?;
     let name = form.email_or_username.trim().to_owned();
-    let lookup = name.clone();
-    let found = state
-        .store
-        .read(move |c| match users::find(c, &lookup)? {
-            Some(u) => Ok(Some((users::password_hash(c, u.id)?, u))),
-            None => Ok(None),
-        })
-        .await?;
-    let password = form.password;
-    let user = match found {
-        Some((hash, user)) if user.is_active => {
-            let ok = tokio::task::spawn_blocking(move || passwords::verify(&password, &hash))
-                .await
-                .unwrap_or(false);
-            ok.then_some(user)
-        }
-        _ => None,
+    let (user, known) = match state.auth.sign_in(&name, form.password).await? {
+        SignIn::Accepted(user) => (Some(user), None),
+        SignIn::Refused { known } => (None, known),
     };
     let Some(user) = user else {
-        tracing::info!("failed sign-in as {name:?} from {ip}");
+        if let Some(known) = known {
+            tracing::info!("failed sign-in as {known:?} from {ip}");
+        } else {
+            tracing::info!("failed sign-in with an unknown name from {ip}");
+        }
         let response = warp::reply::with_status(
             warp::reply::json(&json!({
                 "non_field_errors": ["Invalid email/username or password."],

@@ -8,6 +8,7 @@ use warp::http::{StatusCode, header};
 use warp::reply::{Reply, Response};
 
 use crate::auth::AuthError;
+use crate::auth::passwords::PasswordError;
 use crate::protocol::rules::InvalidMessage;
 use crate::storage::StoreError;
 
@@ -79,6 +80,15 @@ impl ApiError {
 impl From<InvalidMessage> for ApiError {
     fn from(invalid: InvalidMessage) -> Self {
         Self::bad_request(invalid.code(), invalid.to_string())
+    }
+}
+
+impl From<PasswordError> for ApiError {
+    fn from(refused: PasswordError) -> Self {
+        match refused {
+            PasswordError::Store(e) => Self::Store(e),
+            refused => Self::bad_request("WEAK_PASSWORD", refused.to_string()),
+        }
     }
 }
 

@@ -142,6 +142,7 @@ async fn add(state: AppState, token: Option<String>, body: Bytes) -> Result<Resp
             "username must be 1-150 characters",
         ));
     }
+    passwords::check(&username, &form.password)?;
     let new = NewUser {
         username,
         email: form.email.filter(|e| !e.trim().is_empty()),
@@ -171,6 +172,10 @@ async fn change(
     let form: UserChanges = parse(&body)?;
     let new_role = role(form.role.as_deref())?;
     let demoting = new_role == Some(Role::Agent) || form.is_active == Some(false);
+    state
+        .auth
+        .check_new_password(id, form.password.as_deref())
+        .await?;
     let password = match form.password {
         Some(p) => Some(hash(p).await?),
         None => None,
