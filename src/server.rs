@@ -171,7 +171,8 @@ impl App {
 }
 
 /// Every route the server answers: the socket feeds, the REST API, the agent page, with errors
-/// rendered as JSON and each request logged at debug level.
+/// rendered as JSON, the security headers on every answer and each request logged at debug
+/// level.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     ws::routes(state)
         .or(http::routes(state))
@@ -190,6 +191,7 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
             );
         }))
         .map(warp::Reply::into_response)
+        .map(web::with_security_headers)
         .boxed()
 }
 

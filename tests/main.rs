@@ -25,6 +25,7 @@ mod installer;
 mod lists;
 mod log_hygiene;
 mod network;
+mod page_security;
 mod passwords;
 mod presence;
 mod refusals;

@@ -94,7 +94,7 @@ export class Inbox {
   renderList(frame) {
     this.items = frame.conversations;
     fill(this.list, frame.conversations.length ? frame.conversations.map((c) => this.item(c))
-      : h("p", { class: "muted", style: "padding: 1rem" }, "No conversations match."));
+      : h("p", { class: "muted nothing" }, "No conversations match."));
     const { page, total_pages: pages, has_next: next, has_previous: previous, count } = frame.pagination;
     fill(this.pager,
       h("button", { type: "button", disabled: !previous, onclick: () => this.apply({ page: page - 1 }) }, "‹ Newer"),
