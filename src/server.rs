@@ -64,7 +64,8 @@ impl App {
             let what = what.to_owned();
             move |source| StartError::Io { what, source }
         };
-        secret::private_dir(&config.data_dir).map_err(io("cannot create the data folder"))?;
+        crate::files::private_tree(&config.data_dir)
+            .map_err(io("cannot create the data folder"))?;
         raise_open_files(config.limits.max_connections);
         let secret_missing = !config.data_dir.join(secret::FILE).exists();
         let keys = Keys::new(

@@ -20,6 +20,7 @@ mod connections;
 mod crash;
 mod desktop;
 mod faults;
+mod files;
 mod fuzzing;
 mod installer;
 mod lists;
