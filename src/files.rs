@@ -11,7 +11,7 @@ use std::path::Path;
 /// Creates `dir` (and missing parents) private, or makes an existing one private, saying so.
 pub fn private_dir(dir: &Path) -> io::Result<()> {
     if dir.is_dir() {
-        if let Some(was) = tighten(dir, 0o700)? {
+        if let Some(was) = tighten_or_warn(dir, 0o700) {
             tracing::warn!(
                 "{} could be opened by other accounts (mode {was:o}); it is now 0700",
                 dir.display()
@@ -33,7 +33,7 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
 /// left at 0644), saying how many were not.
 pub fn private_tree(dir: &Path) -> io::Result<()> {
     private_dir(dir)?;
-    let tightened = tighten_inside(dir)?;
+    let tightened = tighten_inside(dir);
     if tightened > 0 {
         tracing::warn!(
             "{tightened} files and folders in {} could be read by other accounts; they are now private",
@@ -43,20 +43,23 @@ pub fn private_tree(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn tighten_inside(dir: &Path) -> io::Result<usize> {
+fn tighten_inside(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     let mut tightened = 0;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        let path = entry.path();
+    for entry in entries.filter_map(Result::ok) {
+        let (Ok(kind), path) = (entry.file_type(), entry.path()) else {
+            continue;
+        };
         if kind.is_dir() {
-            tightened += usize::from(tighten(&path, 0o700)?.is_some());
-            tightened += tighten_inside(&path)?;
+            tightened += usize::from(tighten_or_warn(&path, 0o700).is_some());
+            tightened += tighten_inside(&path);
         } else if kind.is_file() {
-            tightened += usize::from(tighten(&path, 0o600)?.is_some());
+            tightened += usize::from(tighten_or_warn(&path, 0o600).is_some());
         }
     }
-    Ok(tightened)
+    tightened
 }
 
 /// Creates a new file readable and writable by its owner only.
@@ -73,7 +76,7 @@ pub fn append_private(path: &Path) -> io::Result<File> {
     options.create(true).append(true);
     restrict(&mut options);
     let file = options.open(path)?;
-    tighten(path, 0o600)?;
+    tighten_or_warn(path, 0o600);
     Ok(file)
 }
 
@@ -84,16 +87,24 @@ pub fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
     options.create(true).write(true).truncate(true);
     restrict(&mut options);
     let mut file = options.open(path)?;
-    tighten(path, 0o600)?;
+    tighten_or_warn(path, 0o600);
     file.write_all(contents)
 }
 
 /// Makes an existing file private; a missing one is fine.
-pub fn make_private(path: &Path) -> io::Result<()> {
-    match tighten(path, 0o600) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        other => other.map(|_| ()),
+pub fn make_private(path: &Path) {
+    if path.exists() {
+        tighten_or_warn(path, 0o600);
     }
+}
+
+/// [`tighten`], a failure (a folder of another account's, say) only logged: what cannot be made
+/// private is still used, and anything that cannot be used fails where it is used.
+fn tighten_or_warn(path: &Path, mode: u32) -> Option<u32> {
+    tighten(path, mode).unwrap_or_else(|e| {
+        tracing::warn!("cannot make {} private: {e}", path.display());
+        None
+    })
 }
 
 #[cfg(unix)]
@@ -151,7 +162,7 @@ mod tests {
         assert_eq!(mode(&data.join("g")), 0o600);
         private_file(&data.join("h")).unwrap();
         assert_eq!(mode(&data.join("h")), 0o600);
-        make_private(&data.join("missing")).unwrap();
+        make_private(&data.join("missing"));
 
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();

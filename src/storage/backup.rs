@@ -63,7 +63,7 @@ pub fn restore(db: &Path, file: &Path) -> StoreResult<PathBuf> {
     verify(file)?;
     let incoming = db.with_extension("restoring");
     std::fs::copy(file, &incoming).map_err(|e| io("cannot copy the backup", file, &e))?;
-    crate::files::make_private(&incoming).map_err(|e| io("cannot protect", &incoming, &e))?;
+    crate::files::make_private(&incoming);
     std::fs::File::open(&incoming)
         .and_then(|f| f.sync_all())
         .map_err(|e| io("cannot flush the copy", &incoming, &e))?;

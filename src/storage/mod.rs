@@ -207,7 +207,7 @@ const WAL_CHECKPOINT_PAGES: i64 = 50_000;
 fn private_database(path: &Path) -> std::io::Result<()> {
     drop(crate::files::append_private(path)?);
     for suffix in ["-wal", "-shm", "-journal"] {
-        crate::files::make_private(&PathBuf::from(format!("{}{suffix}", path.display())))?;
+        crate::files::make_private(&PathBuf::from(format!("{}{suffix}", path.display())));
     }
     Ok(())
 }
