@@ -123,11 +123,7 @@ impl App {
             what: "cannot read the listening address".into(),
             source,
         })?;
-        if state.config.dev && !addr.ip().is_loopback() {
-            return Err(StartError::Config(format!(
-                "development mode serves only on a loopback address, not {addr}"
-            )));
-        }
+        refuse_unsafe(&state.config, addr)?;
         if state.config.dev {
             tracing::warn!("development mode: sockets without a token act as the first user");
         }
@@ -169,6 +165,17 @@ impl App {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Refuses a configuration that must not serve on `addr`: development mode (sockets without a
+/// token act as a user) anywhere but a loopback address.
+pub fn refuse_unsafe(config: &Config, addr: SocketAddr) -> Result<(), StartError> {
+    if config.dev && !addr.ip().is_loopback() {
+        return Err(StartError::Config(format!(
+            "development mode serves only on a loopback address, not {addr}"
+        )));
+    }
+    Ok(())
 }
 
 /// Every route the server answers: the socket feeds, the REST API, the agent page, with errors

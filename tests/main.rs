@@ -32,5 +32,6 @@ mod presence;
 mod refusals;
 mod rest;
 mod restart;
+mod startup;
 mod token_attacks;
 mod tray;
