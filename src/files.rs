@@ -1,8 +1,10 @@
 //! Files and folders only their owner may open: the data folder holds every customer message,
 //! the password hashes and the signing secret, and on a shared PC any other account could read
-//! what is left at the usual 0644/0755. Folders are 0700 and files 0600; one found looser is
-//! tightened, and the folder's tightening logged. (On Windows the per-user folders already
-//! restrict access and these modes do not apply.)
+//! what is left at the usual 0644/0755. Folders are 0700 and files 0600; one of ours found
+//! looser is tightened, and a folder's tightening logged. Only paths pilito-box made are
+//! touched, never a whole tree: a data folder may have been pointed at a folder holding other
+//! things. (On Windows the per-user folders already restrict access and these modes do not
+//! apply.)
 
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -27,39 +29,6 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
         builder.mode(0o700);
     }
     builder.create(dir)
-}
-
-/// [`private_dir`], then every folder and file in it made private too (files an older version
-/// left at 0644), saying how many were not.
-pub fn private_tree(dir: &Path) -> io::Result<()> {
-    private_dir(dir)?;
-    let tightened = tighten_inside(dir);
-    if tightened > 0 {
-        tracing::warn!(
-            "{tightened} files and folders in {} could be read by other accounts; they are now private",
-            dir.display()
-        );
-    }
-    Ok(())
-}
-
-fn tighten_inside(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut tightened = 0;
-    for entry in entries.filter_map(Result::ok) {
-        let (Ok(kind), path) = (entry.file_type(), entry.path()) else {
-            continue;
-        };
-        if kind.is_dir() {
-            tightened += usize::from(tighten_or_warn(&path, 0o700).is_some());
-            tightened += tighten_inside(&path);
-        } else if kind.is_file() {
-            tightened += usize::from(tighten_or_warn(&path, 0o600).is_some());
-        }
-    }
-    tightened
 }
 
 /// Creates a new file readable and writable by its owner only.
@@ -164,14 +133,8 @@ mod tests {
         assert_eq!(mode(&data.join("h")), 0o600);
         make_private(&data.join("missing"));
 
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let top = dir.path().join("a");
-        std::fs::set_permissions(&top, std::fs::Permissions::from_mode(0o711)).unwrap();
-        private_tree(&top).unwrap();
-        assert_eq!(
-            (mode(&top), mode(&data), mode(&file)),
-            (0o700, 0o700, 0o600)
-        );
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+        make_private(&file);
+        assert_eq!(mode(&file), 0o600);
     }
 }

@@ -64,8 +64,7 @@ impl App {
             let what = what.to_owned();
             move |source| StartError::Io { what, source }
         };
-        crate::files::private_tree(&config.data_dir)
-            .map_err(io("cannot create the data folder"))?;
+        secret::private_dir(&config.data_dir).map_err(io("cannot create the data folder"))?;
         raise_open_files(config.limits.max_connections);
         let secret_missing = !config.data_dir.join(secret::FILE).exists();
         let keys = Keys::new(
@@ -306,7 +305,10 @@ pub fn integration_key(dir: &Path) -> std::io::Result<String> {
     use std::io::Write;
     let path = dir.join(INTEGRATION_KEY_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(key) => Ok(key.trim().to_owned()),
+        Ok(key) => {
+            crate::files::make_private(&path);
+            Ok(key.trim().to_owned())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = crate::ids::random_string(32);
             let mut file = secret::private_file(&path)?;

@@ -1,7 +1,8 @@
 //! What another account on a shared PC can read: nothing. Every folder the server or the
 //! command line makes is 0700 and every file 0600 (database, WAL and SHM, backups automatic and
 //! by hand, the restore's copy, logs, the secret, the keys, the instance files, the
-//! configuration), and a data folder found open to others is tightened with a log line.
+//! configuration), and a data folder found open to others is tightened with a log line (its
+//! files of pilito-box's too, and nothing else in it).
 
 #![cfg(unix)]
 
@@ -103,8 +104,19 @@ fn a_data_folder_open_to_others_is_made_private_with_a_log_line() {
         let loose = if path.is_dir() { 0o755 } else { 0o644 };
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(loose)).unwrap();
     }
+    let theirs = d.join("notes.txt");
+    std::fs::write(&theirs, "the owner's own file").unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o644)).unwrap();
     let server = Served::start_with(d, free_port(), &[], Stdio::piped());
-    let open = open_to_others(d);
+    let open: Vec<String> = open_to_others(d)
+        .into_iter()
+        .filter(|p| !p.contains("notes.txt"))
+        .collect();
+    assert_eq!(
+        mode(&theirs),
+        0o644,
+        "a file pilito-box did not make is left alone"
+    );
     let log = String::from_utf8_lossy(&server.stop().stderr).into_owned();
     assert!(open.is_empty(), "still open to other accounts: {open:?}");
     assert!(

@@ -15,12 +15,15 @@ const LEN: usize = 64;
 pub fn load_or_create(dir: &Path) -> std::io::Result<Vec<u8>> {
     let path = dir.join(FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => decode_hex(text.trim()).ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{} is not a hex-encoded secret", path.display()),
-            )
-        }),
+        Ok(text) => {
+            crate::files::make_private(&path);
+            decode_hex(text.trim()).ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{} is not a hex-encoded secret", path.display()),
+                )
+            })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             private_dir(dir)?;
             let secret = crate::ids::random_bytes(LEN);

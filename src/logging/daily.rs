@@ -50,6 +50,9 @@ impl DailyFile {
             self.file = Some(crate::files::append_private(&path)?);
             self.day = Some(today);
             prune(&self.dir, self.keep)?;
+            for file in files(&self.dir) {
+                crate::files::make_private(&file);
+            }
         }
         self.file
             .as_mut()

@@ -86,6 +86,9 @@ pub fn automatic(db: &Path, dir: &Path, keep: usize) -> StoreResult<PathBuf> {
     let dest = dir.join(format!("{AUTO_PREFIX}{stamp}.db"));
     copy(db, &dest)?;
     let mut all = automatic_backups(dir);
+    for older in &all {
+        crate::files::make_private(older);
+    }
     all.sort();
     for old in all.iter().take(all.len().saturating_sub(keep.max(1))) {
         let _ = std::fs::remove_file(old);
