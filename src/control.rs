@@ -6,7 +6,7 @@
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, ConfigError};
@@ -49,6 +49,8 @@ pub struct Control {
     load: Arc<Loader>,
     /// Std mutex: held only to read or swap the state, never across `.await`.
     inner: Arc<Mutex<Inner>>,
+    /// Told when a started server stops by itself.
+    failed: Arc<Notify>,
 }
 
 #[derive(Default)]
@@ -72,6 +74,7 @@ impl Control {
         Self {
             load: Arc::new(Box::new(load)),
             inner: Arc::default(),
+            failed: Arc::default(),
         }
     }
 
@@ -92,15 +95,27 @@ impl Control {
         result
     }
 
+    /// Every refusal comes before anything is created: the configuration, development mode on
+    /// a network address, another instance on an existing folder, the port; only then the data
+    /// folder, its lock and the workspace.
     async fn try_start(&self) -> Result<String, ControlError> {
         let config = (self.load)()?;
-        secure_folder(&config)?;
-        let instance = Instance::acquire(&config.data_dir)?;
+        server::refuse_unsafe(&config, config.bind)?;
+        let early = config
+            .data_dir
+            .is_dir()
+            .then(|| Instance::acquire(&config.data_dir))
+            .transpose()?;
         let listener = server::bind(config.bind, &config)?;
         let addr = listener.local_addr().map_err(|source| StartError::Io {
             what: "cannot read the listening address".into(),
             source,
         })?;
+        secure_folder(&config)?;
+        let instance = match early {
+            Some(instance) => instance,
+            None => Instance::acquire(&config.data_dir)?,
+        };
         let (app, first) = App::open(config).await?;
         let url = agent_url(addr);
         if let Err(e) = instance.record(&url) {
@@ -120,6 +135,8 @@ impl Control {
                 let mut inner = control.inner();
                 inner.failure = Some(e.to_string());
                 inner.running = None;
+                drop(inner);
+                control.failed.notify_one();
             }
         });
         let mut inner = self.inner();
@@ -164,10 +181,28 @@ impl Control {
         self.inner().first_admin.clone()
     }
 
+    /// Completes when a started server has stopped by itself (its error is in [`Self::status`]),
+    /// so a headless run exits instead of waiting for a signal that nothing will act on.
+    pub async fn failed(&self) {
+        self.failed.notified().await;
+    }
+
     /// The configuration as it would be read now.
     pub fn config(&self) -> Result<Config, ConfigError> {
         (self.load)()
     }
+}
+
+/// What would refuse a start, checked before the log folder or the configuration file is
+/// written: development mode on a network address, another instance on the data folder, the
+/// port. [`Control::start`] checks the same again, in the same order, as it starts.
+pub fn preflight(config: &Config) -> Result<(), ControlError> {
+    server::refuse_unsafe(config, config.bind)?;
+    if config.data_dir.is_dir() {
+        drop(Instance::acquire(&config.data_dir)?);
+    }
+    drop(server::bind(config.bind, config)?);
+    Ok(())
 }
 
 /// Creates the data folder (private) before anything is written into it.

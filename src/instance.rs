@@ -50,12 +50,7 @@ impl Instance {
             path: path.clone(),
             source,
         };
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io)?;
+        let lock = crate::files::append_private(&path).map_err(io)?;
         match lock.try_lock() {
             Ok(()) => Ok(Self {
                 _lock: lock,
@@ -72,7 +67,7 @@ impl Instance {
             pid: std::process::id(),
             url: url.to_owned(),
         };
-        std::fs::write(&self.info, serde_json::to_vec(&running)?)
+        crate::files::write_private(&self.info, &serde_json::to_vec(&running)?)
     }
 }
 

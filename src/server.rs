@@ -124,11 +124,7 @@ impl App {
             what: "cannot read the listening address".into(),
             source,
         })?;
-        if state.config.dev && !addr.ip().is_loopback() {
-            return Err(StartError::Config(format!(
-                "development mode serves only on a loopback address, not {addr}"
-            )));
-        }
+        refuse_unsafe(&state.config, addr)?;
         if state.config.dev {
             tracing::warn!("development mode: sockets without a token act as the first user");
         }
@@ -139,7 +135,8 @@ impl App {
             presence::spawn(&state.inbox, grace, changes, stop_rx.clone())
         });
         let routes = routes(&state);
-        let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone()));
+        let limits = listener::ConnectionLimits::from(state.config.as_ref());
+        let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone(), limits));
         tracing::info!("listening on http://{addr}");
         shutdown.await;
         tracing::info!(
@@ -171,8 +168,20 @@ impl App {
     }
 }
 
+/// Refuses a configuration that must not serve on `addr`: development mode (sockets without a
+/// token act as a user) anywhere but a loopback address.
+pub fn refuse_unsafe(config: &Config, addr: SocketAddr) -> Result<(), StartError> {
+    if config.dev && !addr.ip().is_loopback() {
+        return Err(StartError::Config(format!(
+            "development mode serves only on a loopback address, not {addr}"
+        )));
+    }
+    Ok(())
+}
+
 /// Every route the server answers: the socket feeds, the REST API, the agent page, with errors
-/// rendered as JSON and each request logged at debug level.
+/// rendered as JSON, the security headers on every answer and each request logged at debug
+/// level.
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let answered = ws::routes(state)
         .or(http::routes(state))
@@ -193,6 +202,7 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
             );
         }))
         .map(warp::Reply::into_response)
+        .map(web::with_security_headers)
         .boxed()
 }
 
@@ -299,7 +309,10 @@ pub fn integration_key(dir: &Path) -> std::io::Result<String> {
     use std::io::Write;
     let path = dir.join(INTEGRATION_KEY_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(key) => Ok(key.trim().to_owned()),
+        Ok(key) => {
+            crate::files::make_private(&path);
+            Ok(key.trim().to_owned())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = crate::ids::random_string(32);
             let mut file = secret::private_file(&path)?;

@@ -1,8 +1,10 @@
-//! Who is calling: tokens (issue, verify, revoke), passwords, and the one place auth failures
-//! get their `error_code` and user-facing text.
+//! Who is calling: tokens (issue, verify, revoke), passwords (sign-in, policy, the bound on
+//! argon2 work), and the one place auth failures get their `error_code` and user-facing text.
 
+mod checks;
 pub mod passwords;
 pub mod secret;
+mod sign_in;
 pub mod tokens;
 
 use crate::clock;
@@ -12,6 +14,8 @@ use crate::storage::tokens::{self as token_rows, NewToken, RevokeReason};
 use crate::storage::users::{self, UserRow};
 use crate::storage::{Store, StoreError, revocations};
 
+pub use checks::Checks;
+pub use sign_in::SignIn;
 pub use tokens::{Keys, TokenKind};
 
 /// Why a caller is not authenticated (PROTOCOL §3.2).
@@ -101,6 +105,7 @@ pub struct Auth {
     keys: Keys,
     store: Store,
     config: TokenConfig,
+    checks: Checks,
 }
 
 impl Auth {
@@ -111,6 +116,7 @@ impl Auth {
             keys,
             store,
             config,
+            checks: Checks::default(),
         }
     }
 

@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
+pub use crate::files::{private_dir, private_file};
+
 /// File name of the secret inside the data folder.
 pub const FILE: &str = "secret.key";
 
@@ -13,12 +15,15 @@ const LEN: usize = 64;
 pub fn load_or_create(dir: &Path) -> std::io::Result<Vec<u8>> {
     let path = dir.join(FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => decode_hex(text.trim()).ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{} is not a hex-encoded secret", path.display()),
-            )
-        }),
+        Ok(text) => {
+            crate::files::make_private(&path);
+            decode_hex(text.trim()).ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{} is not a hex-encoded secret", path.display()),
+                )
+            })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             private_dir(dir)?;
             let secret = crate::ids::random_bytes(LEN);
@@ -29,34 +34,6 @@ pub fn load_or_create(dir: &Path) -> std::io::Result<Vec<u8>> {
         }
         Err(e) => Err(e),
     }
-}
-
-/// Creates a folder (and its parents) that only its owner may enter, as the data folder holds
-/// the secret and password hashes; an existing folder is left as it is.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-/// Creates a new file readable and writable by its owner only.
-pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 fn encode_hex(bytes: &[u8]) -> String {
@@ -96,17 +73,6 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn new_data_folders_are_private() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("a/b");
-        private_dir(&data).unwrap();
-        let mode = std::fs::metadata(&data).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o700);
     }
 
     #[test]

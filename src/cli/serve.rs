@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use super::Settings;
 use super::boot::{control, first_config, runtime, start_logging};
 use crate::config::ConfigError;
-use crate::control::ControlError;
+use crate::control::{ControlError, Status};
 
 /// No command: the tray where this build has one and a desktop exists, headless otherwise.
 pub fn desktop(settings: &Settings, headless_flag: bool) -> ExitCode {
@@ -32,16 +32,28 @@ pub fn desktop(settings: &Settings, headless_flag: bool) -> ExitCode {
     }
 }
 
-/// The server in the foreground until Ctrl-C or SIGTERM. Non-zero exit when it cannot start.
+/// The server in the foreground until Ctrl-C or SIGTERM. Non-zero exit, at once and before
+/// anything is created, when it cannot start; non-zero too when it stops by itself.
 pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let refused = settings
+        .load()
+        .map_err(ControlError::from)
+        .and_then(|config| {
+            let _in_runtime = runtime.enter();
+            crate::control::preflight(&config)
+        });
+    if let Err(e) = refused {
+        eprintln!("error: {e}");
+        return exit_code(&e);
+    }
     let _guard = start_logging(settings);
     if let Some(why) = no_tray {
         tracing::info!("no tray icon: {why}; running headless");
     }
     first_config(settings);
-    let Some(runtime) = runtime() else {
-        return ExitCode::FAILURE;
-    };
     let control = control(settings);
     runtime.block_on(async {
         let stop = shutdown_signal();
@@ -54,17 +66,31 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                return if matches!(e, ControlError::Config(ConfigError::Invalid { .. })) {
-                    ExitCode::from(2)
-                } else {
-                    ExitCode::FAILURE
-                };
+                return exit_code(&e);
             }
         }
-        stop.await;
-        control.stop().await;
-        ExitCode::SUCCESS
+        tokio::select! {
+            () = stop => {
+                control.stop().await;
+                ExitCode::SUCCESS
+            }
+            () = control.failed() => {
+                if let Status::Failed(why) = control.status() {
+                    eprintln!("error: {why}");
+                }
+                ExitCode::FAILURE
+            }
+        }
     })
+}
+
+/// 2 for a broken configuration, 1 for any other refusal.
+fn exit_code(e: &ControlError) -> ExitCode {
+    if matches!(e, ControlError::Config(ConfigError::Invalid { .. })) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// Prints the first admin's password, the one time it exists in clear. Standard output may be

@@ -63,7 +63,7 @@ pub async fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             role,
             email,
         } => {
-            let hash = hash(password).await?;
+            let hash = hash(&name, password).await?;
             let role = match role {
                 RoleArg::Admin => Role::Admin,
                 RoleArg::Agent => Role::Agent,
@@ -109,7 +109,7 @@ pub async fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                 None => ask_password()?,
             };
             let user = find(store, &name).await?;
-            let hash = hash(password).await?;
+            let hash = hash(&user.username, password).await?;
             let revoked = store
                 .write(move |c| {
                     users::set_password(c, user.id, &hash)?;
@@ -141,8 +141,9 @@ pub async fn find(store: &Store, name: &str) -> anyhow::Result<users::UserRow> {
         .with_context(|| format!("no user named {name:?}"))
 }
 
-/// Hashes a password off the runtime.
-pub async fn hash(password: String) -> anyhow::Result<String> {
+/// Hashes `username`'s new password off the runtime, once it meets the policy.
+pub async fn hash(username: &str, password: String) -> anyhow::Result<String> {
+    passwords::check(username, &password)?;
     Ok(tokio::task::spawn_blocking(move || passwords::hash(&password)).await??)
 }
 

@@ -134,10 +134,10 @@ pub fn write_template(path: &Path) -> std::io::Result<bool> {
     if path.exists() {
         return Ok(false);
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::files::private_dir(dir)?;
     }
-    std::fs::write(path, TEMPLATE)?;
+    crate::files::write_private(path, TEMPLATE.as_bytes())?;
     Ok(true)
 }
 

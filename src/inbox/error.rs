@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::auth::AuthError;
+use crate::auth::passwords::PasswordError;
 use crate::protocol::codes::http as code;
 use crate::protocol::rules::InvalidMessage;
 use crate::storage::{Entity, StoreError};
@@ -35,6 +36,9 @@ pub enum InboxError {
     /// The database failed; the client learns only that something went wrong.
     #[error(transparent)]
     Store(StoreError),
+    /// Something else of the server's failed (the password hasher).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl InboxError {
@@ -48,7 +52,7 @@ impl InboxError {
     /// Whether the server, not the client, is at fault (logged at error level).
     #[must_use]
     pub fn is_internal(&self) -> bool {
-        matches!(self, Self::Store(_) | Self::Full)
+        matches!(self, Self::Store(_) | Self::Full | Self::Internal(_))
     }
 
     /// What the client is told, for a failure while doing `action`.
@@ -79,7 +83,9 @@ impl InboxError {
             ),
             Self::Conflict(text) => (409, code::CONFLICT, text.clone().into()),
             Self::Full => (507, code::STORAGE_FULL, action.storage_full()),
-            Self::Store(_) => (500, code::INTERNAL_ERROR, action.failed().into()),
+            Self::Store(_) | Self::Internal(_) => {
+                (500, code::INTERNAL_ERROR, action.failed().into())
+            }
         };
         ClientError {
             status,
@@ -105,6 +111,16 @@ impl From<AuthError> for InboxError {
         match e {
             AuthError::Store(e) => e.into(),
             other => Self::Auth(other),
+        }
+    }
+}
+
+impl From<PasswordError> for InboxError {
+    fn from(refused: PasswordError) -> Self {
+        match refused {
+            PasswordError::Store(e) => e.into(),
+            PasswordError::Hash(why) => Self::Internal(why),
+            policy => Self::invalid(code::WEAK_PASSWORD, policy.to_string()),
         }
     }
 }

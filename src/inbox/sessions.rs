@@ -3,10 +3,10 @@
 use std::net::IpAddr;
 
 use super::{Inbox, InboxError, InboxResult};
-use crate::auth::{AuthError, TokenKind, TokenPair, passwords};
+use crate::auth::{AuthError, SignIn as Attempt, TokenKind, TokenPair};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::{LoginBody, LogoutBody};
-use crate::storage::users::{self, UserRow};
+use crate::storage::users::UserRow;
 
 /// A successful sign-in.
 #[derive(Debug)]
@@ -20,30 +20,18 @@ impl Inbox {
     /// disabled user and a wrong password are refused alike.
     pub async fn sign_in(&self, from: IpAddr, login: LoginBody) -> InboxResult<SignIn> {
         let name = login.email_or_username.trim().to_owned();
-        let lookup = name.clone();
-        let found = self
-            .store
-            .read(move |c| match users::find(c, &lookup)? {
-                Some(u) => Ok(Some((users::password_hash(c, u.id)?, u))),
-                None => Ok(None),
-            })
-            .await?;
-        let password = login.password;
-        let user = match found {
-            Some((hash, user)) if user.is_active => {
-                let ok = tokio::task::spawn_blocking(move || passwords::verify(&password, &hash))
-                    .await
-                    .unwrap_or(false);
-                ok.then_some(user)
+        let user = match self.auth.sign_in(&name, login.password).await? {
+            Attempt::Accepted(user) => user,
+            Attempt::Refused { known } => {
+                match known {
+                    Some(known) => tracing::info!("failed sign-in as {known:?} from {from}"),
+                    None => tracing::info!("failed sign-in with an unknown name from {from}"),
+                }
+                return Err(InboxError::invalid(
+                    code::INVALID_CREDENTIALS,
+                    "Invalid email/username or password.",
+                ));
             }
-            _ => None,
-        };
-        let Some(user) = user else {
-            tracing::info!("failed sign-in as {name:?} from {from}");
-            return Err(InboxError::invalid(
-                code::INVALID_CREDENTIALS,
-                "Invalid email/username or password.",
-            ));
         };
         let tokens = self.auth.issue_pair(user.id).await?;
         tracing::info!("{} signed in from {from}", user.username);

@@ -81,24 +81,18 @@ fn role(text: Option<&str>) -> InboxResult<Option<Role>> {
     .transpose()
 }
 
-/// Hashes a password on the blocking pool, after the policy accepted it.
-async fn hash(password: String) -> InboxResult<String> {
-    tokio::task::spawn_blocking(move || passwords::hash(&password))
-        .await
-        .map_err(|_| InboxError::Store(StoreError::Panicked))?
-        .map_err(|e| InboxError::invalid(code::WEAK_PASSWORD, e.to_string()))
-}
-
 fn last_admin() -> StoreError {
     StoreError::Conflict("the workspace needs at least one active admin".into())
 }
 
 impl Inbox {
+    /// Adds a user, if the password policy accepts their password.
     pub async fn add_user(&self, by: &Identity, form: NewUserForm) -> InboxResult<UserRow> {
+        passwords::check(&form.username, &form.password)?;
         let new = NewUser {
             username: form.username,
             email: form.email,
-            password_hash: hash(form.password).await?,
+            password_hash: self.auth.hash(form.password).await?,
             role: form.role,
             first_name: form.first_name,
             last_name: form.last_name,
@@ -122,8 +116,11 @@ impl Inbox {
         changes: UserChanges,
     ) -> InboxResult<UserRow> {
         let demoting = changes.role == Some(Role::Agent) || changes.is_active == Some(false);
+        self.auth
+            .check_new_password(id, changes.password.as_deref())
+            .await?;
         let password = match changes.password {
-            Some(p) => Some(hash(p).await?),
+            Some(p) => Some(self.auth.hash(p).await?),
             None => None,
         };
         let user = self

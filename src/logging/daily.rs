@@ -1,7 +1,8 @@
-//! A log file per day (`pilito-box.YYYY-MM-DD.log`) keeping the newest N, with the date taken
-//! from a clock the caller chooses, so rotation and retention can be tested without waiting.
+//! A log file per day (`pilito-box.YYYY-MM-DD.log`, private: lines name users and addresses)
+//! keeping the newest N, with the date taken from a clock the caller chooses, so rotation and
+//! retention can be tested without waiting.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,7 +33,7 @@ pub struct DailyFile {
 impl DailyFile {
     /// A writer into `dir` keeping the newest `keep` files.
     pub fn new(dir: &Path, keep: usize, clock: Clock) -> std::io::Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        crate::files::private_dir(dir)?;
         Ok(Self {
             dir: dir.to_owned(),
             keep: keep.max(1),
@@ -46,9 +47,12 @@ impl DailyFile {
         let today = (self.clock)();
         if self.day != Some(today) || self.file.is_none() {
             let path = self.dir.join(format!("{PREFIX}.{today}.log"));
-            self.file = Some(OpenOptions::new().create(true).append(true).open(path)?);
+            self.file = Some(crate::files::append_private(&path)?);
             self.day = Some(today);
             prune(&self.dir, self.keep)?;
+            for file in files(&self.dir) {
+                crate::files::make_private(&file);
+            }
         }
         self.file
             .as_mut()

@@ -1,6 +1,6 @@
 //! Backups: a consistent copy of the database taken while the server runs (`VACUUM INTO` from a
 //! connection of its own, so the writer is never paused), the check a file passes before it may
-//! replace the database, and the dated copies kept in the data folder.
+//! replace the database, and the dated copies kept in the data folder. Every copy is private.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,9 @@ const AUTO_PREFIX: &str = "pilito-box-";
 pub fn copy(db: &Path, dest: &Path) -> StoreResult<()> {
     let partial = dest.with_extension("partial");
     let _ = std::fs::remove_file(&partial);
+    // `VACUUM INTO` fills an empty file as it finds it, so the copy is private from the start.
+    crate::files::private_file(&partial)
+        .map_err(|e| io("cannot write the backup", &partial, &e))?;
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()])?;
@@ -60,6 +63,7 @@ pub fn restore(db: &Path, file: &Path) -> StoreResult<PathBuf> {
     verify(file)?;
     let incoming = db.with_extension("restoring");
     std::fs::copy(file, &incoming).map_err(|e| io("cannot copy the backup", file, &e))?;
+    crate::files::make_private(&incoming);
     std::fs::File::open(&incoming)
         .and_then(|f| f.sync_all())
         .map_err(|e| io("cannot flush the copy", &incoming, &e))?;
@@ -77,11 +81,14 @@ pub fn restore(db: &Path, file: &Path) -> StoreResult<PathBuf> {
 
 /// Takes today's automatic backup into `dir` and keeps the newest `keep`; returns its path.
 pub fn automatic(db: &Path, dir: &Path, keep: usize) -> StoreResult<PathBuf> {
-    std::fs::create_dir_all(dir).map_err(|e| io("cannot create the backups folder", dir, &e))?;
+    crate::files::private_dir(dir).map_err(|e| io("cannot create the backups folder", dir, &e))?;
     let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M%S%.3f");
     let dest = dir.join(format!("{AUTO_PREFIX}{stamp}.db"));
     copy(db, &dest)?;
     let mut all = automatic_backups(dir);
+    for older in &all {
+        crate::files::make_private(older);
+    }
     all.sort();
     for old in all.iter().take(all.len().saturating_sub(keep.max(1))) {
         let _ = std::fs::remove_file(old);

@@ -146,8 +146,9 @@ impl Store {
             message,
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+            crate::files::private_dir(dir).map_err(|e| open_err(e.to_string()))?;
         }
+        private_database(path).map_err(|e| open_err(e.to_string()))?;
         let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
         configure(&conn, config.synchronous).map_err(|e| open_err(e.to_string()))?;
         if config.max_database_mb > 0 {
@@ -242,6 +243,16 @@ impl Store {
 /// WAL back twice a second, so this is only a backstop (about 200 MB of WAL) for when it
 /// cannot keep up or could not start.
 const WAL_CHECKPOINT_PAGES: i64 = 50_000;
+
+/// Creates the database file private before `SQLite` does (it gives its WAL, SHM and journal
+/// files the database's mode), and makes an existing one and its side files private.
+fn private_database(path: &Path) -> std::io::Result<()> {
+    drop(crate::files::append_private(path)?);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        crate::files::make_private(&PathBuf::from(format!("{}{suffix}", path.display())));
+    }
+    Ok(())
+}
 
 /// Settings every connection gets: a busy timeout so the CLI and the server can share the file.
 fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {

@@ -19,6 +19,7 @@ mod bench;
 mod flood;
 mod handshakes;
 mod idle;
+mod logins;
 mod probe;
 mod stall;
 

@@ -71,7 +71,7 @@ export class Inbox {
 
   renderList(frame) {
     fill(this.list, frame.conversations.length ? frame.conversations.map((c) => this.item(c))
-      : h("p", { class: "muted", style: "padding: 1rem" }, "No conversations match."));
+      : h("p", { class: "muted nothing" }, "No conversations match."));
     this.chat?.setSummary(frame.conversations.find((c) => c.id === this.selected));
   }
 
