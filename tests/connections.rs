@@ -66,7 +66,7 @@ impl Bystander {
                 let mut stream = socket.connect(addr).await.unwrap();
                 stream
                     .write_all(
-                        b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                        b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
                     )
                     .await
                     .unwrap();
@@ -130,7 +130,7 @@ async fn an_idle_kept_alive_connection_is_closed_at_the_head_deadline() {
     let app = spawn_with(|c| c.limits.request_head_secs = 1).await;
     let mut stream = connect_from(&app, [127, 0, 5, 2]).await;
     stream
-        .write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .await
         .unwrap();
     let (at, got) = closed_within(&mut stream, Duration::from_secs(6)).await;
@@ -143,7 +143,7 @@ async fn an_idle_kept_alive_connection_is_closed_at_the_head_deadline() {
 async fn announce_body(app: &TestApp, local: [u8; 4], path: &str, first: &[u8]) -> TcpStream {
     let mut stream = connect_from(app, local).await;
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n"
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.write_all(first).await.unwrap();

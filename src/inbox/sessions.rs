@@ -23,9 +23,10 @@ impl Inbox {
         let user = match self.auth.sign_in(&name, login.password).await? {
             Attempt::Accepted(user) => user,
             Attempt::Refused { known } => {
-                match known {
-                    Some(known) => tracing::info!("failed sign-in as {known:?} from {from}"),
-                    None => tracing::info!("failed sign-in with an unknown name from {from}"),
+                if let Some(known) = known {
+                    tracing::info!("failed sign-in as {known:?} from {from}");
+                } else {
+                    tracing::info!("failed sign-in with an unknown name from {from}");
                 }
                 return Err(InboxError::invalid(
                     code::INVALID_CREDENTIALS,

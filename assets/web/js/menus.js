@@ -34,11 +34,16 @@ export class FilterMenu {
     this.draw(items);
   }
 
+  /** Redraws the entries only when they changed, so a menu an agent has open stays put. */
   draw(items) {
     const current = this.el.value;
     const kept = current && !items.some(([value]) => value === current) ? [[current, (this.spec.text || words)(current)]] : [];
+    const entries = [...items, ...kept];
+    const key = JSON.stringify(entries);
+    if (key === this.drawn) return;
+    this.drawn = key;
     fill(this.el, h("option", { value: "" }, this.spec.any),
-      [...items, ...kept].map(([value, text]) => h("option", { value }, text)));
+      entries.map(([value, text]) => h("option", { value }, text)));
     this.el.value = current;
   }
 }
