@@ -13,6 +13,7 @@ use crate::config::{Config, ConfigError};
 use crate::instance::{Instance, InstanceError};
 use crate::server::{self, App, StartError};
 use crate::state::AppState;
+use crate::storage::SizeCap;
 
 /// Why the server could not start, in words for the person running it.
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +174,13 @@ impl Control {
             (None, Some(why)) => Status::Failed(why.clone()),
             (None, None) => Status::Stopped,
         }
+    }
+
+    /// How large the running server's database may grow.
+    #[must_use]
+    pub fn size_cap(&self) -> Option<SizeCap> {
+        let inner = self.inner();
+        inner.running.as_ref().map(|r| r.state.store.size_cap())
     }
 
     /// The first admin's name and one-time password, when this run created them.

@@ -78,6 +78,7 @@ impl App {
         let integration_key =
             integration_key(&config.data_dir).map_err(io("cannot read the integration key"))?;
         let store = Store::open(&config.database_path(), &config.storage)?;
+        tracing::info!("{}", store.size_cap());
         let first = FirstStart {
             admin: ensure_admin(&store).await?,
         };

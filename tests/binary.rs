@@ -24,6 +24,12 @@ async fn serve(dir: &Path) -> (Child, String, String) {
     let first = stdout.next_line().await.unwrap().unwrap();
     assert!(first.contains("\"admin\""), "{first}");
     let password = first.rsplit(' ').next().unwrap().to_owned();
+    stdout.next_line().await.unwrap();
+    let cap = stdout.next_line().await.unwrap().unwrap();
+    assert!(
+        cap.starts_with("The database may grow to ") && cap.contains("free on its disk"),
+        "the first-run output says how large the database may grow: {cap}"
+    );
     tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
     (server, addr, password)
 }

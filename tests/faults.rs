@@ -210,7 +210,7 @@ async fn a_missing_secret_is_replaced_and_old_sessions_end() {
 #[tokio::test]
 async fn a_full_database_refuses_writes_clearly_and_keeps_everything() {
     let app = spawn_with(|c| {
-        c.storage.max_database_mb = 1;
+        c.storage.max_database_mb = Some(1);
         c.limits.frames_per_second = 10_000;
         c.limits.frame_burst = 10_000;
     })

@@ -8,6 +8,7 @@ use super::Settings;
 use super::boot::{control, first_config, runtime, start_logging};
 use crate::config::ConfigError;
 use crate::control::{ControlError, Status};
+use crate::storage::SizeCap;
 
 /// No command: the tray where this build has one and a desktop exists, headless otherwise.
 pub fn desktop(settings: &Settings, headless_flag: bool) -> ExitCode {
@@ -60,7 +61,7 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
         match control.start().await {
             Ok(url) => {
                 if let Some((name, password)) = control.first_admin() {
-                    show_first_admin(&name, &password);
+                    show_first_admin(&name, &password, control.size_cap());
                 }
                 tracing::info!("agents on this network open {url}");
             }
@@ -96,11 +97,14 @@ fn exit_code(e: &ControlError) -> ExitCode {
 /// Prints the first admin's password, the one time it exists in clear. Standard output may be
 /// closed (`serve | head -1`, a reader that has gone): the server keeps serving and the log says
 /// how to set a password instead, where `println!` would have ended the process.
-fn show_first_admin(name: &str, password: &str) {
-    let notice = format!(
+fn show_first_admin(name: &str, password: &str, cap: Option<SizeCap>) {
+    let mut notice = format!(
         "First start: created the admin user {name:?} with password {password}\n\
          Sign in and change it; it is shown only this once.\n"
     );
+    if let Some(cap) = cap {
+        notice = format!("{notice}{cap}.\n");
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(notice.as_bytes()).and_then(|()| out.flush()) {
         tracing::warn!(

@@ -134,8 +134,9 @@ pub struct StorageConfig {
     /// Reader connections used at once.
     pub readers: usize,
     /// Refuse writes once the database reaches this size, in megabytes (0: no cap), so the
-    /// disk never fills up under it.
-    pub max_database_mb: u64,
+    /// disk never fills up under it; by default its size at start plus nine tenths of the free
+    /// disk.
+    pub max_database_mb: Option<u64>,
 }
 
 /// `SQLite`'s `synchronous` setting for the writer.
@@ -211,7 +212,7 @@ impl Default for StorageConfig {
             synchronous: Synchronous::Full,
             max_batch: 256,
             readers: 8,
-            max_database_mb: 0,
+            max_database_mb: None,
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod backup;
 pub mod blacklist;
+mod cap;
 mod checkpointer;
 pub mod conversation_list;
 pub mod conversations;
@@ -32,6 +33,8 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
+
+pub use cap::SizeCap;
 
 use crate::config::{StorageConfig, Synchronous};
 
@@ -136,6 +139,7 @@ struct Inner {
     stats: Arc<writer::WriterStats>,
     readers: readers::Pool,
     path: PathBuf,
+    cap: SizeCap,
 }
 
 impl Store {
@@ -151,12 +155,8 @@ impl Store {
         private_database(path).map_err(|e| open_err(e.to_string()))?;
         let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
         configure(&conn, config.synchronous).map_err(|e| open_err(e.to_string()))?;
-        if config.max_database_mb > 0 {
-            let page: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
-            let bytes =
-                i64::try_from(config.max_database_mb).unwrap_or(i64::MAX / 2_000_000) * 1_000_000;
-            conn.pragma_update(None, "max_page_count", bytes / page.max(512))?;
-        }
+        let cap = SizeCap::decide(path, config.max_database_mb);
+        cap.apply(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         migrations::run(&mut conn)?;
@@ -172,8 +172,15 @@ impl Store {
                 stats,
                 readers: readers::Pool::new(path, config.readers.max(1)),
                 path: path.to_owned(),
+                cap,
             }),
         })
+    }
+
+    /// How large the database may grow, decided when it was opened.
+    #[must_use]
+    pub fn size_cap(&self) -> SizeCap {
+        self.inner.cap
     }
 
     /// Path of the database file.
