@@ -139,7 +139,8 @@ impl App {
             presence::spawn(&state.inbox, grace, changes, stop_rx.clone())
         });
         let routes = routes(&state);
-        let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone()));
+        let limits = listener::ConnectionLimits::from(state.config.as_ref());
+        let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone(), limits));
         tracing::info!("listening on http://{addr}");
         shutdown.await;
         tracing::info!(

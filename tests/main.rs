@@ -16,6 +16,7 @@ mod bad_input;
 mod binary;
 mod browser;
 mod chat;
+mod connections;
 mod crash;
 mod desktop;
 mod faults;

@@ -80,6 +80,17 @@ pub struct Limits {
     pub max_connections: usize,
     /// Open sockets per user.
     pub max_connections_per_user: usize,
+    /// TCP connections one address may hold open, sockets and plain HTTP alike (0: no cap);
+    /// trusted proxies are never refused.
+    pub max_connections_per_address: usize,
+    /// Seconds a connection has to send a complete request head, from when it opens or its
+    /// previous response was sent: the deadline for the first byte, the head and an idle
+    /// kept-alive connection.
+    pub request_head_secs: u64,
+    /// Seconds a request body has to arrive whole, from the end of its head.
+    pub request_body_secs: u64,
+    /// Least average rate of a request body after its first second, in bytes a second (0: any).
+    pub request_body_min_bytes_per_sec: u64,
     /// Client frames per second per socket, sustained.
     pub frames_per_second: u32,
     /// Client frames a socket may send at once.
@@ -165,6 +176,10 @@ impl Default for Limits {
             handshake_burst: 10,
             max_connections: 10_000,
             max_connections_per_user: 50,
+            max_connections_per_address: 256,
+            request_head_secs: 10,
+            request_body_secs: 30,
+            request_body_min_bytes_per_sec: 1024,
             frames_per_second: 20,
             frame_burst: 40,
             max_frame_bytes: 64 * 1024,
