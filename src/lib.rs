@@ -26,6 +26,7 @@ pub mod protocol;
 pub mod server;
 pub mod state;
 pub mod storage;
+pub mod tls;
 #[cfg(any(feature = "tray", windows, target_os = "macos"))]
 pub mod tray;
 pub mod web;
