@@ -47,10 +47,12 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
         let stop = shutdown_signal();
         match control.start().await {
             Ok(url) => {
+                let connect = control.connect_url().unwrap_or_default();
                 if let Some((name, password)) = control.first_admin() {
-                    show_first_admin(&name, &password);
+                    show_first_admin(&name, &password, &connect);
                 }
                 tracing::info!("agents on this network open {url}");
+                tracing::info!("to set up a phone or another computer, open {connect} on it");
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -67,13 +69,15 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
     })
 }
 
-/// Prints the first admin's password, the one time it exists in clear. Standard output may be
-/// closed (`serve | head -1`, a reader that has gone): the server keeps serving and the log says
-/// how to set a password instead, where `println!` would have ended the process.
-fn show_first_admin(name: &str, password: &str) {
+/// Prints the first admin's password, the one time it exists in clear, and where devices are
+/// set up. Standard output may be closed (`serve | head -1`, a reader that has gone): the server
+/// keeps serving and the log says how to set a password instead, where `println!` would have
+/// ended the process.
+fn show_first_admin(name: &str, password: &str, connect: &str) {
     let notice = format!(
         "First start: created the admin user {name:?} with password {password}\n\
-         Sign in and change it; it is shown only this once.\n"
+         Sign in and change it; it is shown only this once.\n\
+         Connect a device: open {connect} on it (the address, a QR code and the certificate to trust).\n"
     );
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(notice.as_bytes()).and_then(|()| out.flush()) {
