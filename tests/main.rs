@@ -29,5 +29,7 @@ mod presence;
 mod refusals;
 mod rest;
 mod restart;
+mod tls;
+mod tls_limits;
 mod token_attacks;
 mod tray;

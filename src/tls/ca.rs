@@ -178,6 +178,16 @@ fn ca_params(host: &str) -> CertificateParams {
     let mut subject = DistinguishedName::new();
     subject.push(DnType::CommonName, format!("pilito-box on {host}"));
     subject.push(DnType::OrganizationName, "pilito-box local authority");
+    // Two authorities of one host (a reinstall) must not share a name, or clients trusting
+    // the old one would pick it and fail on its signature instead of saying it is unknown.
+    subject.push(
+        DnType::OrganizationalUnitName,
+        format!(
+            "made {} #{}",
+            chrono::Utc::now().format("%Y-%m-%d"),
+            crate::ids::random_string(6)
+        ),
+    );
     params.distinguished_name = subject;
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
