@@ -22,6 +22,7 @@ mod desktop;
 mod faults;
 mod fuzzing;
 mod installer;
+mod lan;
 mod lists;
 mod log_hygiene;
 mod network;
