@@ -50,7 +50,9 @@ pub fn render(view: &View, agent: Option<&str>) -> String {
     };
     let steps = match &view.trust {
         Trust::Authority(fingerprint) => {
-            let mut steps = TRUST.replace("{{fingerprint}}", &escape(fingerprint));
+            // Lines may break after a colon, never inside a byte.
+            let fingerprint = escape(fingerprint).replace(':', ":<wbr>");
+            let mut steps = TRUST.replace("{{fingerprint}}", &fingerprint);
             let open = systems(agent.unwrap_or(""));
             for system in SYSTEMS {
                 let attribute = if open.contains(system) { " open" } else { "" };
@@ -151,7 +153,7 @@ mod tests {
         assert!(!html.contains("{{"), "a placeholder is left");
         assert!(html.contains("<details open>\n<summary>iPhone"));
         assert!(html.contains("<details>\n<summary>Windows"));
-        assert!(html.contains("AB:CD") && html.contains("https://office-pc.local:8765/"));
+        assert!(html.contains("AB:<wbr>CD") && html.contains("https://office-pc.local:8765/"));
         assert!(!html.contains("style=") && !html.contains("<script"));
         let off = render(&view(Trust::Off), None);
         assert!(!off.contains("{{") && !off.contains("/ca.crt"));
