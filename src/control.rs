@@ -3,7 +3,6 @@
 //! the data folder's lock, binds the port and serves; a stop closes every socket with 1001 and
 //! releases the port and the lock.
 
-use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{Notify, oneshot};
@@ -11,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{Config, ConfigError};
 use crate::instance::{Instance, InstanceError};
+use crate::onboarding;
 use crate::server::{self, App, StartError};
 use crate::state::AppState;
 use crate::storage::SizeCap;
@@ -64,6 +64,7 @@ struct Inner {
 struct Running {
     state: AppState,
     url: String,
+    connect_url: String,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
     _instance: Instance,
@@ -117,8 +118,10 @@ impl Control {
             Some(instance) => instance,
             None => Instance::acquire(&config.data_dir)?,
         };
-        let (app, first) = App::open(config).await?;
-        let url = agent_url(addr);
+        let (mut app, first) = App::open(config).await?;
+        let secure = app.secure_for(addr)?;
+        let url = onboarding::agent_url(addr, secure);
+        let connect_url = onboarding::page_url(addr);
         if let Err(e) = instance.record(&url) {
             tracing::warn!("cannot record where this instance listens: {e}");
         }
@@ -146,6 +149,7 @@ impl Control {
         inner.running = Some(Running {
             state,
             url: url.clone(),
+            connect_url,
             stop,
             task,
             _instance: instance,
@@ -181,6 +185,12 @@ impl Control {
     pub fn size_cap(&self) -> Option<SizeCap> {
         let inner = self.inner();
         inner.running.as_ref().map(|r| r.state.store.size_cap())
+    }
+
+    /// The "Connect a device" page while the server runs.
+    #[must_use]
+    pub fn connect_url(&self) -> Option<String> {
+        self.inner().running.as_ref().map(|r| r.connect_url.clone())
     }
 
     /// The first admin's name and one-time password, when this run created them.
@@ -222,28 +232,4 @@ fn secure_folder(config: &Config) -> Result<(), StartError> {
         ),
         source,
     })
-}
-
-/// The address agents on the network open: the machine's LAN address when listening on all
-/// interfaces.
-#[must_use]
-pub fn agent_url(addr: SocketAddr) -> String {
-    let ip = if addr.ip().is_unspecified() {
-        lan_ip().unwrap_or(addr.ip())
-    } else {
-        addr.ip()
-    };
-    format!("http://{}/", SocketAddr::new(ip, addr.port()))
-}
-
-/// The address this machine uses on its network; a UDP "connect" picks the route and sends
-/// nothing.
-fn lan_ip() -> Option<IpAddr> {
-    let socket = UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.0.2.1:9").ok()?;
-    socket
-        .local_addr()
-        .ok()
-        .map(|a| a.ip())
-        .filter(|ip| !ip.is_unspecified())
 }

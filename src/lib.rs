@@ -21,12 +21,15 @@ pub mod instance;
 pub mod listener;
 pub mod lists;
 pub mod logging;
+pub mod mdns;
 pub mod metrics;
+pub mod onboarding;
 pub mod presence;
 pub mod protocol;
 pub mod server;
 pub mod state;
 pub mod storage;
+pub mod tls;
 #[cfg(any(feature = "tray", windows, target_os = "macos"))]
 pub mod tray;
 pub mod web;

@@ -18,11 +18,13 @@ use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::{Close, Hub, HubLimits};
 use crate::inbox::Inbox;
+use crate::onboarding::{self, Onboarding};
 use crate::protocol::codes::close;
 use crate::state::AppState;
 use crate::storage::users::{self, NewUser, Role};
 use crate::storage::{Store, StoreError, blacklist};
-use crate::{background, http, listener, presence, web, ws};
+use crate::tls::{Tls, TlsError};
+use crate::{background, http, listener, mdns, presence, web, ws};
 
 /// File name of the integration key inside the data folder.
 pub const INTEGRATION_KEY_FILE: &str = "integration.key";
@@ -42,6 +44,9 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Config(String),
+    /// The certificate could not be made, read or used.
+    #[error("HTTPS: {0}")]
+    Tls(#[from] TlsError),
 }
 
 /// What a first start created, to be shown to the person starting it (never logged).
@@ -54,6 +59,8 @@ pub struct FirstStart {
 /// An opened workspace, ready to serve.
 pub struct App {
     state: AppState,
+    /// TLS as set up for a listening address, once [`App::secure_for`] ran.
+    tls: Option<(SocketAddr, Option<Tls>)>,
 }
 
 impl App {
@@ -105,7 +112,27 @@ impl App {
             integration_key: integration_key.into(),
             metrics: Arc::default(),
         };
-        Ok((Self { state }, first))
+        Ok((Self { state, tls: None }, first))
+    }
+
+    /// Sets up TLS for a server listening on `addr` when `tls.mode` asks for it there (making
+    /// the certificate authority at first start), so a bad certificate fails the start instead
+    /// of the serving; [`App::serve`] does it when it was not done.
+    pub fn secure_for(&mut self, addr: SocketAddr) -> Result<bool, StartError> {
+        if let Some((prepared, tls)) = &self.tls
+            && *prepared == addr
+        {
+            return Ok(tls.is_some());
+        }
+        let config = &self.state.config;
+        let tls = if config.tls.enabled_for(addr.ip()) {
+            Some(Tls::start(config)?)
+        } else {
+            None
+        };
+        let secure = tls.is_some();
+        self.tls = Some((addr, tls));
+        Ok(secure)
     }
 
     /// The server's state (tests use it to seed users and mint tokens through the real code).
@@ -116,16 +143,18 @@ impl App {
 
     /// Serves on `listener` until `shutdown` completes, then shuts down gracefully.
     pub async fn serve(
-        self,
+        mut self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
-        let state = self.state;
         let addr = listener.local_addr().map_err(|source| StartError::Io {
             what: "cannot read the listening address".into(),
             source,
         })?;
-        refuse_unsafe(&state.config, addr)?;
+        refuse_unsafe(&self.state.config, addr)?;
+        self.secure_for(addr)?;
+        let tls = self.tls.take().and_then(|(_, tls)| tls);
+        let state = self.state;
         if state.config.dev {
             tracing::warn!("development mode: sockets without a token act as the first user");
         }
@@ -135,11 +164,41 @@ impl App {
             let grace = Duration::from_secs(state.config.limits.presence_grace_secs);
             presence::spawn(&state.inbox, grace, changes, stop_rx.clone())
         });
-        let routes = routes(&state);
+        let upkeep = tls.as_ref().map(|tls| tls.spawn_upkeep(stop_rx.clone()));
+        let onboarding = Onboarding::new(tls.clone(), addr);
+        let routes = onboarding
+            .routes()
+            .map(web::with_security_headers)
+            .or(routes(&state))
+            .unify()
+            .boxed();
+        let on_port = tls.as_ref().map(|tls| listener::Tls {
+            config: tls.server_config(),
+            plain: onboarding::plain_routes(&onboarding)
+                .map(web::with_security_headers)
+                .boxed(),
+        });
         let limits = listener::ConnectionLimits::from(state.config.as_ref());
-        let server = tokio::spawn(listener::run(listener, routes, stop_rx.clone(), limits));
-        tracing::info!("listening on http://{addr}");
+        let server = tokio::spawn(listener::run(
+            listener,
+            routes,
+            stop_rx.clone(),
+            limits,
+            on_port,
+        ));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!("listening on {scheme}://{addr}");
+        if tls.is_some() {
+            tracing::info!(
+                "plain http:// on the same port redirects to https://, except the device set-up page {}",
+                onboarding::page_url(addr)
+            );
+        }
+        let announcement = (state.config.mdns.enabled && !addr.ip().is_loopback())
+            .then(|| mdns::Announcement::start(addr, tls.is_some()))
+            .and_then(|started| started.map_err(|e| tracing::warn!("{e}")).ok());
         shutdown.await;
+        drop(announcement);
         tracing::info!(
             "shutting down: closing {} sockets",
             state.hub.connection_count()
@@ -157,6 +216,9 @@ impl App {
         }
         let _ = tokio::time::timeout(grace, server).await;
         let _ = jobs.await;
+        if let Some(upkeep) = upkeep {
+            let _ = upkeep.await;
+        }
         if let Some(presence) = presence {
             let _ = presence.await;
         }

@@ -24,8 +24,14 @@ async fn serve(dir: &Path) -> (Child, String, String) {
     let first = stdout.next_line().await.unwrap().unwrap();
     assert!(first.contains("\"admin\""), "{first}");
     let password = first.rsplit(' ').next().unwrap().to_owned();
-    stdout.next_line().await.unwrap();
-    let cap = stdout.next_line().await.unwrap().unwrap();
+    let mut cap = String::new();
+    while !cap.starts_with("The database") {
+        cap = stdout
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the first-run notice");
+    }
     assert!(
         cap.starts_with("The database may grow to ") && cap.contains("free on its disk"),
         "the first-run output says how large the database may grow: {cap}"

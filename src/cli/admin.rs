@@ -142,6 +142,7 @@ async fn dispatch(config: &Config, store: &Store, command: Command) -> anyhow::R
         }
         Command::Serve { .. }
         | Command::Config(_)
+        | Command::Tls(_)
         | Command::Backup { .. }
         | Command::Restore { .. } => {
             bail!("not a workspace command")

@@ -8,6 +8,7 @@ pub mod boot;
 mod demo;
 pub mod serve;
 mod settings;
+mod tls;
 mod users;
 
 pub use settings::Settings;
@@ -86,6 +87,9 @@ pub enum Command {
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Show or renew the HTTPS certificate.
+    #[command(subcommand)]
+    Tls(tls::TlsCommand),
 }
 
 /// Runs a command, or without one the server with its tray icon (headless without a desktop,
@@ -97,6 +101,16 @@ pub fn run(globals: &Globals, command: Option<Command>) -> ExitCode {
         None => serve::desktop(&settings, globals.headless),
         Some(Command::Serve { bind, dev }) => serve::headless(&settings.with(bind, dev), None),
         Some(Command::Config(ConfigCommand::Check { file })) => check(&settings, file.as_deref()),
+        Some(Command::Tls(command)) => {
+            logging::init_command("warn");
+            match settings.load() {
+                Ok(config) => exit_code(tls::run(&config, &command)),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(command) => {
             logging::init_command("warn");
             let config = match settings.load() {

@@ -60,10 +60,12 @@ pub fn headless(settings: &Settings, no_tray: Option<String>) -> ExitCode {
         let stop = shutdown_signal();
         match control.start().await {
             Ok(url) => {
+                let connect = control.connect_url().unwrap_or_default();
                 if let Some((name, password)) = control.first_admin() {
-                    show_first_admin(&name, &password, control.size_cap());
+                    show_first_admin(&name, &password, &connect, control.size_cap());
                 }
                 tracing::info!("agents on this network open {url}");
+                tracing::info!("to set up a phone or another computer, open {connect} on it");
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -94,13 +96,15 @@ fn exit_code(e: &ControlError) -> ExitCode {
     }
 }
 
-/// Prints the first admin's password, the one time it exists in clear. Standard output may be
-/// closed (`serve | head -1`, a reader that has gone): the server keeps serving and the log says
-/// how to set a password instead, where `println!` would have ended the process.
-fn show_first_admin(name: &str, password: &str, cap: Option<SizeCap>) {
+/// Prints the first admin's password, the one time it exists in clear, where devices are set up
+/// and how large the database may grow. Standard output may be closed (`serve | head -1`, a
+/// reader that has gone): the server keeps serving and the log says how to set a password
+/// instead, where `println!` would have ended the process.
+fn show_first_admin(name: &str, password: &str, connect: &str, cap: Option<SizeCap>) {
     let mut notice = format!(
         "First start: created the admin user {name:?} with password {password}\n\
-         Sign in and change it; it is shown only this once.\n"
+         Sign in and change it; it is shown only this once.\n\
+         Connect a device: open {connect} on it (the address, a QR code and the certificate to trust).\n"
     );
     if let Some(cap) = cap {
         notice = format!("{notice}{cap}.\n");

@@ -2,8 +2,10 @@
 //! with `PILITO_BOX_*` environment overrides ([`load`]), first written from a commented template.
 
 mod load;
+mod tls;
 
 pub use load::{ConfigError, ENV_PREFIX, TEMPLATE, write_template};
+pub use tls::{MAX_VALIDITY_DAYS, MdnsConfig, TlsConfig, TlsMode, ValidityDays};
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -38,6 +40,10 @@ pub struct Config {
     /// `SQLite` settings.
     pub storage: StorageConfig,
     pub backup: BackupConfig,
+    /// HTTPS (PROTOCOL §1).
+    pub tls: TlsConfig,
+    /// The multicast DNS announcement.
+    pub mdns: MdnsConfig,
 }
 
 /// Automatic backups into `<data_dir>/backups`.
@@ -164,6 +170,8 @@ impl Default for Config {
             limits: Limits::default(),
             storage: StorageConfig::default(),
             backup: BackupConfig::default(),
+            tls: TlsConfig::default(),
+            mdns: MdnsConfig::default(),
         }
     }
 }
@@ -228,6 +236,12 @@ impl Config {
     #[must_use]
     pub fn backup_dir(&self) -> PathBuf {
         self.data_dir.join("backups")
+    }
+
+    /// Folder of the generated certificate authority and server certificate.
+    #[must_use]
+    pub fn tls_dir(&self) -> PathBuf {
+        self.data_dir.join("tls")
     }
 
     /// Folder for log files.

@@ -1,12 +1,15 @@
 //! The accept loop: HTTP/1.1 only, one connection per TCP connection, with a deadline for every
 //! phase a client could stall in (the first byte, the request head and an idle kept-alive
-//! connection share the head deadline; the body has a rate and a total), and a cap on the TCP
-//! connections one address holds. Each request is tagged with its peer address and, when it asks
-//! for an upgrade, a claim on its connection, so the socket routes can finish the WebSocket
-//! upgrade themselves with their own buffer sizes. Stops accepting when told, then lets the
-//! requests in flight finish.
+//! connection share the head deadline; the TLS handshake has its own; the body has a rate and a
+//! total), and a cap on the TCP connections one address holds. With TLS on, one port answers
+//! both: a connection opening with a TLS handshake gets the routes over TLS, any other the plain
+//! routes it was given. Each request is tagged with its peer address and, when it asks for an
+//! upgrade, a claim on its connection, so the socket routes can finish the WebSocket upgrade
+//! themselves with their own buffer sizes. Stops accepting when told, then lets the requests in
+//! flight finish. Uses `tokio-rustls` for the handshake and knows nothing of certificates.
 
 mod body;
+mod connection;
 mod slots;
 
 pub use body::{BodyError, BodyLimits};
@@ -14,21 +17,16 @@ pub use slots::Slots;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioTimer;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
-use tower_service::Service as _;
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::{StatusCode, header};
-use warp::hyper::Request;
-use warp::hyper::body::Incoming;
 use warp::hyper::server::conn::http1;
-use warp::hyper::service::service_fn;
 use warp::hyper::upgrade::OnUpgrade;
 use warp::reply::Response;
 
@@ -40,6 +38,8 @@ pub struct ConnectionLimits {
     /// From the connection's start, or the end of its previous response, to the end of a
     /// request head.
     pub head: Duration,
+    /// From the first byte of a TLS connection to the end of its handshake.
+    pub handshake: Duration,
     /// How a request body must arrive.
     pub body: BodyLimits,
     /// TCP connections one address may hold open (0: no cap).
@@ -53,6 +53,7 @@ impl From<&Config> for ConnectionLimits {
         let limits = &config.limits;
         Self {
             head: Duration::from_secs(limits.request_head_secs.max(1)),
+            handshake: config.tls.handshake_timeout(),
             body: BodyLimits {
                 total: Duration::from_secs(limits.request_body_secs.max(1)),
                 min_bytes_per_sec: limits.request_body_min_bytes_per_sec,
@@ -61,6 +62,14 @@ impl From<&Config> for ConnectionLimits {
             exempt: config.trusted_proxies.clone(),
         }
     }
+}
+
+/// TLS on the listener's port.
+pub struct Tls {
+    /// What every handshake is answered with.
+    pub config: Arc<rustls::ServerConfig>,
+    /// What a connection that speaks plain HTTP gets instead of the routes.
+    pub plain: BoxedFilter<(Response,)>,
 }
 
 /// The TCP peer of a request.
@@ -90,21 +99,31 @@ pub fn upgrade_claim() -> impl Filter<Extract = (Option<UpgradeClaim>,), Error =
     warp::ext::optional::<UpgradeClaim>()
 }
 
-/// Serves `routes` on `listener` until `stop` turns true (or its sender goes), then waits for
-/// the plain HTTP requests in flight. Upgraded sockets are not waited for: the hub closes them.
-/// HTTP/2 is not offered: its preface is answered as a malformed HTTP/1 request.
+/// Serves `routes` on `listener` (over TLS when `tls` is given, plain HTTP getting its `plain`
+/// routes) until `stop` turns true (or its sender goes), then waits for the plain HTTP requests
+/// in flight. Upgraded sockets are not waited for: the hub closes them. HTTP/2 is not offered:
+/// its preface is answered as a malformed HTTP/1 request.
 pub async fn run(
     listener: TcpListener,
     routes: BoxedFilter<(Response,)>,
     mut stop: watch::Receiver<bool>,
     limits: ConnectionLimits,
+    tls: Option<Tls>,
 ) {
-    let service = warp::service(routes);
     let slots = Slots::new(limits.per_address, &limits.exempt);
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.head);
+    let serving = Arc::new(connection::Serving {
+        routes,
+        tls: tls.map(|tls| connection::Tls {
+            acceptor: tokio_rustls::TlsAcceptor::from(tls.config),
+            plain: tls.plain,
+        }),
+        builder,
+        limits: limits.clone(),
+    });
     // Every connection task holds a sender; when the last one is gone, all have finished.
     let (finished_tx, mut finished) = mpsc::channel::<()>(1);
     loop {
@@ -135,43 +154,11 @@ pub async fn run(
         };
         // Frames are small and each should leave at once, not wait for the previous one's ACK.
         let _ = stream.set_nodelay(true);
-        let service = service.clone();
-        let body_limits = limits.body;
-        let handler = service_fn(move |mut request: Request<Incoming>| {
-            let extensions = request.extensions_mut();
-            extensions.insert(Peer(peer));
-            if let Some(upgrade) = extensions.remove::<OnUpgrade>() {
-                extensions.insert(UpgradeClaim(Arc::new(Mutex::new(Some(upgrade)))));
-            }
-            let expired = Arc::new(AtomicBool::new(false));
-            let request = request.map(|b| body::Deadline::new(b, body_limits, expired.clone()));
-            let answer = service.clone().call(request);
-            async move {
-                let response = answer.await?;
-                if expired.load(Ordering::Relaxed) {
-                    return Ok::<_, Infallible>(too_slow());
-                }
-                Ok(response)
-            }
-        });
-        let connection = builder
-            .serve_connection(TokioIo::new(slots::Counted::new(stream, slot)), handler)
-            .with_upgrades();
-        let mut stop = stop.clone();
-        let finished = finished_tx.clone();
+        let stream = slots::Counted::new(stream, slot);
+        let (serving, stop, finished) = (serving.clone(), stop.clone(), finished_tx.clone());
         tokio::spawn(async move {
             let _finished = finished;
-            tokio::pin!(connection);
-            let ended = tokio::select! {
-                ended = connection.as_mut() => ended,
-                () = stopped(&mut stop) => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
-            };
-            if let Err(e) = ended {
-                tracing::debug!("connection from {peer} ended: {e}");
-            }
+            connection::serve(stream, peer, serving, stop).await;
         });
     }
     drop(finished_tx);

@@ -121,6 +121,13 @@ impl Counted {
             _slot: slot,
         }
     }
+
+    /// The first byte the peer sent, without taking it (`None`: it closed without sending).
+    pub async fn first_byte(&self) -> io::Result<Option<u8>> {
+        let mut byte = [0_u8; 1];
+        let n = self.stream.peek(&mut byte).await?;
+        Ok((n == 1).then_some(byte[0]))
+    }
 }
 
 impl AsyncRead for Counted {

@@ -1,5 +1,5 @@
-//! The system-tray icon and its menu: a status line, start and stop, the agent page, the logs,
-//! the data folder, start at login and quit. It drives the server only through a [`Control`];
+//! The system-tray icon and its menu: a status line, start and stop, the agent page, the
+//! device set-up page, the logs, the data folder, start at login and quit. It drives the server only through a [`Control`];
 //! the server never knows it exists. Linux builds have it with the `tray` feature; Windows and
 //! macOS builds always do.
 
@@ -38,6 +38,7 @@ struct Items {
     start: MenuItem,
     stop: MenuItem,
     page: MenuItem,
+    connect: MenuItem,
     logs: MenuItem,
     folder: MenuItem,
     login: CheckMenuItem,
@@ -52,6 +53,7 @@ impl Items {
             start: MenuItem::new("Start server", false, None),
             stop: MenuItem::new("Stop server", true, None),
             page: MenuItem::new("Open agent page", true, None),
+            connect: MenuItem::new("Connect a device…", true, None),
             logs: MenuItem::new("View logs", true, None),
             folder: MenuItem::new("Open data folder", true, None),
             login: CheckMenuItem::new(
@@ -75,6 +77,7 @@ impl Items {
             &self.stop,
             &sep(),
             &self.page,
+            &self.connect,
             &self.logs,
             &self.folder,
             &sep(),
@@ -108,6 +111,7 @@ impl Items {
         self.start.set_enabled(!running);
         self.stop.set_enabled(running);
         self.page.set_enabled(running);
+        self.connect.set_enabled(running);
         match control.first_admin() {
             Some((name, password)) => self
                 .admin
@@ -183,6 +187,10 @@ pub fn run(settings: &Settings) -> ExitCode {
                     runtime.block_on(control.stop());
                 } else if id == items.page.id() {
                     if let Status::Running { url, .. } = control.status() {
+                        let _ = open::that(url);
+                    }
+                } else if id == items.connect.id() {
+                    if let Some(url) = control.connect_url() {
                         let _ = open::that(url);
                     }
                 } else if id == items.logs.id() {

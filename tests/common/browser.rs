@@ -25,23 +25,47 @@ pub struct Browser {
     profile: tempfile::TempDir,
 }
 
+/// How a browser is started besides its size.
+#[derive(Debug, Default)]
+pub struct Launch {
+    /// `HOME` for chromedriver and the browser, where Chromium finds its NSS certificate
+    /// database (`.pki/nssdb`).
+    pub home: Option<PathBuf>,
+    /// More command-line switches.
+    pub args: Vec<String>,
+    /// A phone's viewport (CSS pixels) and user agent, emulated: headless Chromium's window
+    /// is never narrower than 500 pixels.
+    pub phone: Option<(u32, u32, &'static str)>,
+}
+
 impl Browser {
     /// Starts chromedriver and a headless Chromium of `width`×`height`.
     pub async fn start(width: u32, height: u32) -> Self {
+        Self::launch(width, height, Launch::default()).await
+    }
+
+    /// [`Browser::start`] with a `HOME` and more switches.
+    pub async fn launch(width: u32, height: u32, launch: Launch) -> Self {
         ensure_chromium();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let driver = Command::new(DRIVER)
+        let mut driver = Command::new(DRIVER);
+        if let Some(home) = &launch.home {
+            driver.env("HOME", home);
+        }
+        let driver = driver
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
         let profile = tempfile::tempdir().unwrap();
-        let args = [
+        let size = format!("--window-size={width},{height}");
+        let data = format!("--user-data-dir={}", profile.path().display());
+        let mut args = vec![
             "--headless=new",
             "--no-sandbox",
             "--disable-gpu",
@@ -52,14 +76,19 @@ impl Browser {
             "--disable-component-update",
             "--disable-sync",
             "--lang=en-US",
-            &format!("--window-size={width},{height}"),
-            &format!("--user-data-dir={}", profile.path().display()),
+            &size,
+            &data,
         ];
+        args.extend(launch.args.iter().map(String::as_str));
         let mut caps = Capabilities::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({"binary": CHROMIUM, "args": args}),
-        );
+        let mut options = json!({"binary": CHROMIUM, "args": args});
+        if let Some((width, height, agent)) = launch.phone {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": true, "mobile": true},
+                "userAgent": agent,
+            });
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let url = format!("http://127.0.0.1:{port}");
         let mut last = None;
         for _ in 0..100 {

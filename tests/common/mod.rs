@@ -6,6 +6,7 @@ pub mod browser;
 pub mod client;
 pub mod process;
 pub mod system;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -64,7 +65,8 @@ pub async fn start_at(dir: TempDir, addr: SocketAddr, tweak: impl FnOnce(&mut Co
     tweak(&mut config);
     let listener = pilito_box::server::bind(addr, &config).expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let (app, _first) = App::open(config).await.expect("open");
+    let (mut app, _first) = App::open(config).await.expect("open");
+    app.secure_for(addr).expect("TLS");
     let state = app.state().clone();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
