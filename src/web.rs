@@ -26,15 +26,15 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
     form-action 'self'; frame-ancestors 'none'";
 
-/// Adds the security headers to an answer: the content security policy, `X-Frame-Options`
+/// Adds the security headers to an answer: the content security policy (unless the answer
+/// brings a stricter one of its own, as the device set-up page does), `X-Frame-Options`
 /// for browsers that predate `frame-ancestors`, no referrer sent to other sites, no sniffing.
 #[must_use]
 pub fn with_security_headers(mut response: warp::reply::Response) -> warp::reply::Response {
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
