@@ -109,7 +109,25 @@ impl Gate {
             .contains(&ip)
     }
 
-    /// Replaces the blacklist (after a change, or when another process changed the table).
+    /// Adds an address to the blacklist (this server's own change, already stored).
+    pub fn block(&self, ip: IpAddr) {
+        self.inner
+            .blacklist
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(ip);
+    }
+
+    /// Takes an address off the blacklist (this server's own change, already stored).
+    pub fn unblock(&self, ip: IpAddr) {
+        self.inner
+            .blacklist
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&ip);
+    }
+
+    /// Replaces the blacklist (when another process changed the table).
     pub fn set_blacklist(&self, ips: HashSet<IpAddr>) {
         *self
             .inner

@@ -203,7 +203,7 @@ impl Inbox {
         self.store
             .write(move |c| blacklist::add(c, ip, entry.reason.as_deref()))
             .await?;
-        self.reload_blacklist().await?;
+        self.gate.block(ip);
         tracing::info!("{} blacklisted {ip}", by.user.username);
         Ok(())
     }
@@ -216,14 +216,8 @@ impl Inbox {
         if !self.store.write(move |c| blacklist::remove(c, ip)).await? {
             return Err(InboxError::NotFound(Entity::BlacklistedAddress));
         }
-        self.reload_blacklist().await?;
+        self.gate.unblock(ip);
         tracing::info!("{} removed {ip} from the blacklist", by.user.username);
-        Ok(())
-    }
-
-    async fn reload_blacklist(&self) -> InboxResult<()> {
-        let ips = self.store.read(blacklist::addresses).await?;
-        self.gate.set_blacklist(ips);
         Ok(())
     }
 }

@@ -12,8 +12,10 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 /// Library noise kept out of the logs whatever `PILITO_BOX_LOG` asks for: hyper's and
-/// tungstenite's debug lines can carry request URIs (and so tokens) and frame contents.
-const QUIET: &str = "hyper=warn,hyper_util=warn,warp=warn,tungstenite=warn,tokio_tungstenite=warn";
+/// tungstenite's debug lines can carry request URIs (and so tokens) and frame contents; rustls
+/// and the mDNS daemon (and the poller under it) log every handshake and packet at trace level.
+const QUIET: &str = "hyper=warn,hyper_util=warn,warp=warn,tungstenite=warn,tokio_tungstenite=warn,\
+     rustls=warn,tokio_rustls=warn,mdns_sd=warn,mio=warn";
 
 /// Where log lines go besides stderr.
 #[derive(Debug, Clone, Copy)]
