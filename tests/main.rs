@@ -32,6 +32,7 @@ mod refusals;
 mod rest;
 mod restart;
 mod tls;
+mod tls_cli;
 mod tls_limits;
 mod token_attacks;
 mod tray;
