@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod edge;
 pub mod files;
 pub mod gate;
 pub mod http;

@@ -18,13 +18,12 @@ use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::{Close, Hub, HubLimits};
 use crate::inbox::Inbox;
-use crate::onboarding::{self, Onboarding};
 use crate::protocol::codes::close;
 use crate::state::AppState;
 use crate::storage::users::{self, NewUser, Role};
 use crate::storage::{Store, StoreError, blacklist};
 use crate::tls::{Tls, TlsError};
-use crate::{background, http, listener, mdns, presence, web, ws};
+use crate::{background, edge, http, listener, presence, web, ws};
 
 /// File name of the integration key inside the data folder.
 pub const INTEGRATION_KEY_FILE: &str = "integration.key";
@@ -124,12 +123,7 @@ impl App {
         {
             return Ok(tls.is_some());
         }
-        let config = &self.state.config;
-        let tls = if config.tls.enabled_for(addr.ip()) {
-            Some(Tls::start(config)?)
-        } else {
-            None
-        };
+        let tls = edge::tls_for(&self.state.config, addr)?;
         let secure = tls.is_some();
         self.tls = Some((addr, tls));
         Ok(secure)
@@ -164,41 +158,21 @@ impl App {
             let grace = Duration::from_secs(state.config.limits.presence_grace_secs);
             presence::spawn(&state.inbox, grace, changes, stop_rx.clone())
         });
-        let upkeep = tls.as_ref().map(|tls| tls.spawn_upkeep(stop_rx.clone()));
-        let onboarding = Onboarding::new(tls.clone(), addr);
-        let routes = onboarding
-            .routes()
-            .map(web::with_security_headers)
-            .or(routes(&state))
-            .unify()
-            .boxed();
-        let on_port = tls.as_ref().map(|tls| listener::Tls {
-            config: tls.server_config(),
-            plain: onboarding::plain_routes(&onboarding)
-                .map(web::with_security_headers)
-                .boxed(),
-        });
+        let (mut edge, on_port) =
+            edge::Edge::start(&state.config, addr, tls, routes(&state), &stop_rx);
         let limits = listener::ConnectionLimits::from(state.config.as_ref());
-        let server = tokio::spawn(listener::run(
+        // Tools wait for this line, under this module's name (the bench filters its logs so).
+        tracing::info!("listening on {}://{addr}", on_port.scheme());
+        let accepting = listener::run(
             listener,
-            routes,
+            on_port.routes,
             stop_rx.clone(),
             limits,
-            on_port,
-        ));
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        tracing::info!("listening on {scheme}://{addr}");
-        if tls.is_some() {
-            tracing::info!(
-                "plain http:// on the same port redirects to https://, except the device set-up page {}",
-                onboarding::page_url(addr)
-            );
-        }
-        let announcement = (state.config.mdns.enabled && !addr.ip().is_loopback())
-            .then(|| mdns::Announcement::start(addr, tls.is_some()))
-            .and_then(|started| started.map_err(|e| tracing::warn!("{e}")).ok());
+            on_port.tls,
+        );
+        let server = tokio::spawn(accepting);
         shutdown.await;
-        drop(announcement);
+        edge.unannounce();
         tracing::info!(
             "shutting down: closing {} sockets",
             state.hub.connection_count()
@@ -216,9 +190,7 @@ impl App {
         }
         let _ = tokio::time::timeout(grace, server).await;
         let _ = jobs.await;
-        if let Some(upkeep) = upkeep {
-            let _ = upkeep.await;
-        }
+        edge.finish().await;
         if let Some(presence) = presence {
             let _ = presence.await;
         }

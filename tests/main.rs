@@ -37,6 +37,7 @@ mod rest;
 mod restart;
 mod startup;
 mod tls;
+mod tls_cli;
 mod tls_limits;
 mod token_attacks;
 mod tray;

@@ -258,6 +258,13 @@ async fn a_configured_certificate_replaces_the_generated_one_and_reloads_when_it
     assert_eq!(first.dns, ["localhost"]);
     let no_ca = tls::get(app.addr, "localhost", &shop, "/ca.crt").await;
     assert_eq!(no_ca.status(), 404);
+    let page = tls::get(app.addr, "localhost", &shop, "/connect").await;
+    let page = String::from_utf8_lossy(page.body()).into_owned();
+    let address = format!("https://localhost:{}/", app.addr.port());
+    assert!(
+        page.contains(&address) && !page.contains("/ca.crt"),
+        "{page}"
+    );
 
     let (new_root, cert, key) = issue("Shop root 2027");
     std::fs::write(&key_file, key).unwrap();

@@ -1,20 +1,29 @@
 //! The load generator's WebSocket client: a chat or list socket from a chosen loopback address
-//! (so tens of thousands of sockets do not run out of ports), with a small read buffer (so the
-//! generator's memory does not drown the server's), and a cheap reader of the frames the
-//! benchmarks care about.
+//! (so tens of thousands of sockets do not run out of ports), over TCP or over TLS trusting only
+//! the server's authority, with a small read buffer (so the generator's memory does not drown
+//! the server's), and a cheap reader of the frames the benchmarks care about.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use futures_util::StreamExt;
-use tokio::net::{TcpSocket, TcpStream};
+use rustls::pki_types::ServerName;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpSocket;
+use tokio_rustls::TlsConnector;
 use tokio_tungstenite::WebSocketStream;
 use tungstenite::Message;
 use tungstenite::protocol::WebSocketConfig;
 
+/// A byte stream a socket runs over: TCP, or TLS over TCP.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
 /// A client socket.
-pub type Socket = WebSocketStream<TcpStream>;
+pub type Socket = WebSocketStream<Box<dyn Io>>;
 
 /// Sockets per loopback source address (well under the ephemeral port range).
 const PER_ADDRESS: usize = 20_000;
@@ -37,7 +46,18 @@ pub async fn open(
     path: &str,
     token: &str,
 ) -> anyhow::Result<Socket> {
-    tokio::time::timeout(OPEN_TIMEOUT, open_now(server, local, path, token))
+    open_over(server, local, path, token, None).await
+}
+
+/// [`open`], over TLS with `tls` when given (`wss://`).
+pub async fn open_over(
+    server: SocketAddr,
+    local: IpAddr,
+    path: &str,
+    token: &str,
+    tls: Option<&Arc<rustls::ClientConfig>>,
+) -> anyhow::Result<Socket> {
+    tokio::time::timeout(OPEN_TIMEOUT, open_now(server, local, path, token, tls))
         .await
         .context("timed out")?
 }
@@ -47,12 +67,24 @@ async fn open_now(
     local: IpAddr,
     path: &str,
     token: &str,
+    tls: Option<&Arc<rustls::ClientConfig>>,
 ) -> anyhow::Result<Socket> {
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::new(local, 0))?;
-    let stream = socket.connect(server).await.context("connect")?;
-    stream.set_nodelay(true)?;
-    let url = format!("ws://{server}{path}?token={token}");
+    let tcp = socket.connect(server).await.context("connect")?;
+    tcp.set_nodelay(true)?;
+    let (stream, scheme): (Box<dyn Io>, &str) = match tls {
+        Some(config) => {
+            let name = ServerName::IpAddress(server.ip().into());
+            let secure = TlsConnector::from(config.clone())
+                .connect(name, tcp)
+                .await
+                .context("TLS handshake")?;
+            (Box::new(secure), "wss")
+        }
+        None => (Box::new(tcp), "ws"),
+    };
+    let url = format!("{scheme}://{server}{path}?token={token}");
     let config = WebSocketConfig::default().read_buffer_size(4096);
     let (mut ws, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config))
         .await

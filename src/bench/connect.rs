@@ -3,6 +3,7 @@
 //! `connection_established` and its snapshot), holds them all idle, measures the server's memory
 //! per socket, then sends one message into every conversation and checks that every held socket
 //! got its room's message exactly once: a socket that silently died would be caught there.
+//! With `--tls` every step runs over plain TCP and then over TLS, on a fresh server each.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,6 +42,10 @@ pub struct ConnectArgs {
     /// Exit with an error when a socket fails to open or misses its room's message.
     #[arg(long)]
     pub strict: bool,
+    /// Run every step twice, over plain TCP and then over TLS (trusting only the server's
+    /// generated authority), so the two sit side by side in one table.
+    #[arg(long)]
+    pub tls: bool,
     #[command(flatten)]
     pub rig: super::rig::RigArgs,
 }
@@ -58,18 +63,31 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<()> {
         "reached after hold",
         "server CPU %",
         "generator CPU %",
+        "TLS",
     ]);
     let mut faults = 0.0;
+    let transports: &[bool] = if args.tls { &[false, true] } else { &[false] };
     for _ in 0..args.runs {
         for (step, &sockets) in args.sockets.iter().enumerate() {
-            let cells = super::rig::block_on(&args.rig, storm(args, sockets))??;
-            faults += (cells[0] - cells[1]) + (cells[1] - cells[7]).abs();
-            table.add(step, cells);
+            for (t, &tls) in transports.iter().enumerate() {
+                let cells = super::rig::block_on(&args.rig, storm(args, sockets, tls))??;
+                faults += (cells[0] - cells[1]) + (cells[1] - cells[7]).abs();
+                table.add(step * transports.len() + t, cells);
+            }
         }
     }
     println!(
-        "connect storm and idle hold: chat sockets over {} conversations, {} agents, {} handshakes in flight, {} s hold, {} run(s); median (min–max)",
-        args.rooms, args.agents, args.concurrency, args.hold, args.runs
+        "connect storm and idle hold: chat sockets over {} conversations, {} agents, {} handshakes in flight, {} s hold, {} run(s); median (min–max){}",
+        args.rooms,
+        args.agents,
+        args.concurrency,
+        args.hold,
+        args.runs,
+        if args.tls {
+            "; TLS 1 = wss:// (TLS 1.3, a full handshake per socket), 0 = ws://"
+        } else {
+            ""
+        }
     );
     table.print();
     if args.strict && faults > 0.0 {
@@ -80,9 +98,10 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<()> {
 
 type Sink = SplitSink<Socket, Message>;
 
-/// One step: a fresh server, `sockets` opened, held, measured and checked.
-async fn storm(args: &ConnectArgs, sockets: usize) -> anyhow::Result<Vec<f64>> {
-    let rig = Rig::start(&args.rig, args.agents.max(1), args.rooms.max(1)).await?;
+/// One step: a fresh server (speaking TLS when `tls`), `sockets` opened, held, measured and
+/// checked.
+async fn storm(args: &ConnectArgs, sockets: usize, tls: bool) -> anyhow::Result<Vec<f64>> {
+    let rig = Rig::start_secure(&args.rig, args.agents.max(1), args.rooms.max(1), tls).await?;
     let rooms = rig.workspace.rooms.len();
     let before_kib = rig.target.rss_kib();
     let cpu = rig.cpu_mark();
@@ -95,7 +114,9 @@ async fn storm(args: &ConnectArgs, sockets: usize) -> anyhow::Result<Vec<f64>> {
                 let path = format!("/ws/chat/{}/", rig.workspace.rooms[room]);
                 let token = &rig.workspace.tokens[n % rig.workspace.tokens.len()];
                 let started = Instant::now();
-                let ws = client::open(rig.addr(), client::source(n), &path, token).await;
+                let source = client::source(n);
+                let ws =
+                    client::open_over(rig.addr(), source, &path, token, rig.tls.as_ref()).await;
                 let took = started.elapsed();
                 ws.ok().map(|ws| {
                     let (sink, stream) = ws.split();
@@ -140,6 +161,7 @@ async fn storm(args: &ConnectArgs, sockets: usize) -> anyhow::Result<Vec<f64>> {
         reached,
         used.server_pct,
         used.own_pct,
+        f64::from(u8::from(tls)),
     ])
 }
 

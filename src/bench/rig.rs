@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -51,6 +52,8 @@ pub struct Rig {
     pub target: Target,
     /// Its agents and conversations.
     pub workspace: Workspace,
+    /// A client configuration trusting only the server's authority, when it speaks TLS.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
     _dir: tempfile::TempDir,
 }
 
@@ -67,17 +70,43 @@ impl Rig {
         rooms: usize,
         dataset: Option<Size>,
     ) -> anyhow::Result<Self> {
+        Self::start_full(args, agents, rooms, dataset, false).await
+    }
+
+    /// [`Rig::start`] with the server speaking TLS when `tls`.
+    pub async fn start_secure(
+        args: &RigArgs,
+        agents: usize,
+        rooms: usize,
+        tls: bool,
+    ) -> anyhow::Result<Self> {
+        Self::start_full(args, agents, rooms, None, tls).await
+    }
+
+    async fn start_full(
+        args: &RigArgs,
+        agents: usize,
+        rooms: usize,
+        dataset: Option<Size>,
+        tls: bool,
+    ) -> anyhow::Result<Self> {
         raise_open_files();
         let dir = tempfile::Builder::new().prefix("pilito-bench-").tempdir()?;
         if let Some(size) = dataset {
             super::dataset::generate(&dir.path().join("pilito-box.db"), size).await?;
         }
         let core = (!args.no_pin).then_some(args.server_core);
-        let target = Target::start(dir.path(), core)?;
+        let target = Target::start_with(dir.path(), core, tls)?;
         let workspace = target.workspace(agents, rooms).await?;
+        let tls = if tls {
+            Some(trusting_authority_of(dir.path())?)
+        } else {
+            None
+        };
         Ok(Self {
             target,
             workspace,
+            tls,
             _dir: dir,
         })
     }
@@ -97,6 +126,23 @@ impl Rig {
             own: process::own_cpu_secs(),
         }
     }
+}
+
+/// A TLS client configuration trusting the authority the server made in `dir` and nothing
+/// else, never resuming a session (each socket is a first visit, the costly case).
+fn trusting_authority_of(dir: &std::path::Path) -> anyhow::Result<Arc<rustls::ClientConfig>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let ca = CertificateDer::from_pem_file(dir.join("tls").join(pilito_box::tls::ca::CA_CERT))?;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca)?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.resumption = rustls::client::Resumption::disabled();
+    Ok(Arc::new(config))
 }
 
 /// CPU seconds of both sides at a moment.

@@ -48,6 +48,11 @@ pub struct Workspace {
 impl Target {
     /// Starts `serve` on 127.0.0.1:0 in `dir` (pinned to `core` with taskset when given).
     pub fn start(dir: &Path, core: Option<usize>) -> anyhow::Result<Self> {
+        Self::start_with(dir, core, false)
+    }
+
+    /// [`Target::start`], speaking TLS (`tls.mode = "on"`) when `tls`.
+    pub fn start_with(dir: &Path, core: Option<usize>, tls: bool) -> anyhow::Result<Self> {
         let exe = std::env::current_exe()?;
         let mut command = match core {
             Some(core) => {
@@ -64,6 +69,7 @@ impl Target {
             .arg(dir.join("absent.toml"))
             .envs(LIFTED.iter().copied())
             .env("PILITO_BOX_LOG", "warn,pilito_box::server=info")
+            .env("PILITO_BOX_TLS__MODE", if tls { "on" } else { "off" })
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         let started = Instant::now();
@@ -76,7 +82,8 @@ impl Target {
             let Some(line) = lines.next().transpose()? else {
                 bail!("the server exited before listening");
             };
-            if let Some(rest) = line.split("listening on http://").nth(1) {
+            let scheme = if tls { "https" } else { "http" };
+            if let Some(rest) = line.split(&format!("listening on {scheme}://")).nth(1) {
                 break rest.trim().parse()?;
             }
         };

@@ -47,11 +47,21 @@ impl Onboarding {
     }
 
     /// The address agents open (`https://192.168.1.5:8765/`), from the names the served
-    /// certificate holds.
+    /// certificate holds: a LAN address of the generated one, the first name of the business's
+    /// own (which may name no address).
     #[must_use]
     pub fn address(&self) -> String {
-        let secure = self.inner.tls.is_some();
-        url(self.ip(), self.inner.listen.port(), secure, "/")
+        let port = self.inner.listen.port();
+        match &self.inner.tls {
+            Some(tls) if tls.authority().is_none() => {
+                let served = tls.served();
+                match served.dns.iter().find(|name| !name.starts_with('*')) {
+                    Some(name) => url_host(name, port, true),
+                    None => url(self.ip(), port, true, "/"),
+                }
+            }
+            tls => url(self.ip(), port, tls.is_some(), "/"),
+        }
     }
 
     fn ip(&self) -> IpAddr {
@@ -104,7 +114,7 @@ impl Onboarding {
         let port = inner.listen.port();
         let ip = self.ip();
         let view = page::View {
-            address: url(ip, port, inner.tls.is_some(), "/"),
+            address: self.address(),
             local: url_host(
                 &format!("{}.local", names::host_label()),
                 port,

@@ -75,6 +75,51 @@ fn fanout_delivers_every_message_once_and_in_order() {
     });
 }
 
+/// The cells of every data row of a table.
+fn rows(table: &str) -> Vec<Vec<f64>> {
+    table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.contains("---"))
+        .skip(1)
+        .map(|line| {
+            line.trim_matches('|')
+                .split('|')
+                .map(|cell| cell.split_whitespace().next().unwrap().parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn connect_with_tls_opens_every_socket_both_ways_side_by_side() {
+    crate::measured(async {
+        let out = bench(&[
+            "connect",
+            "--sockets",
+            "300",
+            "--rooms",
+            "10",
+            "--hold",
+            "0.5",
+            "--tls",
+            "--no-pin",
+            "--strict",
+        ]);
+        let rows = rows(&out);
+        assert_eq!(rows.len(), 2, "{out}");
+        for (row, tls) in rows.iter().zip([0.0, 1.0]) {
+            assert_eq!(
+                (row[0], row[1], row[7], row[10]),
+                (300.0, 300.0, 300.0, tls)
+            );
+            assert!(
+                row[2] > 0.0 && row[6] > 0.0,
+                "connects/s and memory: {row:?}"
+            );
+        }
+    });
+}
+
 #[test]
 fn connect_opens_every_socket_and_reaches_each_after_the_hold() {
     crate::measured(async {
