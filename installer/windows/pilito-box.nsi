@@ -25,8 +25,8 @@ BrandingText "pilito-box ${VERSION}"
 !define MUI_UNICON "${SRC}\pilito-box.ico"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\pilito-box.exe"
 !define MUI_FINISHPAGE_RUN_TEXT "Start pilito-box now"
-!define MUI_FINISHPAGE_SHOWREADME "http://localhost:${PORT}/"
-!define MUI_FINISHPAGE_SHOWREADME_TEXT "Open the agent page"
+!define MUI_FINISHPAGE_SHOWREADME "http://localhost:${PORT}/connect"
+!define MUI_FINISHPAGE_SHOWREADME_TEXT "Connect devices (the certificate to trust, then the agent page)"
 !define MUI_FINISHPAGE_SHOWREADME_NOTCHECKED
 
 !insertmacro MUI_PAGE_WELCOME

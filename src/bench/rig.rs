@@ -129,15 +129,20 @@ impl Rig {
 }
 
 /// A TLS client configuration trusting the authority the server made in `dir` and nothing
-/// else, never resuming a session (each socket is a first visit, the costly case).
+/// else, never resuming a session (each socket is a first visit, the costly case), offering
+/// its cipher suites in a browser's order.
 fn trusting_authority_of(dir: &std::path::Path) -> anyhow::Result<Arc<rustls::ClientConfig>> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject as _;
     let ca = CertificateDer::from_pem_file(dir.join("tls").join(pilito_box::tls::ca::CA_CERT))?;
     let mut roots = rustls::RootCertStore::empty();
     roots.add(ca)?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+    let mut provider = rustls::crypto::ring::default_provider();
+    // AES-128-GCM first, as Chrome and Safari offer it (rustls alone prefers AES-256).
+    provider
+        .cipher_suites
+        .sort_by_key(|s| s.suite() != rustls::CipherSuite::TLS13_AES_128_GCM_SHA256);
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
         .with_safe_default_protocol_versions()?
         .with_root_certificates(roots)
         .with_no_client_auth();
