@@ -10,7 +10,6 @@ use warp::reply::{Reply, Response};
 
 use crate::auth::AuthError;
 use crate::inbox::{Action, InboxError};
-use crate::protocol::rules::InvalidMessage;
 use crate::storage::StoreError;
 
 /// Why a REST call or handshake was refused.
@@ -117,12 +116,6 @@ impl From<AuthError> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         Self::Inbox(e.into())
-    }
-}
-
-impl From<InvalidMessage> for ApiError {
-    fn from(invalid: InvalidMessage) -> Self {
-        Self::Inbox(invalid.into())
     }
 }
 
