@@ -39,7 +39,12 @@ pub struct MessageRow {
     pub media_url: Option<String>,
     pub media_file: Option<String>,
     pub transcription: Option<String>,
+    /// `pending`, `completed` or `failed` (the delivery out, for a channel's conversation).
     pub processing_status: String,
+    /// The delivery state of a message sent out, as the wire's JSON object.
+    pub external_send_result: Option<String>,
+    /// JSON with what the message carries besides text (`{"attachment": …}`).
+    pub metadata: Option<String>,
 }
 
 /// A message about to be stored.
@@ -68,7 +73,8 @@ pub struct Stored {
 
 pub(super) const COLUMNS: &str = "seq, id, conversation_id, customer_id, sender_user_id, client_msg_id, type, \
     content, is_ai_response, is_answered, created_at, feedback, feedback_comment, feedback_at, \
-    message_type, media_url, media_file, transcription, processing_status";
+    message_type, media_url, media_file, transcription, processing_status, external_send_result, \
+    metadata";
 
 pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     from_row_at(row, 0)
@@ -103,6 +109,8 @@ fn from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<MessageRow> {
         media_file: row.get(at + 16)?,
         transcription: row.get(at + 17)?,
         processing_status: row.get(at + 18)?,
+        external_send_result: row.get(at + 19)?,
+        metadata: row.get(at + 20)?,
     })
 }
 
