@@ -13,6 +13,7 @@ use crate::protocol::rules;
 use crate::storage::customers;
 use crate::storage::inbound::{self, Inbound, Received};
 use crate::storage::messages::{self, NewMessage, Stored};
+use crate::storage::{StoreResult, outbox};
 use crate::storage::summary;
 use crate::storage::users::UserRow;
 
@@ -133,7 +134,7 @@ impl TryFrom<SubmitFeedback> for Feedback {
 
 /// A customer's message from an integration, checked.
 #[derive(Debug, Clone)]
-pub struct InboundMessage(Inbound);
+pub struct InboundMessage(pub(super) Inbound);
 
 impl TryFrom<InboundBody> for InboundMessage {
     type Error = InboxError;
@@ -168,8 +169,22 @@ impl TryFrom<InboundBody> for InboundMessage {
             username: name(form.username),
             content,
             client_msg_id: rules::client_msg_id(form.client_msg_id.as_deref())?,
+            media: None,
         }))
     }
+}
+
+/// In the transaction that stored it, queues a reply for the channel of its conversation (none
+/// for `unknown` and `instagram`), marking it pending.
+pub(super) fn queue_out(c: &rusqlite::Connection, stored: &mut Stored) -> StoreResult<()> {
+    let reply = matches!(stored.message.kind.as_str(), "support" | "marketing");
+    if let Some(channel) = outbox::channel_for(&stored.conversation.source)
+        && reply
+        && !stored.duplicate
+    {
+        stored.message = outbox::enqueue(c, stored.message.seq, &stored.conversation.id, channel)?;
+    }
+    Ok(())
 }
 
 impl Inbox {
@@ -188,7 +203,17 @@ impl Inbox {
             client_msg_id: draft.client_msg_id,
         };
         let key = new.client_msg_id.clone();
-        let stored = self.store.write(move |c| messages::insert(c, &new)).await?;
+        let stored = self
+            .store
+            .write(move |c| {
+                let mut stored = messages::insert(c, &new)?;
+                queue_out(c, &mut stored)?;
+                Ok(stored)
+            })
+            .await?;
+        if stored.message.external_send_result.is_some() && !stored.duplicate {
+            self.reply_queued();
+        }
         let frame = publish::message_stored(&self.hub, &stored, key.as_deref());
         Ok(Sent { stored, frame })
     }
