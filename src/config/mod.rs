@@ -1,9 +1,11 @@
 //! One `Config` for the whole server: serde defaults, unknown keys refused; read from a TOML file
 //! with `PILITO_BOX_*` environment overrides ([`load`]), first written from a commented template.
 
+mod channels;
 mod load;
 mod tls;
 
+pub use channels::ChannelsConfig;
 pub use load::{ConfigError, ENV_PREFIX, TEMPLATE, write_template};
 pub use tls::{MAX_VALIDITY_DAYS, MdnsConfig, TlsConfig, TlsMode, ValidityDays};
 
@@ -44,6 +46,8 @@ pub struct Config {
     pub tls: TlsConfig,
     /// The multicast DNS announcement.
     pub mdns: MdnsConfig,
+    /// What the channels to customers share (media size).
+    pub channels: ChannelsConfig,
 }
 
 /// Automatic backups into `<data_dir>/backups`.
@@ -172,6 +176,7 @@ impl Default for Config {
             backup: BackupConfig::default(),
             tls: TlsConfig::default(),
             mdns: MdnsConfig::default(),
+            channels: ChannelsConfig::default(),
         }
     }
 }
