@@ -6,8 +6,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::media;
 use crate::state::AppState;
-use crate::storage::{backup, blacklist, tokens};
+use crate::storage::{StoreError, backup, blacklist, tokens};
 
 /// How often the blacklist table is re-read (the CLI may change it while the server runs).
 const BLACKLIST_EVERY: Duration = Duration::from_secs(2);
@@ -77,8 +78,18 @@ async fn take_backup(state: &AppState) {
         state.config.backup_dir(),
         state.config.backup.keep,
     );
-    match tokio::task::spawn_blocking(move || backup::automatic(&db, &dir, keep)).await {
-        Ok(Ok(path)) => tracing::info!("backed up the database to {}", path.display()),
+    let media = state.media.root().to_owned();
+    let taken = tokio::task::spawn_blocking(move || {
+        let path = backup::automatic(&db, &dir, keep)?;
+        let files = media::mirror(&media, &media::folder(&dir))
+            .map_err(|e| StoreError::Commit(format!("cannot copy the media folder: {e}")))?;
+        Ok::<_, StoreError>((path, files))
+    });
+    match taken.await {
+        Ok(Ok((path, files))) => tracing::info!(
+            "backed up the database to {} and {files} new media files beside it",
+            path.display()
+        ),
         Ok(Err(e)) => tracing::error!("the automatic backup failed: {e}"),
         Err(e) => tracing::error!("the automatic backup failed: {e}"),
     }

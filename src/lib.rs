@@ -23,6 +23,7 @@ pub mod listener;
 pub mod lists;
 pub mod logging;
 pub mod mdns;
+pub mod media;
 pub mod metrics;
 pub mod onboarding;
 pub mod presence;

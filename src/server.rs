@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::{Close, Hub, HubLimits};
 use crate::inbox::Inbox;
+use crate::media::MediaStore;
 use crate::protocol::codes::close;
 use crate::state::AppState;
 use crate::storage::users::{self, NewUser, Role};
@@ -72,9 +73,11 @@ impl App {
         secret::private_dir(&config.data_dir).map_err(io("cannot create the data folder"))?;
         raise_open_files(config.limits.max_connections);
         let secret_missing = !config.data_dir.join(secret::FILE).exists();
-        let keys = Keys::new(
-            &secret::load_or_create(&config.data_dir).map_err(io("cannot read the secret"))?,
-        );
+        let secret =
+            secret::load_or_create(&config.data_dir).map_err(io("cannot read the secret"))?;
+        let keys = Keys::new(&secret);
+        let media = MediaStore::open(&config.data_dir, config.channels.max_media_bytes(), &secret)
+            .map_err(io("cannot open the media folder"))?;
         if secret_missing && config.database_path().exists() {
             tracing::warn!(
                 "the secret file {} was missing; a new one was made, so every agent must sign in again",
@@ -103,6 +106,7 @@ impl App {
         let auth = Auth::new(keys, store.clone(), config.tokens.clone());
         let state = AppState {
             inbox: Inbox::new(store.clone(), hub.clone(), auth.clone(), gate.clone()),
+            media,
             gate,
             auth,
             config: Arc::new(config),

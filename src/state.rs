@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::Hub;
 use crate::inbox::Inbox;
+use crate::media::MediaStore;
 use crate::metrics::Metrics;
 use crate::storage::Store;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     /// Blacklist, origins and rate limits.
     pub gate: Gate,
     pub inbox: Inbox,
+    /// The files of messages.
+    pub media: MediaStore,
     /// The key integrations present in `X-Integration-Key`.
     pub integration_key: Arc<str>,
     pub metrics: Arc<Metrics>,

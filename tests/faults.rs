@@ -59,8 +59,16 @@ async fn backup_while_serving_then_restore_when_stopped() {
     for i in 0..20 {
         assert_eq!(send(port, &token, &conv, &format!("before {i}")).await, 201);
     }
+    let photo = "2026/12/abcdefghijkmnopqrstuvw.jpg";
+    let in_data = d.join("media").join(photo);
+    std::fs::create_dir_all(in_data.parent().unwrap()).unwrap();
+    std::fs::write(&in_data, b"a customer's photo").unwrap();
     let file = dir.path().join("copy.db");
-    assert!(ok(&cli(&d, &["backup", file.to_str().unwrap()])).starts_with("backed up"));
+    let said = ok(&cli(&d, &["backup", file.to_str().unwrap()]));
+    assert!(said.starts_with("backed up"), "{said}");
+    assert!(said.contains("copied 1 new media files"), "{said}");
+    let beside = dir.path().join("copy.db.media").join(photo);
+    assert_eq!(std::fs::read(&beside).unwrap(), b"a customer's photo");
     for i in 0..5 {
         assert_eq!(send(port, &token, &conv, &format!("after {i}")).await, 201);
     }
@@ -71,8 +79,11 @@ async fn backup_while_serving_then_restore_when_stopped() {
     );
     server.stop();
     assert_eq!(count(&d), 25);
+    std::fs::remove_file(&in_data).unwrap();
     let restored = ok(&cli(&d, &["restore", file.to_str().unwrap()]));
     assert!(restored.contains("before-restore"), "{restored}");
+    assert!(restored.contains("put back 1 media files"), "{restored}");
+    assert_eq!(std::fs::read(&in_data).unwrap(), b"a customer's photo");
     assert_eq!(count(&d), 20, "the backup's state is back");
     let server = Served::start(&d, port, &[]);
     assert_eq!(
@@ -90,6 +101,13 @@ async fn automatic_backups_are_taken_and_only_the_newest_kept() {
         c.backup.keep = 2;
     })
     .await;
+    let photo = app
+        .state
+        .media
+        .save_bytes("jpeg".into(), None, Some("image/jpeg"), None)
+        .await
+        .unwrap()
+        .media_file;
     let folder = app.state.config.backup_dir();
     let started = Instant::now();
     loop {
@@ -107,6 +125,12 @@ async fn automatic_backups_are_taken_and_only_the_newest_kept() {
     for backup in pilito_box::storage::backup::automatic_backups(&folder) {
         pilito_box::storage::backup::verify(&backup).unwrap();
     }
+    let mirrored = folder.join("media").join(&photo);
+    assert_eq!(
+        std::fs::read(mirrored).unwrap(),
+        b"jpeg",
+        "media files are backed up"
+    );
 }
 
 #[test]

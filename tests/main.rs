@@ -27,6 +27,7 @@ mod installer;
 mod lan;
 mod lists;
 mod log_hygiene;
+mod media;
 mod network;
 mod page_security;
 mod passwords;

@@ -9,6 +9,7 @@ use super::Command;
 use crate::auth::{Auth, Keys, TokenKind, secret};
 use crate::config::Config;
 use crate::instance::{Instance, InstanceError};
+use crate::media;
 use crate::server;
 use crate::storage::customers::{self, NewCustomer};
 use crate::storage::{Store, backup, blacklist, conversations};
@@ -157,6 +158,12 @@ fn backup_to(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
     }
     backup::copy(&db, file)?;
     println!("backed up {} to {}", db.display(), file.display());
+    let media_copy = media::beside(file);
+    let files = media::mirror(&media::folder(&config.data_dir), &media_copy)?;
+    println!(
+        "copied {files} new media files to {} (keep it with the backup)",
+        media_copy.display()
+    );
     Ok(())
 }
 
@@ -170,6 +177,17 @@ fn restore_from(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
         "restored {}; the database it replaced is kept as {}",
         file.display(),
         previous.display()
+    );
+    let beside = media::beside(file);
+    let media_copy = if beside.is_dir() {
+        beside
+    } else {
+        media::folder(&config.backup_dir())
+    };
+    let files = media::mirror(&media_copy, &media::folder(&config.data_dir))?;
+    println!(
+        "put back {files} media files from {} that the media folder lacked",
+        media_copy.display()
     );
     Ok(())
 }

@@ -64,8 +64,8 @@ pub struct ChannelsConfig {
     pub give_up_hours: u64,
     /// Seconds one send may take.
     pub send_timeout_secs: u64,
-    /// Largest file downloaded from Telegram or uploaded by an agent, in megabytes.
-    pub max_upload_mb: u64,
+    /// Largest file, in megabytes, a customer can send in or an agent can attach.
+    pub max_media_mb: u64,
 }
 
 impl Default for ChannelsConfig {
@@ -75,7 +75,7 @@ impl Default for ChannelsConfig {
             retry_max_secs: 600,
             give_up_hours: 72,
             send_timeout_secs: 30,
-            max_upload_mb: 20,
+            max_media_mb: 20,
         }
     }
 }
@@ -95,10 +95,9 @@ impl ChannelsConfig {
         Duration::from_secs(self.give_up_hours.saturating_mul(3600))
     }
 
-    /// The size cap in bytes.
     #[must_use]
-    pub fn max_upload_bytes(&self) -> u64 {
-        self.max_upload_mb.saturating_mul(1024 * 1024)
+    pub fn max_media_bytes(&self) -> u64 {
+        self.max_media_mb.saturating_mul(1024 * 1024)
     }
 }
 

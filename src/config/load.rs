@@ -175,6 +175,10 @@ mod tests {
             defaults.storage.synchronous
         );
         assert_eq!(from_template.log_keep_days, defaults.log_keep_days);
+        assert_eq!(
+            from_template.channels.max_media_mb,
+            defaults.channels.max_media_mb
+        );
         assert_eq!(Config::parse(TEMPLATE, &[]).unwrap().bind, defaults.bind);
     }
 

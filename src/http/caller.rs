@@ -160,7 +160,7 @@ fn allow_write(state: &AppState, identity: &Identity) -> Result<(), ApiError> {
     })
 }
 
-async fn verify(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
+pub(super) async fn verify(state: &AppState, token: Option<String>) -> Result<Identity, ApiError> {
     let token = token.ok_or(AuthError::NoToken)?;
     Ok(state.auth.verify(&token, TokenKind::Access).await?)
 }

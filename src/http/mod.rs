@@ -8,6 +8,7 @@ pub mod customers;
 pub mod error;
 pub mod lists;
 pub mod logs;
+mod media;
 pub mod messages;
 pub mod users;
 
@@ -115,6 +116,8 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(users::routes(state))
         .unify()
         .or(logs::routes(state))
+        .unify()
+        .or(media::routes(state))
         .unify()
         .boxed()
 }

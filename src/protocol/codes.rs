@@ -117,4 +117,6 @@ pub mod http {
     pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
     /// A request warp could not read.
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// A signed media link that is forged, for another file, or expired: ask for a new one.
+    pub const LINK_INVALID: &str = "LINK_INVALID";
 }
