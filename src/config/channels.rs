@@ -50,6 +50,9 @@ impl Default for TelegramConfig {
 pub struct WebhookConfig {
     /// Where replies in `api` conversations are POSTed.
     pub url: Option<String>,
+    /// The address a receiver reaches this box at, which links to files in replies start with;
+    /// without it they are relative (`/media/…`).
+    pub public_url: Option<String>,
 }
 
 /// Settings every channel shares: retries and sizes.

@@ -93,8 +93,12 @@ impl Inbox {
                             else {
                                 continue;
                             };
-                            let edited =
-                                messages::edit_by_key(c, customer.id, &e.client_msg_id, &e.content)?;
+                            let edited = messages::edit_by_key(
+                                c,
+                                customer.id,
+                                &e.client_msg_id,
+                                &e.content,
+                            )?;
                             if let Some(m) = edited {
                                 let summary = summary::summary(c, &m.conversation_id)?;
                                 edits.push((m, summary));

@@ -12,10 +12,10 @@ use crate::protocol::rest::{InboundBody, SendBody};
 use crate::protocol::rules;
 use crate::storage::customers;
 use crate::storage::inbound::{self, Inbound, Received};
-use crate::storage::messages::{self, NewMessage, Stored};
-use crate::storage::{StoreResult, outbox};
+use crate::storage::messages::{self, Media, NewMessage, Stored};
 use crate::storage::summary;
 use crate::storage::users::UserRow;
+use crate::storage::{StoreResult, outbox};
 
 /// Longest feedback comment kept; longer ones are cut.
 const MAX_COMMENT: usize = 500;
@@ -87,6 +87,22 @@ impl TryFrom<SendBody> for Draft {
             kind,
             content,
             client_msg_id: rules::client_msg_id(body.client_msg_id.as_deref())?,
+        })
+    }
+}
+
+impl Draft {
+    /// An agent's reply carrying a file: the caption may be empty.
+    pub fn attachment(caption: &str, client_msg_id: Option<&str>) -> InboxResult<Self> {
+        let content = if caption.trim().is_empty() {
+            String::new()
+        } else {
+            rules::content(caption)?
+        };
+        Ok(Self {
+            kind: Kind::Support,
+            content,
+            client_msg_id: rules::client_msg_id(client_msg_id)?,
         })
     }
 }
@@ -187,6 +203,44 @@ pub(super) fn queue_out(c: &rusqlite::Connection, stored: &mut Stored) -> StoreR
     Ok(())
 }
 
+/// Longest text kept from a platform (Telegram's own limit).
+const MAX_PLATFORM_TEXT: usize = 4096;
+
+impl InboundMessage {
+    /// A customer's message from a platform the box polls itself (Telegram): taken as the
+    /// platform sent it, since refusing it would lose it. `names` are first, last and username.
+    #[must_use]
+    pub fn platform(
+        source: &str,
+        source_id: String,
+        names: [Option<String>; 3],
+        content: String,
+        client_msg_id: Option<String>,
+        media: Option<Media>,
+    ) -> Self {
+        let name = |v: Option<String>| {
+            v.map(|s| s.trim().chars().take(MAX_NAME).collect::<String>())
+                .filter(|s| !s.is_empty())
+        };
+        let [first, last, username] = names;
+        let mut content: String = content.trim().chars().take(MAX_PLATFORM_TEXT).collect();
+        if content.is_empty() && media.is_none() {
+            content =
+                "(a file that could not be kept: too large or refused by the platform)".into();
+        }
+        Self(Inbound {
+            source: source.to_owned(),
+            source_id,
+            first_name: name(first),
+            last_name: name(last),
+            username: name(username),
+            content,
+            client_msg_id,
+            media,
+        })
+    }
+}
+
 impl Inbox {
     /// Stores a message `author` wrote into a conversation and publishes it.
     pub async fn send_message(
@@ -194,6 +248,28 @@ impl Inbox {
         author: &UserRow,
         conversation_id: &str,
         draft: Draft,
+    ) -> InboxResult<Sent> {
+        self.send_with(author, conversation_id, draft, None).await
+    }
+
+    /// Stores a reply carrying a file already saved in the media folder, and publishes it.
+    pub async fn send_attachment(
+        &self,
+        author: &UserRow,
+        conversation_id: &str,
+        draft: Draft,
+        media: Media,
+    ) -> InboxResult<Sent> {
+        self.send_with(author, conversation_id, draft, Some(media))
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        author: &UserRow,
+        conversation_id: &str,
+        draft: Draft,
+        media: Option<Media>,
     ) -> InboxResult<Sent> {
         let new = NewMessage {
             conversation_id: conversation_id.to_owned(),
@@ -207,6 +283,9 @@ impl Inbox {
             .store
             .write(move |c| {
                 let mut stored = messages::insert(c, &new)?;
+                if let Some(media) = media.as_ref().filter(|_| !stored.duplicate) {
+                    stored.message = messages::attach_media(c, stored.message.seq, media)?;
+                }
                 queue_out(c, &mut stored)?;
                 Ok(stored)
             })

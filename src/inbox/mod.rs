@@ -29,8 +29,8 @@ use crate::storage::Store;
 
 pub use conversations::{Assignment, StatusChange};
 pub use customers::CustomerEdit;
-pub use error::{Action, ClientError, InboxError};
 pub use deliveries::{Edit, InboundMedia, PlatformUpdate};
+pub use error::{Action, ClientError, InboxError};
 pub use messages::{Draft, Feedback, InboundMessage, Sent};
 pub use sessions::SignIn;
 pub use users::{NewUserForm, UserChanges};

@@ -119,11 +119,15 @@ mod tests {
             [],
         )
         .unwrap();
-        conn.execute("DELETE FROM customers WHERE id = 7", []).unwrap();
+        conn.execute("DELETE FROM customers WHERE id = 7", [])
+            .unwrap();
         let left: i64 = conn
             .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(left, 0, "deleting a customer still cascades to its messages");
+        assert_eq!(
+            left, 0,
+            "deleting a customer still cascades to its messages"
+        );
     }
 
     #[test]

@@ -18,9 +18,11 @@ pub const WEBHOOK_SECRET: &str = "webhook.secret";
 
 /// The value under `key`, if one is set.
 pub fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
-    optional(conn.row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-        r.get(0)
-    }))
+    optional(
+        conn.row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        }),
+    )
 }
 
 /// Sets `key` to `value`.

@@ -257,7 +257,9 @@ mod tests {
 
     #[test]
     fn token_shapes() {
-        assert!(token_shape_ok("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"));
+        assert!(token_shape_ok(
+            "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+        ));
         assert!(!token_shape_ok("123456789"));
         assert!(!token_shape_ok("abc:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"));
         assert!(!token_shape_ok("1:short"));
