@@ -44,7 +44,7 @@ async fn no_token_or_password_reaches_the_logs_at_trace_level() {
         &[("PILITO_BOX_LOG", "trace")],
         Stdio::piped(),
     );
-    let http = reqwest::Client::new();
+    let http = crate::common::http_client();
 
     let login = json!({"email_or_username": "owner", "password": admin_password});
     let signed_in = post(&http, server.url("/api/v1/usr/login"), None, login).await;

@@ -37,6 +37,7 @@ mod refusals;
 mod rest;
 mod restart;
 mod startup;
+mod telegram;
 mod tls;
 mod tls_cli;
 mod tls_limits;
