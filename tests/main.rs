@@ -43,3 +43,4 @@ mod tls_cli;
 mod tls_limits;
 mod token_attacks;
 mod tray;
+mod webhook;

@@ -187,6 +187,15 @@ async fn deliver(ch: &Channels, sender: &Sender, row: OutboxRow) {
             attempt
         }
     };
+    match &attempt {
+        Attempt::Sent { .. } => {
+            tracing::debug!("reply {} sent through {}", job.message.id, job.row.channel)
+        }
+        Attempt::Retry { error, .. } => {
+            tracing::info!("reply {} not sent yet, retrying: {error}", job.message.id);
+        }
+        Attempt::Failed { error, .. } => tracing::warn!("reply {} failed: {error}", job.message.id),
+    }
     let outcome = outcome(ch, &job, attempt);
     if let Err(e) = ch.inbox().record_delivery(id, outcome).await {
         tracing::error!("cannot record the delivery of a reply (it will be sent again): {e}");

@@ -92,6 +92,16 @@ impl Status {
                 Which::Webhook => &mut s.webhook,
             };
             if link.state != state {
+                let name = match which {
+                    Which::Telegram => "Telegram",
+                    Which::Webhook => "the webhook",
+                };
+                match (state, &error) {
+                    ("unreachable" | "error", Some(why)) => {
+                        tracing::warn!("{name} is {state}: {why}");
+                    }
+                    _ => tracing::info!("{name} is {state}"),
+                }
                 link.state = state;
                 link.since = clock::now_db();
             }
