@@ -172,7 +172,7 @@ async fn the_bot_token_reaches_no_log_line_at_trace_level() {
     bot.file("p1", "photos/file_1.jpg", b"\xff\xd8\xff jpeg \xff\xd9");
     bot.push(
         "message",
-        private(
+        &private(
             31,
             1,
             &json!({"photo": [{"file_id": "p1", "file_unique_id": "u", "width": 9, "height": 9}]}),
@@ -180,7 +180,7 @@ async fn the_bot_token_reaches_no_log_line_at_trace_level() {
     );
     bot.push(
         "message",
-        private(31, 2, &json!({"document": {"file_id": "gone"}})),
+        &private(31, 2, &json!({"document": {"file_id": "gone"}})),
     );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

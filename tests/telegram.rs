@@ -129,7 +129,7 @@ async fn a_photo_is_downloaded_and_served_to_signed_in_agents_only() {
     bot.file("big-photo", "photos/file_7.jpg", jpeg);
     bot.push(
         "message",
-        private(
+        &private(
             99,
             3,
             &json!({"caption": "this one", "photo": [
@@ -316,7 +316,7 @@ async fn the_polling_offset_survives_a_restart_without_a_duplicate_or_a_gap() {
     bot.text(11, 4, "m4");
     bot.push(
         "edited_message",
-        private(11, 2, &json!({"text": "m2 (edited)"})),
+        &private(11, 2, &json!({"text": "m2 (edited)"})),
     );
     let app = start(dir, telegram(&bot)).await;
     let all = wait_messages(&app, 4).await;

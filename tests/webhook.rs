@@ -36,12 +36,15 @@ async fn receiver(state: Arc<Mutex<Received>>) -> String {
             let mut mac = Hmac::<Sha256>::new_from_slice(s.secret.as_bytes()).unwrap();
             mac.update(format!("{timestamp}.").as_bytes());
             mac.update(&body);
-            let expected: String = mac
+            let expected = mac
                 .finalize()
                 .into_bytes()
                 .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+                .fold(String::new(), |mut hex, b| {
+                    use std::fmt::Write as _;
+                    let _ = write!(hex, "{b:02x}");
+                    hex
+                });
             if header("x-pilito-signature") != format!("sha256={expected}") {
                 s.bad += 1;
                 return StatusCode::UNAUTHORIZED;
@@ -144,25 +147,27 @@ async fn the_receiver_gets_each_reply_once_signed_and_in_order_after_failing_for
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let r = received.lock().unwrap();
-    assert_eq!(r.bad, 0, "every signature verified");
-    assert_eq!(r.accepted.len(), 6, "each reply exactly once");
-    for conv in [&a, &b] {
-        let texts: Vec<&str> = r
-            .accepted
-            .iter()
-            .filter(|v| v["conversation_id"] == conv.as_str())
-            .map(|v| v["message"]["content"].as_str().unwrap())
-            .collect();
-        let expected: Vec<String> = (0..3).map(|i| format!("{conv} #{i}")).collect();
-        assert_eq!(texts, expected, "in order per conversation");
-    }
-    let one = &r.accepted[0];
-    assert_eq!(one["event"], "message");
-    assert_eq!(one["customer"]["source"], "api");
-    assert_eq!(one["message"]["type"], "support");
-    assert_eq!(one["message"]["sender"]["username"], "boss");
-    drop(r);
+    let secret = {
+        let r = received.lock().unwrap();
+        assert_eq!(r.bad, 0, "every signature verified");
+        assert_eq!(r.accepted.len(), 6, "each reply exactly once");
+        for conv in [&a, &b] {
+            let texts: Vec<&str> = r
+                .accepted
+                .iter()
+                .filter(|v| v["conversation_id"] == conv.as_str())
+                .map(|v| v["message"]["content"].as_str().unwrap())
+                .collect();
+            let expected: Vec<String> = (0..3).map(|i| format!("{conv} #{i}")).collect();
+            assert_eq!(texts, expected, "in order per conversation");
+        }
+        let one = &r.accepted[0];
+        assert_eq!(one["event"], "message");
+        assert_eq!(one["customer"]["source"], "api");
+        assert_eq!(one["message"]["type"], "support");
+        assert_eq!(one["message"]["sender"]["username"], "boss");
+        r.secret.clone()
+    };
     let overview: Value = app
         .http
         .get(app.url("/api/v1/channels/"))
@@ -175,10 +180,6 @@ async fn the_receiver_gets_each_reply_once_signed_and_in_order_after_failing_for
         .unwrap();
     assert_eq!(overview["webhook"]["state"], "ok");
     assert_eq!(overview["webhook"]["waiting"], 0);
-    assert!(
-        !overview
-            .to_string()
-            .contains(&received.lock().unwrap().secret)
-    );
+    assert!(!overview.to_string().contains(&secret));
     app.stop().await;
 }

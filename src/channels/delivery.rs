@@ -11,16 +11,17 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use crate::channels::Channels;
+pub use crate::channels::attempt::{Attempt, Job};
 use crate::channels::status::Which;
 use crate::channels::telegram::send::Telegram;
 use crate::channels::webhook;
 use crate::clock;
 use crate::media::MediaStore;
-use crate::storage::conversations::{self, ConversationRow};
-use crate::storage::customers::{self, CustomerRow};
-use crate::storage::messages::{self, MessageRow};
+use crate::storage::conversations;
+use crate::storage::customers;
+use crate::storage::messages;
 use crate::storage::outbox::{self, OutboxRow, Outcome};
-use crate::storage::users::{self, UserRow};
+use crate::storage::users;
 
 /// Due rows taken at once (each is a different conversation, sent concurrently).
 const BATCH: i64 = 64;
@@ -28,36 +29,6 @@ const BATCH: i64 = 64;
 const IN_FLIGHT: usize = 8;
 /// Longest sleep without looking at the queue.
 const IDLE: Duration = Duration::from_secs(30);
-
-/// How one attempt went.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Attempt {
-    Sent {
-        message_id: Option<i64>,
-        http_status: Option<u16>,
-    },
-    /// Try again `after` (or by the backoff); `unreachable` when the channel itself was.
-    Retry {
-        error: String,
-        after: Option<Duration>,
-        http_status: Option<u16>,
-        unreachable: bool,
-    },
-    Failed {
-        error: String,
-        http_status: Option<u16>,
-    },
-}
-
-/// A reply to send, with what sending it needs.
-#[derive(Debug, Clone)]
-pub struct Job {
-    pub row: OutboxRow,
-    pub message: MessageRow,
-    pub conversation: ConversationRow,
-    pub customer: CustomerRow,
-    pub sender: Option<UserRow>,
-}
 
 enum Sender {
     Telegram(Telegram),
@@ -81,18 +52,17 @@ pub(super) async fn run(ch: Channels, channel: &'static str, mut stop: watch::Re
                 .await
                 .map(|(url, secret)| Sender::Webhook { url, secret })
         };
-        let due = match &sender {
-            None => Vec::new(),
-            Some(_) => {
-                let now = clock::now_db();
-                ch.store()
-                    .read(move |c| outbox::due(c, channel, &now, BATCH))
-                    .await
-                    .unwrap_or_else(|e| {
-                        tracing::warn!("cannot read the {channel} outbox: {e}");
-                        Vec::new()
-                    })
-            }
+        let due = if sender.is_some() {
+            let now = clock::now_db();
+            ch.store()
+                .read(move |c| outbox::due(c, channel, &now, BATCH))
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!("cannot read the {channel} outbox: {e}");
+                    Vec::new()
+                })
+        } else {
+            Vec::new()
         };
         if let Some(sender) = sender.as_ref().filter(|_| !due.is_empty()) {
             futures_util::stream::iter(due)
@@ -182,14 +152,14 @@ async fn deliver(ch: &Channels, sender: &Sender, row: OutboxRow) {
                 ch.send_timeout(),
             )
             .await;
-            let attempt = webhook::judge(answer);
+            let attempt = webhook::judge(&answer);
             note_webhook(ch, &attempt);
             attempt
         }
     };
     match &attempt {
         Attempt::Sent { .. } => {
-            tracing::debug!("reply {} sent through {}", job.message.id, job.row.channel)
+            tracing::debug!("reply {} sent through {}", job.message.id, job.row.channel);
         }
         Attempt::Retry { error, .. } => {
             tracing::info!("reply {} not sent yet, retrying: {error}", job.message.id);

@@ -4,6 +4,7 @@
 //!
 //! May use `inbox`, `storage`, `media`, `config`; never `ws` or `http`.
 
+mod attempt;
 pub mod client;
 mod delivery;
 pub mod settings;
@@ -11,6 +12,7 @@ pub mod status;
 pub mod telegram;
 pub mod webhook;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -124,7 +126,7 @@ impl Channels {
             };
             if waiting > 0 {
                 let s = if waiting == 1 { "reply" } else { "replies" };
-                line.push_str(&format!(" · {waiting} {s} waiting"));
+                let _ = write!(line, " · {waiting} {s} waiting");
             }
             parts.push(line);
         }

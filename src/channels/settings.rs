@@ -235,15 +235,14 @@ impl Channels {
                 "The URL must be a full http:// or https:// address".into(),
             ));
         }
-        let made = match self.setting(settings::WEBHOOK_SECRET, None).await {
-            Some(_) => None,
-            None => {
-                let secret = crate::ids::random_string(40);
-                self.inbox()
-                    .set_setting(settings::WEBHOOK_SECRET, secret.clone())
-                    .await?;
-                Some(secret)
-            }
+        let made = if self.setting(settings::WEBHOOK_SECRET, None).await.is_some() {
+            None
+        } else {
+            let secret = crate::ids::random_string(40);
+            self.inbox()
+                .set_setting(settings::WEBHOOK_SECRET, secret.clone())
+                .await?;
+            Some(secret)
         };
         self.inbox()
             .set_setting(settings::WEBHOOK_URL, url.to_owned())

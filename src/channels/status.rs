@@ -96,11 +96,10 @@ impl Status {
                     Which::Telegram => "Telegram",
                     Which::Webhook => "the webhook",
                 };
-                match (state, &error) {
-                    ("unreachable" | "error", Some(why)) => {
-                        tracing::warn!("{name} is {state}: {why}");
-                    }
-                    _ => tracing::info!("{name} is {state}"),
+                if let ("unreachable" | "error", Some(why)) = (state, &error) {
+                    tracing::warn!("{name} is {state}: {why}");
+                } else {
+                    tracing::info!("{name} is {state}");
                 }
                 link.state = state;
                 link.since = clock::now_db();

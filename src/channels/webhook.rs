@@ -1,14 +1,16 @@
-//! The webhook channel: each reply in an `api` conversation POSTed as JSON to the configured URL,
+//! The webhook channel: each reply in an `api` conversation sent (`POST`) as JSON to the configured URL,
 //! signed with HMAC-SHA256 over `"<timestamp>.<body>"` (PROTOCOL §13), and the test event.
 
 use std::time::Duration;
+
+use std::fmt::Write as _;
 
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use crate::channels::attempt::Attempt;
 use crate::channels::client::plain;
-use crate::channels::delivery::Attempt;
 
 /// The signature header's value for `body` sent at `timestamp` (unix seconds).
 #[must_use]
@@ -20,7 +22,10 @@ pub fn signature(secret: &str, timestamp: u64, body: &[u8]) -> String {
     mac.update(b".");
     mac.update(body);
     let bytes = mac.finalize().into_bytes();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = bytes.iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    });
     format!("sha256={hex}")
 }
 
@@ -78,7 +83,7 @@ pub async fn post(
 /// What an answer means for the delivery: 2xx delivered; 408, 429, 5xx and no answer retried;
 /// any other status failed.
 #[must_use]
-pub fn judge(answer: Answer) -> Attempt {
+pub fn judge(answer: &Answer) -> Attempt {
     match answer.status {
         Some(s) if (200..300).contains(&s) => Attempt::Sent {
             message_id: None,
@@ -170,9 +175,9 @@ mod tests {
             status: Some(s),
             text: "no".into(),
         };
-        assert!(matches!(judge(at(204)), Attempt::Sent { .. }));
-        assert!(matches!(judge(at(500)), Attempt::Retry { .. }));
-        assert!(matches!(judge(at(429)), Attempt::Retry { .. }));
-        assert!(matches!(judge(at(404)), Attempt::Failed { .. }));
+        assert!(matches!(judge(&at(204)), Attempt::Sent { .. }));
+        assert!(matches!(judge(&at(500)), Attempt::Retry { .. }));
+        assert!(matches!(judge(&at(429)), Attempt::Retry { .. }));
+        assert!(matches!(judge(&at(404)), Attempt::Failed { .. }));
     }
 }

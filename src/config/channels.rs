@@ -10,7 +10,7 @@ use serde::Deserialize;
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TelegramConfig {
-    /// The token from @BotFather.
+    /// The token from `@BotFather`.
     pub bot_token: Option<String>,
     /// The Bot API server (a self-hosted one, or a stand-in in tests).
     pub api_url: String,
@@ -48,7 +48,7 @@ impl Default for TelegramConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct WebhookConfig {
-    /// Where replies in `api` conversations are POSTed.
+    /// Where replies in `api` conversations are sent (`POST`).
     pub url: Option<String>,
     /// The address a receiver reaches this box at, which links to files in replies start with;
     /// without it they are relative (`/media/…`).
@@ -115,7 +115,7 @@ mod tests {
             retry_max_secs: 5,
             ..ChannelsConfig::default()
         };
-        let waits: Vec<u64> = (1..=5).map(|n| c.backoff(n).as_millis() as u64).collect();
+        let waits: Vec<u128> = (1..=5).map(|n| c.backoff(n).as_millis()).collect();
         assert_eq!(waits, [1000, 2000, 4000, 5000, 5000]);
         assert_eq!(c.backoff(1000), Duration::from_secs(5));
     }

@@ -98,7 +98,27 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
                 .await,
             )
         });
-    let webhook = || base().and(warp::path("webhook"));
+    overview
+        .or(put_token)
+        .unify()
+        .or(test_token)
+        .unify()
+        .or(delete_token)
+        .unify()
+        .or(webhook_routes(state))
+        .unify()
+        .or(message_routes(state))
+        .unify()
+        .boxed()
+}
+
+fn webhook_routes(state: &AppState) -> BoxedFilter<(Response,)> {
+    let webhook = || {
+        warp::path("api")
+            .and(warp::path("v1"))
+            .and(warp::path("channels"))
+            .and(warp::path("webhook"))
+    };
     let put_url = webhook()
         .and(warp::path::end())
         .and(warp::put())
@@ -164,6 +184,17 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
                 .await,
             )
         });
+    put_url
+        .or(new_secret)
+        .unify()
+        .or(test_url)
+        .unify()
+        .or(delete_url)
+        .unify()
+        .boxed()
+}
+
+fn message_routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let retry = warp::path!("api" / "v1" / "message" / String / "retry")
         .and(warp::path::end())
         .and(warp::post())
@@ -185,26 +216,7 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
                 respond(attach(&s, &me, &id, &q, &h, b).await)
             },
         );
-    overview
-        .or(put_token)
-        .unify()
-        .or(test_token)
-        .unify()
-        .or(delete_token)
-        .unify()
-        .or(put_url)
-        .unify()
-        .or(new_secret)
-        .unify()
-        .or(test_url)
-        .unify()
-        .or(delete_url)
-        .unify()
-        .or(retry)
-        .unify()
-        .or(attach)
-        .unify()
-        .boxed()
+    retry.or(attach).unify().boxed()
 }
 
 fn channel(e: crate::channels::ChannelError) -> ApiError {
@@ -282,12 +294,13 @@ fn file_name(headers: &HeaderMap) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&raw[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&raw[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

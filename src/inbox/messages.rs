@@ -214,7 +214,7 @@ impl InboundMessage {
         source: &str,
         source_id: String,
         names: [Option<String>; 3],
-        content: String,
+        content: &str,
         client_msg_id: Option<String>,
         media: Option<Media>,
     ) -> Self {

@@ -62,7 +62,7 @@ pub struct BotApi {
     arrived: Arc<Notify>,
 }
 
-fn ok(result: Value) -> warp::reply::Response {
+fn ok(result: &Value) -> warp::reply::Response {
     warp::reply::json(&json!({"ok": true, "result": result})).into_response()
 }
 
@@ -122,7 +122,7 @@ impl BotApi {
     }
 
     /// Queues an update whose `message` (or `edited_message`) is `message`; returns its id.
-    pub fn push(&self, kind: &str, message: Value) -> i64 {
+    pub fn push(&self, kind: &str, message: &Value) -> i64 {
         let id = self.with(|s| {
             let id = s.next_update;
             s.next_update += 1;
@@ -135,7 +135,10 @@ impl BotApi {
 
     /// Queues a private text message from chat `chat`; returns the update id.
     pub fn text(&self, chat: i64, message_id: i64, text: &str) -> i64 {
-        self.push("message", private(chat, message_id, &json!({"text": text})))
+        self.push(
+            "message",
+            &private(chat, message_id, &json!({"text": text})),
+        )
     }
 
     /// Makes a file available to `getFile` and its download.
@@ -238,14 +241,14 @@ async fn handle(
         serde_json::from_slice(body).unwrap_or(json!({}))
     };
     match method {
-        "getMe" => ok(json!({"id": 777_000, "is_bot": true, "first_name": "Shop",
+        "getMe" => ok(&json!({"id": 777_000, "is_bot": true, "first_name": "Shop",
                              "username": "shop_bot"})),
         "getUpdates" => get_updates(state, arrived, &params).await,
         "getFile" => {
             let id = params["file_id"].as_str().unwrap_or_default();
             let found = state.lock().unwrap().files.get(id).cloned();
             match found {
-                Some((path, bytes)) => ok(json!({"file_id": id, "file_unique_id": id,
+                Some((path, bytes)) => ok(&json!({"file_id": id, "file_unique_id": id,
                                                  "file_size": bytes.len(), "file_path": path})),
                 None => error(400, "Bad Request: invalid file_id", None),
             }
@@ -282,7 +285,7 @@ async fn handle(
                         text: text.clone(),
                         body: Bytes::copy_from_slice(body),
                     });
-                    ok(json!({"message_id": id, "date": 1, "text": text,
+                    ok(&json!({"message_id": id, "date": 1, "text": text,
                               "chat": {"id": chat_id, "type": "private"}}))
                 }
             }
@@ -310,9 +313,9 @@ async fn get_updates(
         take(&mut s)
     };
     if !now.is_empty() || timeout == 0 {
-        return ok(Value::Array(now));
+        return ok(&Value::Array(now));
     }
     let _ = tokio::time::timeout(Duration::from_secs(timeout), notified).await;
     let later = take(&mut state.lock().unwrap());
-    ok(Value::Array(later))
+    ok(&Value::Array(later))
 }

@@ -89,7 +89,7 @@ impl std::fmt::Debug for BotApi {
     }
 }
 
-/// Whether `token` has the shape BotFather gives (`<digits>:<35 or so url-safe characters>`).
+/// Whether `token` has the shape `@BotFather` gives (`<digits>:<35 or so url-safe characters>`).
 #[must_use]
 pub fn token_shape_ok(token: &str) -> bool {
     token.split_once(':').is_some_and(|(id, key)| {

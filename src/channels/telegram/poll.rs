@@ -188,7 +188,7 @@ fn message(m: Incoming, media: Option<Media>) -> InboundMessage {
         "telegram",
         m.chat_id,
         [m.first_name, m.last_name, m.username],
-        m.content,
+        &m.content,
         Some(key(m.message_id)),
         media,
     )

@@ -9,7 +9,7 @@ use std::time::Duration;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::channels::Channels;
-use crate::channels::delivery::{Attempt, Job};
+use crate::channels::attempt::{Attempt, Job};
 use crate::channels::telegram::api::{BotApi, BotError};
 use crate::config::TelegramConfig;
 use crate::media::Attachment;

@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use crate::media::MediaKind;
 
+// The structs mirror the Bot API's objects, field names included.
 #[derive(Deserialize)]
+#[allow(clippy::struct_field_names)]
 struct Update {
     update_id: i64,
     message: Option<Message>,
@@ -14,6 +16,7 @@ struct Update {
 }
 
 #[derive(Deserialize)]
+#[allow(clippy::struct_field_names)]
 struct Message {
     message_id: i64,
     chat: Chat,
@@ -56,6 +59,7 @@ struct PhotoSize {
 }
 
 #[derive(Deserialize)]
+#[allow(clippy::struct_field_names)]
 struct File {
     file_id: String,
     file_name: Option<String>,
@@ -160,10 +164,9 @@ fn incoming(m: Message) -> Result<Incoming, &'static str> {
             "file",
             "application/octet-stream",
         ))
-    } else if let Some(f) = m.sticker {
-        Some(file(f, MediaKind::Share, "sticker.webp", "image/webp"))
     } else {
-        None
+        m.sticker
+            .map(|f| file(f, MediaKind::Share, "sticker.webp", "image/webp"))
     };
     let content = m.text.or(m.caption).unwrap_or_default().trim().to_owned();
     if wanted.is_none() && content.is_empty() {
