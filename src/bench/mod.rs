@@ -15,6 +15,7 @@ mod rig;
 mod self_test;
 mod startup;
 mod target;
+mod telegram;
 
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ pub use fanout::FanoutArgs;
 pub use lists::ListsArgs;
 pub use refresh::RefreshArgs;
 pub use startup::StartupArgs;
+pub use telegram::TelegramArgs;
 
 /// `pilito-box bench [--self-test | SCENARIO]`.
 #[derive(Debug, clap::Args)]
@@ -51,6 +53,8 @@ pub enum BenchCommand {
     Startup(StartupArgs),
     /// List feeds: page round trips on a large workspace, then a burst of messages.
     Refresh(RefreshArgs),
+    /// The Telegram channel against a stand-in Bot API: inbound updates/s, and an outage.
+    Telegram(TelegramArgs),
 }
 
 /// Runs the self-test or a scenario.
@@ -58,13 +62,14 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.scenario {
         None if args.self_test => self_test::run(),
         None => anyhow::bail!(
-            "name a scenario (lists, fanout, connect, startup, refresh) or use --self-test; see `pilito-box bench --help`"
+            "name a scenario (lists, fanout, connect, startup, refresh, telegram) or use --self-test; see `pilito-box bench --help`"
         ),
         Some(BenchCommand::Lists(args)) => lists::run(&args),
         Some(BenchCommand::Fanout(args)) => fanout::run(&args),
         Some(BenchCommand::Connect(args)) => connect::run(&args),
         Some(BenchCommand::Startup(args)) => startup::run(&args),
         Some(BenchCommand::Refresh(args)) => refresh::run(&args),
+        Some(BenchCommand::Telegram(args)) => telegram::run(&args),
     }
 }
 

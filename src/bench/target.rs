@@ -53,6 +53,16 @@ impl Target {
 
     /// [`Target::start`], speaking TLS (`tls.mode = "on"`) when `tls`.
     pub fn start_with(dir: &Path, core: Option<usize>, tls: bool) -> anyhow::Result<Self> {
+        Self::start_env(dir, core, tls, &[])
+    }
+
+    /// [`Target::start_with`] with more environment (`PILITO_BOX_…` settings).
+    pub fn start_env(
+        dir: &Path,
+        core: Option<usize>,
+        tls: bool,
+        env: &[(&str, String)],
+    ) -> anyhow::Result<Self> {
         let exe = std::env::current_exe()?;
         let mut command = match core {
             Some(core) => {
@@ -70,6 +80,7 @@ impl Target {
             .envs(LIFTED.iter().copied())
             .env("PILITO_BOX_LOG", "warn,pilito_box::server=info")
             .env("PILITO_BOX_TLS__MODE", if tls { "on" } else { "off" })
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         let started = Instant::now();

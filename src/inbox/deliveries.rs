@@ -123,6 +123,16 @@ impl Inbox {
         Ok(received)
     }
 
+    /// A channel is reachable again: its waiting replies are due now, not at their backoff.
+    pub async fn channel_back(&self, channel: &'static str) -> InboxResult<usize> {
+        let n = self
+            .store
+            .write(move |c| outbox::due_now(c, channel))
+            .await?;
+        self.reply_queued();
+        Ok(n)
+    }
+
     /// Sets a channel setting (`settings::…` keys).
     pub async fn set_setting(&self, key: &'static str, value: String) -> InboxResult<()> {
         Ok(self

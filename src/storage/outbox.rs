@@ -253,6 +253,16 @@ pub fn retry(conn: &Connection, message: &MessageRow) -> StoreResult<MessageRow>
     messages::by_seq(conn, message.seq)
 }
 
+/// Makes every waiting reply of `channel` due now (the channel came back); returns how many
+/// were waiting for a later retry.
+pub fn due_now(conn: &Connection, channel: &str) -> StoreResult<usize> {
+    Ok(conn.exec(
+        "UPDATE outbox SET next_attempt_at = ?2 WHERE channel = ?1 AND state = 'pending' \
+         AND next_attempt_at > ?2",
+        params![channel, clock::now_db()],
+    )?)
+}
+
 /// Replies waiting for `channel` and replies that failed.
 pub fn counts(conn: &Connection, channel: &str) -> StoreResult<(i64, i64)> {
     Ok(conn.row(

@@ -16,7 +16,7 @@ use crate::channels::status::Which;
 use crate::inbox::{Edit, InboundMessage, PlatformUpdate};
 use crate::media::MediaError;
 use crate::storage::messages::Media;
-use crate::storage::settings;
+use crate::storage::{outbox, settings};
 
 const UNREACHABLE_HINT: &str = "Check the office internet connection";
 const TOKEN_HINT: &str = "Paste the token again from @BotFather";
@@ -59,7 +59,17 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
         };
         let pause = match polled {
             Ok(updates) => {
+                let was = ch.status().snapshot().telegram.state;
                 ch.status().set(Which::Telegram, "polling", None, None);
+                if matches!(was, "unreachable" | "error") {
+                    match ch.inbox().channel_back(outbox::TELEGRAM).await {
+                        Ok(n) if n > 0 => {
+                            tracing::info!("Telegram is back: {n} replies go out now")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!("cannot wake the waiting replies: {e}"),
+                    }
+                }
                 backoff = Duration::from_secs(1);
                 if updates.is_empty() {
                     continue;
