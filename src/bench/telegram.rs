@@ -171,6 +171,17 @@ async fn phases(args: &TelegramArgs) -> anyhow::Result<()> {
         }
     });
 
+    inbound(&stand, &target, args, &published).await?;
+    outage(&stand, &target, &token, args).await?;
+    target.stop()
+}
+
+async fn inbound(
+    stand: &StandIn,
+    target: &Target,
+    args: &TelegramArgs,
+    published: &std::sync::atomic::AtomicU64,
+) -> anyhow::Result<()> {
     let n = args.updates;
     stand.with(|s| {
         for i in 1..=n {
@@ -181,9 +192,9 @@ async fn phases(args: &TelegramArgs) -> anyhow::Result<()> {
                 "from": {"id": chat, "is_bot": false, "first_name": "Bench"}}}));
         }
     });
-    let last = i64::try_from(n)? + 1;
+    let next_offset = i64::try_from(n)? + 1;
     let took = wait_for("inbound", Duration::from_secs(600), || {
-        stand.with(|s| s.highest_offset >= last)
+        stand.with(|s| s.highest_offset >= next_offset)
     })
     .await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -197,7 +208,15 @@ async fn phases(args: &TelegramArgs) -> anyhow::Result<()> {
         (stored - i64::try_from(n)?).max(0),
         published.load(Ordering::Relaxed),
     );
+    Ok(())
+}
 
+async fn outage(
+    stand: &StandIn,
+    target: &Target,
+    token: &str,
+    args: &TelegramArgs,
+) -> anyhow::Result<()> {
     let conversations: Vec<String> = {
         let http = reqwest::Client::builder().build()?;
         let page: Value = http
@@ -205,7 +224,7 @@ async fn phases(args: &TelegramArgs) -> anyhow::Result<()> {
                 "http://{}/api/v1/message/user-conversation-full?page_size=500",
                 target.addr
             ))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .send()
             .await?
             .json()
@@ -233,7 +252,7 @@ async fn phases(args: &TelegramArgs) -> anyhow::Result<()> {
                 "http://{}/api/v1/message/conversation/{conv}/send-message/",
                 target.addr
             ))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .json(&json!({"content": format!("reply {written}")}))
             .send()
             .await?;
@@ -270,5 +289,5 @@ async fn phases(args: &TelegramArgs) -> anyhow::Result<()> {
         sent.len(),
         written.saturating_sub(seen.len()),
     );
-    target.stop()
+    Ok(())
 }

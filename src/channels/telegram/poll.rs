@@ -64,7 +64,7 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
                 if matches!(was, "unreachable" | "error") {
                     match ch.inbox().channel_back(outbox::TELEGRAM).await {
                         Ok(n) if n > 0 => {
-                            tracing::info!("Telegram is back: {n} replies go out now")
+                            tracing::info!("Telegram is back: {n} replies go out now");
                         }
                         Ok(_) => {}
                         Err(e) => tracing::warn!("cannot wake the waiting replies: {e}"),
