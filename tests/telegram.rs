@@ -449,3 +449,70 @@ async fn an_unreachable_telegram_queues_replies_and_says_so() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_attached_image_goes_out_as_send_photo_and_a_large_file_is_refused() {
+    let bot = BotApi::start().await;
+    bot.text(21, 1, "send me the invoice");
+    let tweak = telegram(&bot);
+    let app = spawn_with(move |c| {
+        tweak(c);
+        c.channels.max_media_mb = 1;
+    })
+    .await;
+    let (_, token) = app.agent("sara").await;
+    let conv = first_conversation(&app).await;
+    let png = b"\x89PNG\r\n\x1a\n a stand-in png";
+    let path = format!(
+        "/api/v1/message/conversation/{conv}/attachment/?caption=%D9%81%D8%A7%DA%A9%D8%AA%D9%88%D8%B1&client_msg_id=up-1"
+    );
+    let r = app
+        .http
+        .post(app.url(&path))
+        .bearer_auth(&token)
+        .header("content-type", "image/png")
+        .header("x-file-name", "%D9%81%D8%A7%DA%A9%D8%AA%D9%88%D8%B1.png")
+        .body(png.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body: Value = r.json().await.unwrap();
+    let m = &body["data"]["message"];
+    assert_eq!(m["message_type"], "image");
+    assert_eq!(m["content"], "فاکتور");
+    assert_eq!(m["processing_status"], "pending");
+    assert_eq!(m["attachment"]["name"], "فاکتور.png");
+    assert_eq!(m["attachment"]["content_type"], "image/png");
+    assert!(m["media_url"].as_str().unwrap().starts_with("/media/"));
+    let sent = bot.wait_sent(1, WAIT).await;
+    assert_eq!(sent[0].method, "sendPhoto");
+    assert_eq!(sent[0].chat_id, "21");
+    assert_eq!(sent[0].text, "فاکتور");
+    let body = &sent[0].body;
+    assert!(
+        body.windows(png.len()).any(|w| w == png),
+        "the file went out"
+    );
+    let big = vec![0_u8; 2 * 1024 * 1024];
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/message/conversation/{conv}/attachment/")))
+        .bearer_auth(&token)
+        .header("content-type", "application/pdf")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error_code"],
+        "PAYLOAD_TOO_LARGE"
+    );
+    assert_eq!(
+        messages(&app).await.len(),
+        2,
+        "the refused file stored nothing"
+    );
+    app.stop().await;
+}
