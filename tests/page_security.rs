@@ -48,6 +48,8 @@ async fn every_answer_carries_the_security_headers() {
         for directive in [
             "default-src 'self'",
             "script-src 'self'",
+            "img-src 'self'",
+            "media-src 'self'",
             "frame-ancestors 'none'",
         ] {
             assert!(csp.contains(directive), "{path}: {csp}");
