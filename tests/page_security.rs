@@ -77,6 +77,7 @@ async fn the_page_runs_under_its_policy_and_cannot_be_framed() {
         ("customers", "#customer-rows"),
         ("admin", "#user-rows"),
         ("logs", "#log-download"),
+        ("channels", "#channels-message"),
         ("inbox", "#conversation-list"),
     ];
     for (view, shown) in views {
