@@ -19,14 +19,16 @@ class ChannelHealth {
     this.absent = false;
   }
 
-  /** Draws into the shell's strip `el` (each page has a new shell) and starts checking. */
+  /**
+   * Draws into the shell's strip `el` (each page has a new shell) and checks now, then every
+   * little while: going to another page is when an admin expects fresh news.
+   */
   attach(el) {
     this.el = el;
     this.draw();
-    if (!this.timer && session.user()?.role === "admin" && !this.absent) {
-      this.check();
-      this.timer = setInterval(() => this.check(), CHECK_EVERY);
-    }
+    if (session.user()?.role !== "admin" || this.absent) return;
+    this.check();
+    this.timer ??= setInterval(() => this.check(), CHECK_EVERY);
   }
 
   /** Takes a fresh `GET channels/` answer (the Channels page has one every few seconds). */
