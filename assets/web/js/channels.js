@@ -1,6 +1,6 @@
 // The Channels page (admins only): where the inbox meets the outside. It reads
-// `GET /api/v1/channels/` every few seconds while open and hands each channel's object to its
-// card (Telegram, webhook); a server without channels says so instead of failing.
+// `GET /api/v1/channels/` every few seconds while open and shown, and hands each channel's
+// object to its card (Telegram, webhook); a server without channels says so instead of failing.
 
 import { api } from "./api.js";
 import { h, fill } from "./dom.js";
@@ -23,7 +23,7 @@ export class ChannelsPage {
       h("p", { class: "muted" }, t("Where customers' messages come from and where your replies go.")),
       this.message, this.cards));
     this.load();
-    this.timer = setInterval(() => this.load(), REFRESH_EVERY);
+    this.timer = setInterval(() => { if (!document.hidden) this.load(); }, REFRESH_EVERY);
   }
 
   /** Shows a sentence under the title (an error in red). */
