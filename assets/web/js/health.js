@@ -51,7 +51,7 @@ class ChannelHealth {
   draw() {
     if (!this.el) return;
     this.el.hidden = !this.words;
-    fill(this.el, this.words ? [h("span", { dir: "auto" }, this.words), " ",
+    fill(this.el, this.words ? [h("span", { dir: "auto", title: this.words }, this.words), " ",
       location.hash.startsWith("#/channels") ? null : h("a", { href: "#/channels" }, t("Open Channels"))] : []);
   }
 
