@@ -1,5 +1,6 @@
 // The inbox: the live conversation list (its filters kept by the server, refreshed as things
-// happen), who is online, and the open conversation beside the list.
+// happen), who is online, and the open conversation beside the list. A conversation whose last
+// reply did not reach the customer says so in the list.
 
 import { LiveList } from "./list.js";
 import { h, fill, when, customerName } from "./dom.js";
@@ -85,7 +86,9 @@ export class Inbox {
     },
     h("span", { class: "name", dir: "auto" }, customerName(c.customer)),
     h("span", { class: "muted" }, when(last?.created_at || c.updated_at)),
-    h("span", { class: "preview", dir: "auto" }, last ? last.content || t("File") : t("No messages yet")),
+    h("span", { class: "preview", dir: "auto" },
+      last?.processing_status === "failed" ? h("span", { class: "tick failed", role: "img", title: t("Not delivered"), "aria-label": t("Not delivered") }, "!") : null,
+      last ? last.content || t("File") : t("No messages yet")),
     c.unread_count > 0 ? h("span", { class: "badge", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count))
       : h("span", { class: "tag" }, t(c.source)));
   }
