@@ -2,7 +2,8 @@
 //! the Channels page (admins only, saying so when the server has no channels), the language
 //! switch (Persian right to left, English), a reply that goes nowhere beyond pilito-box having
 //! no delivery mark, and a file sent from the composer (dropped or pasted) either stored or
-//! refused with the reason, the caption given back. Screenshots go to `target/screenshots/`.
+//! refused with the reason (its caption kept with it, and given back when it is removed).
+//! Screenshots go to `target/screenshots/`.
 
 use pilito_box::storage::users::Role;
 use serde_json::json;
@@ -229,10 +230,12 @@ async fn a_file_from_the_composer_is_sent_or_refused_with_the_reason() {
             "{words}"
         );
         assert_eq!(
-            b.eval("document.querySelector('#compose').value").await,
+            b.eval("document.querySelector('#messages .upload.failed').closest('.msg').querySelector('.text').textContent")
+                .await,
             "فاکتور آبان",
-            "the caption is given back"
+            "the caption stays with the file, for Retry"
         );
+        assert_eq!(b.eval("document.querySelector('#compose').value").await, "");
         b.screenshot("attachment-refused").await;
         b.find("#messages .upload.failed .dismiss")
             .await
@@ -240,8 +243,9 @@ async fn a_file_from_the_composer_is_sent_or_refused_with_the_reason() {
             .await
             .unwrap();
         b.until(
-            "the refused file gone",
-            "document.querySelectorAll('#messages .msg').length === 1",
+            "the refused file gone, its caption back in the box",
+            "document.querySelectorAll('#messages .msg').length === 1 && \
+             document.querySelector('#compose').value === 'فاکتور آبان'",
         )
         .await;
     } else {

@@ -244,7 +244,6 @@ export class Chat {
     }, (e) => {
       m.state = "failed";
       m.upload.error = e.message;
-      this.composer.restore(caption);
       this.render();
     });
   }
@@ -284,7 +283,7 @@ export class Chat {
     return {
       retrySend: () => { this.transmit(m.client_msg_id); this.render(); },
       retryUpload: () => this.upload(m.upload.file, m.content, m.client_msg_id),
-      dismiss: () => { this.settle(m.client_msg_id); this.render(); },
+      dismiss: () => { this.settle(m.client_msg_id); this.composer.restore(m.content); this.render(); },
       retryDelivery: () => this.retryDelivery(m),
       feedback: (value) => this.feedback(m, value),
     };

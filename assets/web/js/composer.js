@@ -104,7 +104,7 @@ export class Composer {
     return text;
   }
 
-  /** Gives a caption back to an empty box (its file could not be sent). */
+  /** Gives a caption back to an empty box (its file was not sent after all). */
   restore(text) {
     if (text && !this.input.value.trim()) this.input.value = text;
   }
