@@ -15,6 +15,7 @@ mod backpressure;
 mod bad_input;
 mod binary;
 mod browser;
+mod browser_channels;
 mod browser_tls;
 mod chat;
 mod connections;
