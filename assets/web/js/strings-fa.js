@@ -68,7 +68,7 @@ export const FA = {
   "This conversation does not exist any more.": "این گفتگو دیگر وجود ندارد.",
   "This pilito-box cannot take files yet. Update it to send attachments.": "این نسخهٔ pilito-box هنوز فایل نمی‌پذیرد. برای ارسال پیوست آن را به‌روز کنید.",
   "This file is too large to send ({size}); pilito-box takes files up to {limit}.": "این فایل برای ارسال بیش از حد بزرگ است ({size})؛ pilito-box فایل‌های تا {limit} را می‌پذیرد.",
-  "This file is too large to send ({size}); pilito-box takes files up to {limit} unless an admin changed channels.max_upload_mb.": "این فایل برای ارسال بیش از حد بزرگ است ({size})؛ pilito-box فایل‌های تا {limit} را می‌پذیرد، مگر اینکه مدیر مقدار channels.max_upload_mb را تغییر داده باشد.",
+  "This file is too large to send ({size}); pilito-box takes files up to {limit} unless an admin changed channels.max_media_mb.": "این فایل برای ارسال بیش از حد بزرگ است ({size})؛ pilito-box فایل‌های تا {limit} را می‌پذیرد، مگر اینکه مدیر مقدار channels.max_media_mb را تغییر داده باشد.",
   "The file could not be sent (HTTP {status}).": "فایل ارسال نشد (HTTP {status}).",
 
   // sign-in

@@ -6,7 +6,7 @@ import { session } from "./session.js";
 import { refreshTokens } from "./auth.js";
 import { t, size } from "./i18n.js";
 
-/** Documented default of `channels.max_upload_mb`, said when the server does not say its own. */
+/** Documented default of `channels.max_media_mb`, said when the server does not say its own. */
 const DEFAULT_LIMIT = 20 * 1048576;
 
 /** An upload that did not end in a stored message, with words for the agent. */
@@ -51,7 +51,7 @@ function refusal(status, body, file) {
     const limit = statedLimit(body);
     return limit
       ? t("This file is too large to send ({size}); pilito-box takes files up to {limit}.", { size: size(file.size), limit: size(limit) })
-      : t("This file is too large to send ({size}); pilito-box takes files up to {limit} unless an admin changed channels.max_upload_mb.", { size: size(file.size), limit: size(DEFAULT_LIMIT) });
+      : t("This file is too large to send ({size}); pilito-box takes files up to {limit} unless an admin changed channels.max_media_mb.", { size: size(file.size), limit: size(DEFAULT_LIMIT) });
   }
   if (status === 404 && body?.error_code === "CONVERSATION_NOT_FOUND") return t("This conversation does not exist any more.");
   if (status === 404) return t("This pilito-box cannot take files yet. Update it to send attachments.");
