@@ -37,6 +37,9 @@ pub enum Status {
         url: String,
         /// Users with at least one open socket.
         agents_online: usize,
+        /// A channel that is not healthy, in words ("Telegram unreachable since 10:42 · 3
+        /// replies waiting"), or `None`.
+        channels: Option<String>,
     },
     /// The last start or run failed; the text says why.
     Failed(String),
@@ -174,6 +177,7 @@ impl Control {
             (Some(r), _) => Status::Running {
                 url: r.url.clone(),
                 agents_online: r.state.hub.connected_users().len(),
+                channels: r.state.channels.tray_line(),
             },
             (None, Some(why)) => Status::Failed(why.clone()),
             (None, None) => Status::Stopped,

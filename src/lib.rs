@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod background;
+pub mod channels;
 pub mod cli;
 pub mod clock;
 pub mod config;

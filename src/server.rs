@@ -14,6 +14,7 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 
 use crate::auth::{Auth, Keys, passwords, secret};
+use crate::channels::Channels;
 use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::{Close, Hub, HubLimits};
@@ -104,12 +105,22 @@ impl App {
         });
         let gate = Gate::new(&config, blacklist);
         let auth = Auth::new(keys, store.clone(), config.tokens.clone());
+        let inbox = Inbox::new(store.clone(), hub.clone(), auth.clone(), gate.clone());
+        let config = Arc::new(config);
+        let channels = Channels::new(
+            Arc::clone(&config),
+            store.clone(),
+            inbox.clone(),
+            media.clone(),
+        )
+        .map_err(StartError::Config)?;
         let state = AppState {
-            inbox: Inbox::new(store.clone(), hub.clone(), auth.clone(), gate.clone()),
+            inbox,
             media,
+            channels,
             gate,
             auth,
-            config: Arc::new(config),
+            config,
             store,
             hub,
             integration_key: integration_key.into(),
@@ -158,6 +169,7 @@ impl App {
         }
         let (stop_tx, stop_rx) = watch::channel(false);
         let jobs = background::spawn(&state, stop_rx.clone());
+        let channels = state.channels.spawn(&stop_rx);
         let presence = state.hub.presence_changes().map(|changes| {
             let grace = Duration::from_secs(state.config.limits.presence_grace_secs);
             presence::spawn(&state.inbox, grace, changes, stop_rx.clone())
@@ -194,6 +206,9 @@ impl App {
         }
         let _ = tokio::time::timeout(grace, server).await;
         let _ = jobs.await;
+        if tokio::time::timeout(grace, channels).await.is_err() {
+            tracing::warn!("a reply was still being sent at shutdown; it goes out again at start");
+        }
         edge.finish().await;
         if let Some(presence) = presence {
             let _ = presence.await;

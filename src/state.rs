@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::auth::Auth;
+use crate::channels::Channels;
 use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::Hub;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub inbox: Inbox,
     /// The files of messages.
     pub media: MediaStore,
+    /// The Telegram bot and the webhook channel.
+    pub channels: Channels,
     /// The key integrations present in `X-Integration-Key`.
     pub integration_key: Arc<str>,
     pub metrics: Arc<Metrics>,

@@ -81,7 +81,7 @@ fn logs(dir: &Path) -> String {
 }
 
 async fn login(addr: &str, name: &str, password: &str) -> reqwest::Response {
-    reqwest::Client::new()
+    crate::common::http_client()
         .post(format!("http://{addr}/api/v1/usr/login"))
         .json(&json!({"email_or_username": name, "password": password}))
         .send()
@@ -255,7 +255,7 @@ async fn a_stderr_nobody_reads_does_not_stop_the_server() {
         .spawn()
         .unwrap();
     let url = format!("http://127.0.0.1:{port}/api/v1/health");
-    let http = reqwest::Client::new();
+    let http = crate::common::http_client();
     while http.get(&url).send().await.is_err() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

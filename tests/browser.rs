@@ -641,7 +641,7 @@ async fn a_page_whose_address_is_blocked_says_so_and_recovers_when_unblocked() {
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
     b.find("#conversation-list .item").await;
-    let other_machine = reqwest::Client::builder()
+    let other_machine = crate::common::http_builder()
         .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
         .build()
         .unwrap();

@@ -72,7 +72,7 @@ async fn socket_sender(url: String, name: &'static str, ledger: Ledger) {
 
 /// Sends over REST; a 201 (or a 200 for a retried key) acknowledges.
 async fn rest_sender(url: String, token: String, ledger: Ledger) {
-    let http = reqwest::Client::new();
+    let http = crate::common::http_client();
     let mut n = ledger.lock().unwrap().len();
     loop {
         let next = ledger

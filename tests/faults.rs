@@ -22,7 +22,7 @@ fn ok(out: &Output) -> String {
 
 async fn send(port: u16, token: &str, conv: &str, text: &str) -> u16 {
     let url = format!("http://127.0.0.1:{port}/api/v1/message/conversation/{conv}/send-message/");
-    reqwest::Client::new()
+    crate::common::http_client()
         .post(url)
         .bearer_auth(token)
         .json(&json!({"content": text}))
@@ -211,7 +211,7 @@ async fn a_missing_secret_is_replaced_and_old_sessions_end() {
     let token = ok(&cli(&d, &["token", "issue", "sara"]));
     std::fs::remove_file(d.join("secret.key")).unwrap();
     let server = Served::start_with(&d, free_port(), &[], Stdio::piped());
-    let r = reqwest::Client::new()
+    let r = crate::common::http_client()
         .get(server.url("/api/v1/usr/profile"))
         .bearer_auth(&token)
         .send()

@@ -95,7 +95,7 @@ async fn on_a_lan_the_certificate_follows_the_addresses_and_plain_http_is_redire
     let health = tls::get(lan(port), SERVER_IP, &trusted, "/api/v1/health").await;
     assert_eq!(health.status(), 200);
 
-    let plain = reqwest::Client::builder()
+    let plain = crate::common::http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

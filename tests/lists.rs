@@ -530,6 +530,7 @@ async fn frames_carry_exactly_the_reference_keys() {
             "feedback_at",
             "feedback_comment",
             "id",
+            "processing_status",
             "type"
         ]
     );

@@ -44,7 +44,7 @@ async fn no_token_or_password_reaches_the_logs_at_trace_level() {
         &[("PILITO_BOX_LOG", "trace")],
         Stdio::piped(),
     );
-    let http = reqwest::Client::new();
+    let http = crate::common::http_client();
 
     let login = json!({"email_or_username": "owner", "password": admin_password});
     let signed_in = post(&http, server.url("/api/v1/usr/login"), None, login).await;
@@ -158,6 +158,119 @@ async fn no_token_or_password_reaches_the_logs_at_trace_level() {
         assert!(
             at.is_none(),
             "{leak:?} reached the log: {}",
+            &logs[at.unwrap_or(0).saturating_sub(300)..(at.unwrap_or(0) + 100).min(logs.len())]
+        );
+    }
+}
+
+/// The bot token is part of every Bot API URL: no log line may carry it, at trace level, through
+/// polling, a photo download, a reply sent, a refused send, and Telegram unreachable.
+#[tokio::test]
+async fn the_bot_token_reaches_no_log_line_at_trace_level() {
+    use crate::common::botapi::{Answer, BotApi, TOKEN, private};
+    let bot = BotApi::start().await;
+    bot.file("p1", "photos/file_1.jpg", b"\xff\xd8\xff jpeg \xff\xd9");
+    bot.push(
+        "message",
+        &private(
+            31,
+            1,
+            &json!({"photo": [{"file_id": "p1", "file_unique_id": "u", "width": 9, "height": 9}]}),
+        ),
+    );
+    bot.push(
+        "message",
+        &private(31, 2, &json!({"document": {"file_id": "gone"}})),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    cli(
+        d,
+        &[
+            "user",
+            "add",
+            "owner",
+            "--role",
+            "admin",
+            "--password",
+            "admin-password-7Qx",
+        ],
+    );
+    let access = cli(d, &["token", "issue", "owner"]);
+    let mut logs = String::new();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    for api_url in [bot.url(), dead_url] {
+        let env = [
+            ("PILITO_BOX_LOG", "trace"),
+            ("PILITO_BOX_TELEGRAM__BOT_TOKEN", TOKEN),
+            ("PILITO_BOX_TELEGRAM__API_URL", api_url.as_str()),
+            ("PILITO_BOX_TELEGRAM__POLL_TIMEOUT_SECS", "1"),
+            ("PILITO_BOX_CHANNELS__RETRY_FIRST_MS", "50"),
+        ];
+        let server = Served::start_with(d, free_port(), &env, Stdio::piped());
+        let http = crate::common::http_client();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let conv = loop {
+            let list: Value = http
+                .get(server.url("/api/v1/message/user-conversation-full"))
+                .bearer_auth(&access)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap_or(Value::Null);
+            if let Some(id) = list["results"][0]["id"].as_str() {
+                break id.to_owned();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no conversation: {list}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        bot.script(&[Answer::Error(400, "Bad Request: chat not found", None)]);
+        let send = format!("/api/v1/message/conversation/{conv}/send-message/");
+        for text in ["refused", "sent"] {
+            post(
+                &http,
+                server.url(&send),
+                Some(&access),
+                json!({"content": text}),
+            )
+            .await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        let out = server.stop();
+        logs.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(
+        bot.sent().len(),
+        1,
+        "the reply went out once, the refused one not"
+    );
+    for file in std::fs::read_dir(d.join("logs")).unwrap() {
+        logs.push_str(&std::fs::read_to_string(file.unwrap().path()).unwrap());
+    }
+    for expected in [
+        "DEBUG",
+        "Telegram is unreachable",
+        "failed: Telegram says this chat",
+        "retrying",
+    ] {
+        assert!(
+            logs.contains(expected),
+            "{expected:?} missing: the run was not logged"
+        );
+    }
+    let secret_part = TOKEN.split_once(':').unwrap().1;
+    for leak in [TOKEN, secret_part, "/bot7"] {
+        let at = logs.find(leak);
+        assert!(
+            at.is_none(),
+            "the bot token reached the log: {}",
             &logs[at.unwrap_or(0).saturating_sub(300)..(at.unwrap_or(0) + 100).min(logs.len())]
         );
     }

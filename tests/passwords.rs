@@ -14,7 +14,7 @@ use crate::common::{PASSWORD, TestApp, spawn_app};
 /// One sign-in from its own address (the per-address sign-in limit stays out of the way); its
 /// time and status.
 async fn sign_in(app: &TestApp, n: u8, name: &str, password: &str) -> (Duration, u16) {
-    let http = reqwest::Client::builder()
+    let http = crate::common::http_builder()
         .local_address(IpAddr::from([127, 0, 7, n]))
         .build()
         .unwrap();
@@ -62,7 +62,7 @@ async fn a_failed_sign_in_logs_the_name_only_when_it_is_a_user() {
     let d = dir.path();
     cli(d, &["user", "add", "agent9", "--password", "Agent9-pass!"]);
     let server = Served::start_with(d, free_port(), &[], Stdio::piped());
-    let http = reqwest::Client::new();
+    let http = crate::common::http_client();
     for name in ["Agent9-pass!", "agent9"] {
         let response = http
             .post(server.url("/api/v1/usr/login"))

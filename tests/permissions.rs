@@ -28,7 +28,7 @@ async fn cookie_of(app: &TestApp, name: &str) -> String {
 }
 
 fn from(ip: &str) -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::common::http_builder()
         .local_address(ip.parse::<IpAddr>().unwrap())
         .build()
         .unwrap()

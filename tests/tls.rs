@@ -91,7 +91,7 @@ async fn rest_and_wss_feeds_work_for_a_client_trusting_only_the_generated_author
 #[tokio::test]
 async fn plain_http_is_redirected_except_the_setup_page_and_the_authority() {
     let app = spawn_with(on).await;
-    let plain = reqwest::Client::builder()
+    let plain = crate::common::http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

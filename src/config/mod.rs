@@ -5,7 +5,7 @@ mod channels;
 mod load;
 mod tls;
 
-pub use channels::ChannelsConfig;
+pub use channels::{ChannelsConfig, TelegramConfig, WebhookConfig};
 pub use load::{ConfigError, ENV_PREFIX, TEMPLATE, write_template};
 pub use tls::{MAX_VALIDITY_DAYS, MdnsConfig, TlsConfig, TlsMode, ValidityDays};
 
@@ -46,7 +46,11 @@ pub struct Config {
     pub tls: TlsConfig,
     /// The multicast DNS announcement.
     pub mdns: MdnsConfig,
-    /// What the channels to customers share (media size).
+    /// The Telegram bot (PROTOCOL §13).
+    pub telegram: TelegramConfig,
+    /// The webhook channel.
+    pub webhook: WebhookConfig,
+    /// Retries and sizes every channel shares.
     pub channels: ChannelsConfig,
 }
 
@@ -176,6 +180,8 @@ impl Default for Config {
             backup: BackupConfig::default(),
             tls: TlsConfig::default(),
             mdns: MdnsConfig::default(),
+            telegram: TelegramConfig::default(),
+            webhook: WebhookConfig::default(),
             channels: ChannelsConfig::default(),
         }
     }

@@ -51,8 +51,9 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD)
 }
 
-/// Why a cookie may not sign in this unsafe request, if it may not.
-fn cookie_refusal(state: &AppState, headers: &HeaderMap) -> Option<ApiError> {
+/// Why a cookie may not sign in this unsafe request, if it may not; `json_only` also asks its
+/// body to be JSON (every write but a file upload, whose body is the file).
+fn cookie_refusal(state: &AppState, headers: &HeaderMap, json_only: bool) -> Option<ApiError> {
     if !headers.contains_key(header::ORIGIN) || !state.gate.origin_allowed(headers) {
         let text = "A request signed in by cookie must come from this server's page or an \
                     allowed origin";
@@ -74,7 +75,7 @@ fn cookie_refusal(state: &AppState, headers: &HeaderMap) -> Option<ApiError> {
                 .to_ascii_lowercase()
                 .starts_with("application/json")
         });
-    (has_body && !json).then(|| {
+    (json_only && has_body && !json).then(|| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             code::UNSUPPORTED_MEDIA_TYPE,
@@ -88,14 +89,21 @@ fn cookie_refusal(state: &AppState, headers: &HeaderMap) -> Option<ApiError> {
 pub fn credentials(
     state: &AppState,
 ) -> impl Filter<Extract = (Option<String>,), Error = Rejection> + Clone + use<> {
+    credentials_with(state, true)
+}
+
+fn credentials_with(
+    state: &AppState,
+    json_only: bool,
+) -> impl Filter<Extract = (Option<String>,), Error = Rejection> + Clone + use<> {
     with_state(state)
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and_then(
-            |state: AppState, method: Method, headers: HeaderMap| async move {
+            move |state: AppState, method: Method, headers: HeaderMap| async move {
                 match token_of(&headers, true) {
                     Some((token, Source::Cookie)) if !is_safe(&method) => {
-                        match cookie_refusal(&state, &headers) {
+                        match cookie_refusal(&state, &headers, json_only) {
                             Some(refused) => Err(warp::reject::custom(refused)),
                             None => Ok(Some(token)),
                         }
@@ -119,9 +127,24 @@ pub fn header_credentials()
 pub fn signed_in(
     state: &AppState,
 ) -> impl Filter<Extract = (Identity,), Error = Rejection> + Clone + use<> {
+    signed_in_with(state, true)
+}
+
+/// [`signed_in`] for a file upload: a cookie still needs an allowed `Origin`, but the body is
+/// the file, not JSON.
+pub fn signed_in_upload(
+    state: &AppState,
+) -> impl Filter<Extract = (Identity,), Error = Rejection> + Clone + use<> {
+    signed_in_with(state, false)
+}
+
+fn signed_in_with(
+    state: &AppState,
+    json_only: bool,
+) -> impl Filter<Extract = (Identity,), Error = Rejection> + Clone + use<> {
     with_state(state)
         .and(warp::method())
-        .and(credentials(state))
+        .and(credentials_with(state, json_only))
         .and_then(
             |state: AppState, method: Method, token: Option<String>| async move {
                 let checked = async {

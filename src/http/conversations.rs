@@ -82,7 +82,7 @@ async fn send(
         "message": "Message sent successfully",
         "data": {
             "message": MessageView::from(stored),
-            "external_send_result": null,
+            "external_send_result": crate::protocol::views::send_result(&stored.message),
             "conversation_id": id,
         },
     });

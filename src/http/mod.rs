@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod caller;
+pub mod channels;
 pub mod conversations;
 pub mod customers;
 pub mod error;
@@ -25,7 +26,9 @@ use warp::http::{HeaderMap, StatusCode};
 use warp::reply::{Reply, Response};
 use warp::{Filter, Rejection};
 
-pub use self::caller::{admin, credentials, header_credentials, signed_in, verify_admin};
+pub use self::caller::{
+    admin, credentials, header_credentials, signed_in, signed_in_upload, verify_admin,
+};
 use self::error::{ApiError, error_response};
 use crate::protocol::codes::http as code;
 use crate::protocol::pagination::PageRequest;
@@ -106,6 +109,8 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(auth::routes(state))
         .unify()
         .or(conversations::routes(state))
+        .unify()
+        .or(channels::routes(state))
         .unify()
         .or(messages::routes(state))
         .unify()

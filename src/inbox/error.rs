@@ -36,6 +36,9 @@ pub enum InboxError {
     /// The database failed; the client learns only that something went wrong.
     #[error(transparent)]
     Store(StoreError),
+    /// A service outside the box (Telegram) could not be reached; `code` names which.
+    #[error("{message}")]
+    Upstream { code: &'static str, message: String },
     /// Something else of the server's failed (the password hasher).
     #[error("{0}")]
     Internal(String),
@@ -82,6 +85,7 @@ impl InboxError {
                 "You do not have permission to perform this action.".into(),
             ),
             Self::Conflict(text) => (409, code::CONFLICT, text.clone().into()),
+            Self::Upstream { code, message } => (502, *code, message.clone().into()),
             Self::Full => (507, code::STORAGE_FULL, action.storage_full()),
             Self::Store(_) | Self::Internal(_) => {
                 (500, code::INTERNAL_ERROR, action.failed().into())

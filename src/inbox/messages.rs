@@ -12,9 +12,10 @@ use crate::protocol::rest::{InboundBody, SendBody};
 use crate::protocol::rules;
 use crate::storage::customers;
 use crate::storage::inbound::{self, Inbound, Received};
-use crate::storage::messages::{self, NewMessage, Stored};
+use crate::storage::messages::{self, Media, NewMessage, Stored};
 use crate::storage::summary;
 use crate::storage::users::UserRow;
+use crate::storage::{StoreResult, outbox};
 
 /// Longest feedback comment kept; longer ones are cut.
 const MAX_COMMENT: usize = 500;
@@ -90,6 +91,22 @@ impl TryFrom<SendBody> for Draft {
     }
 }
 
+impl Draft {
+    /// An agent's reply carrying a file: the caption may be empty.
+    pub fn attachment(caption: &str, client_msg_id: Option<&str>) -> InboxResult<Self> {
+        let content = if caption.trim().is_empty() {
+            String::new()
+        } else {
+            rules::content(caption)?
+        };
+        Ok(Self {
+            kind: Kind::Support,
+            content,
+            client_msg_id: rules::client_msg_id(client_msg_id)?,
+        })
+    }
+}
+
 /// What [`Inbox::send_message`] stored (or found stored under the same `client_msg_id`).
 #[derive(Debug, Clone)]
 pub struct Sent {
@@ -133,7 +150,7 @@ impl TryFrom<SubmitFeedback> for Feedback {
 
 /// A customer's message from an integration, checked.
 #[derive(Debug, Clone)]
-pub struct InboundMessage(Inbound);
+pub struct InboundMessage(pub(super) Inbound);
 
 impl TryFrom<InboundBody> for InboundMessage {
     type Error = InboxError;
@@ -168,7 +185,59 @@ impl TryFrom<InboundBody> for InboundMessage {
             username: name(form.username),
             content,
             client_msg_id: rules::client_msg_id(form.client_msg_id.as_deref())?,
+            media: None,
         }))
+    }
+}
+
+/// In the transaction that stored it, queues a reply for the channel of its conversation (none
+/// for `unknown` and `instagram`), marking it pending.
+pub(super) fn queue_out(c: &rusqlite::Connection, stored: &mut Stored) -> StoreResult<()> {
+    let reply = matches!(stored.message.kind.as_str(), "support" | "marketing");
+    if let Some(channel) = outbox::channel_for(&stored.conversation.source)
+        && reply
+        && !stored.duplicate
+    {
+        stored.message = outbox::enqueue(c, stored.message.seq, &stored.conversation.id, channel)?;
+    }
+    Ok(())
+}
+
+/// Longest text kept from a platform (Telegram's own limit).
+const MAX_PLATFORM_TEXT: usize = 4096;
+
+impl InboundMessage {
+    /// A customer's message from a platform the box polls itself (Telegram): taken as the
+    /// platform sent it, since refusing it would lose it. `names` are first, last and username.
+    #[must_use]
+    pub fn platform(
+        source: &str,
+        source_id: String,
+        names: [Option<String>; 3],
+        content: &str,
+        client_msg_id: Option<String>,
+        media: Option<Media>,
+    ) -> Self {
+        let name = |v: Option<String>| {
+            v.map(|s| s.trim().chars().take(MAX_NAME).collect::<String>())
+                .filter(|s| !s.is_empty())
+        };
+        let [first, last, username] = names;
+        let mut content: String = content.trim().chars().take(MAX_PLATFORM_TEXT).collect();
+        if content.is_empty() && media.is_none() {
+            content =
+                "(a file that could not be kept: too large or refused by the platform)".into();
+        }
+        Self(Inbound {
+            source: source.to_owned(),
+            source_id,
+            first_name: name(first),
+            last_name: name(last),
+            username: name(username),
+            content,
+            client_msg_id,
+            media,
+        })
     }
 }
 
@@ -180,6 +249,28 @@ impl Inbox {
         conversation_id: &str,
         draft: Draft,
     ) -> InboxResult<Sent> {
+        self.send_with(author, conversation_id, draft, None).await
+    }
+
+    /// Stores a reply carrying a file already saved in the media folder, and publishes it.
+    pub async fn send_attachment(
+        &self,
+        author: &UserRow,
+        conversation_id: &str,
+        draft: Draft,
+        media: Media,
+    ) -> InboxResult<Sent> {
+        self.send_with(author, conversation_id, draft, Some(media))
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        author: &UserRow,
+        conversation_id: &str,
+        draft: Draft,
+        media: Option<Media>,
+    ) -> InboxResult<Sent> {
         let new = NewMessage {
             conversation_id: conversation_id.to_owned(),
             kind: draft.kind.as_str().to_owned(),
@@ -188,7 +279,20 @@ impl Inbox {
             client_msg_id: draft.client_msg_id,
         };
         let key = new.client_msg_id.clone();
-        let stored = self.store.write(move |c| messages::insert(c, &new)).await?;
+        let stored = self
+            .store
+            .write(move |c| {
+                let mut stored = messages::insert(c, &new)?;
+                if let Some(media) = media.as_ref().filter(|_| !stored.duplicate) {
+                    stored.message = messages::attach_media(c, stored.message.seq, media)?;
+                }
+                queue_out(c, &mut stored)?;
+                Ok(stored)
+            })
+            .await?;
+        if stored.message.external_send_result.is_some() && !stored.duplicate {
+            self.reply_queued();
+        }
         let frame = publish::message_stored(&self.hub, &stored, key.as_deref());
         Ok(Sent { stored, frame })
     }

@@ -9,6 +9,7 @@
 
 mod conversations;
 mod customers;
+mod deliveries;
 pub mod error;
 mod messages;
 mod presence;
@@ -19,7 +20,7 @@ mod users;
 
 use std::sync::Arc;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::auth::Auth;
 use crate::gate::Gate;
@@ -28,6 +29,7 @@ use crate::storage::Store;
 
 pub use conversations::{Assignment, StatusChange};
 pub use customers::CustomerEdit;
+pub use deliveries::{Edit, InboundMedia, PlatformUpdate};
 pub use error::{Action, ClientError, InboxError};
 pub use messages::{Draft, Feedback, InboundMessage, Sent};
 pub use sessions::SignIn;
@@ -46,6 +48,8 @@ pub struct Inbox {
     /// Wakes the revocation watcher, so sockets of a token revoked here close at once (the
     /// watcher also polls the log for revocations made by the CLI in another process).
     revoked: Arc<Notify>,
+    /// Counts replies queued for a channel, so the delivery tasks wake for each.
+    queued: Arc<watch::Sender<u64>>,
 }
 
 impl Inbox {
@@ -57,12 +61,23 @@ impl Inbox {
             auth,
             gate,
             revoked: Arc::new(Notify::new()),
+            queued: Arc::new(watch::Sender::new(0)),
         }
     }
 
     /// Resolves when a token was revoked through this inbox.
     pub async fn revocation_made(&self) {
         self.revoked.notified().await;
+    }
+
+    /// Changes each time a reply is queued for a channel (the delivery tasks watch it).
+    #[must_use]
+    pub fn queued_replies(&self) -> watch::Receiver<u64> {
+        self.queued.subscribe()
+    }
+
+    fn reply_queued(&self) {
+        self.queued.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     fn revocation(&self) {

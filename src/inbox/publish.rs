@@ -11,7 +11,7 @@ use crate::hub::{Close, Hub};
 use crate::protocol::Frame;
 use crate::protocol::codes::close;
 use crate::protocol::server::{FeedbackData, ServerFrame};
-use crate::protocol::views::{ConversationView, CustomerView, MessageView};
+use crate::protocol::views::{ConversationView, CustomerView, MessageView, send_result};
 use crate::storage::customers::CustomerRow;
 use crate::storage::messages::{MessageRow, Stored};
 use crate::storage::summary::ConversationSummary;
@@ -39,7 +39,7 @@ fn lists_changed(hub: &Hub) {
 pub fn chat_message_frame(stored: &Stored, client_msg_id: Option<&str>) -> Frame {
     ServerFrame::ChatMessage {
         message: MessageView::from(stored),
-        external_send_result: None,
+        external_send_result: send_result(&stored.message),
         client_msg_id: client_msg_id.map(str::to_owned),
     }
     .encode()
@@ -71,6 +71,36 @@ pub fn message_stored(hub: &Hub, stored: &Stored, client_msg_id: Option<&str>) -
         publish_update(hub, &summary);
     }
     frame
+}
+
+/// A message's delivery state changed: its viewers get `message_status`; the lists get the
+/// conversation when it is the newest message (its `processing_status` shows there).
+pub fn message_status(hub: &Hub, message: &MessageRow, summary: &ConversationSummary) {
+    let frame = ServerFrame::MessageStatus {
+        conversation_id: message.conversation_id.clone(),
+        message_id: message.id.clone(),
+        processing_status: message.processing_status.clone(),
+        external_send_result: send_result(message),
+        timestamp: clock::now_wire(),
+    };
+    hub.publish(&chat_group(&message.conversation_id), &frame.encode());
+    if summary.conversation.last_message_seq == Some(message.seq) {
+        conversation_updated(hub, summary);
+    }
+}
+
+/// A customer edited a message: its viewers get it as stored now.
+pub fn message_edited(hub: &Hub, summary: &ConversationSummary, message: &MessageRow) {
+    let customer = std::sync::Arc::new(CustomerView::from(&summary.customer));
+    let frame = ServerFrame::MessageEdited {
+        conversation_id: message.conversation_id.clone(),
+        message: MessageView::new(message, Some(customer)),
+        timestamp: clock::now_wire(),
+    };
+    hub.publish(&chat_group(&message.conversation_id), &frame.encode());
+    if summary.conversation.last_message_seq == Some(message.seq) {
+        conversation_updated(hub, summary);
+    }
 }
 
 /// Someone marked a conversation read: its viewers learn who, the lists' unread counts change.

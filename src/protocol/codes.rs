@@ -115,6 +115,16 @@ pub mod http {
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
     /// The request names a `Host` this server does not answer for.
     pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
+    /// A bot token of the wrong shape, or one Telegram does not know: paste it again.
+    pub const INVALID_BOT_TOKEN: &str = "INVALID_BOT_TOKEN";
+    /// Telegram could not be reached: retry when the internet connection is back.
+    pub const TELEGRAM_UNREACHABLE: &str = "TELEGRAM_UNREACHABLE";
+    /// The channel is not set up: set it up first.
+    pub const CHANNEL_NOT_CONFIGURED: &str = "CHANNEL_NOT_CONFIGURED";
+    /// A webhook URL that is not a full http(s) address.
+    pub const INVALID_URL: &str = "INVALID_URL";
+    /// No message with that id: do not retry.
+    pub const MESSAGE_NOT_FOUND: &str = "MESSAGE_NOT_FOUND";
     /// A request warp could not read.
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     /// A signed media link that is forged, for another file, or expired: ask for a new one.

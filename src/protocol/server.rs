@@ -51,11 +51,25 @@ pub enum ServerFrame {
     /// A new message in the conversation.
     ChatMessage {
         message: MessageView,
-        /// Always null: pilito-box sends nothing to outside platforms.
+        /// The delivery state for a message that goes out through a channel, else null.
         external_send_result: Option<Value>,
         /// The sender's idempotency key, when it gave one.
         #[serde(skip_serializing_if = "Option::is_none")]
         client_msg_id: Option<String>,
+    },
+    /// A message's delivery state through a channel changed (PROTOCOL §13).
+    MessageStatus {
+        conversation_id: String,
+        message_id: String,
+        processing_status: String,
+        external_send_result: Option<Value>,
+        timestamp: String,
+    },
+    /// A customer edited a message on their platform; `message` is it as stored now.
+    MessageEdited {
+        conversation_id: String,
+        message: MessageView,
+        timestamp: String,
     },
     /// Someone marked the conversation read.
     MessagesRead { user_id: i64 },

@@ -67,8 +67,13 @@ pub struct MessageView {
     pub message_type: String,
     pub media_url: Option<String>,
     pub media_file: Option<String>,
+    /// `pending`, `completed` or `failed`: the delivery out through a channel.
     pub processing_status: String,
     pub transcription: Option<String>,
+    /// The delivery state through a channel (PROTOCOL §13), or null when nothing goes out.
+    pub external_send_result: Option<Value>,
+    /// A file's original name, size and type: `{"name", "size", "content_type"}`, or null.
+    pub attachment: Option<Value>,
 }
 
 /// The short `last_message` object inside a conversation.
@@ -83,6 +88,8 @@ pub struct LastMessageView {
     pub feedback: String,
     pub feedback_comment: String,
     pub feedback_at: Option<String>,
+    /// The delivery state out through a channel (`pending`, `completed`, `failed`).
+    pub processing_status: String,
 }
 
 /// `WSConversation`: one conversation as lists and REST show it.
@@ -197,8 +204,23 @@ impl MessageView {
             media_file: m.media_file.clone(),
             processing_status: m.processing_status.clone(),
             transcription: m.transcription.clone(),
+            external_send_result: send_result(m),
+            attachment: m
+                .metadata
+                .as_deref()
+                .and_then(|j| serde_json::from_str::<Value>(j).ok())
+                .and_then(|mut v| v.get_mut("attachment").map(Value::take))
+                .filter(Value::is_object),
         }
     }
+}
+
+/// A message's stored delivery state as the wire's object.
+#[must_use]
+pub fn send_result(m: &MessageRow) -> Option<Value> {
+    m.external_send_result
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
 }
 
 impl From<&Stored> for MessageView {
@@ -218,6 +240,7 @@ impl From<&MessageRow> for LastMessageView {
             feedback: m.feedback.clone(),
             feedback_comment: m.feedback_comment.clone(),
             feedback_at: m.feedback_at.clone(),
+            processing_status: m.processing_status.clone(),
         }
     }
 }

@@ -10,7 +10,7 @@ use super::{Entity, StoreError, StoreResult, found, optional};
 use crate::clock;
 
 /// Platforms a customer or conversation can come from.
-pub const SOURCES: &[&str] = &["unknown", "telegram", "instagram"];
+pub const SOURCES: &[&str] = &["unknown", "telegram", "instagram", "api"];
 
 /// Whether `source` is one of [`SOURCES`].
 #[must_use]

@@ -7,7 +7,7 @@ use rusqlite::{Connection, params};
 use super::StoreResult;
 use super::conversations;
 use super::customers::{self, NewCustomer};
-use super::messages::{self, NewMessage, Stored};
+use super::messages::{self, Media, NewMessage, Stored};
 use crate::clock;
 
 /// An inbound customer message, validated.
@@ -24,6 +24,8 @@ pub struct Inbound {
     pub content: String,
     /// The bridge's idempotency key, so a retried delivery stores once.
     pub client_msg_id: Option<String>,
+    /// A file the message carries, already in the media folder.
+    pub media: Option<Media>,
 }
 
 /// What [`receive`] did.
@@ -78,7 +80,7 @@ pub fn receive(conn: &Connection, inbound: &Inbound) -> StoreResult<Received> {
         Some(c) => c,
         None => conversations::insert(conn, &customer, &inbound.source, None)?,
     };
-    let stored = messages::insert(
+    let mut stored = messages::insert(
         conn,
         &NewMessage {
             conversation_id: conversation.id,
@@ -88,6 +90,9 @@ pub fn receive(conn: &Connection, inbound: &Inbound) -> StoreResult<Received> {
             client_msg_id: inbound.client_msg_id.clone(),
         },
     )?;
+    if let Some(media) = inbound.media.as_ref().filter(|_| !stored.duplicate) {
+        stored.message = messages::attach_media(conn, stored.message.seq, media)?;
+    }
     Ok(Received {
         stored,
         customer_created,
@@ -109,6 +114,7 @@ mod tests {
             username: None,
             content: text.into(),
             client_msg_id: None,
+            media: None,
         }
     }
 

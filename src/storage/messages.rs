@@ -39,7 +39,12 @@ pub struct MessageRow {
     pub media_url: Option<String>,
     pub media_file: Option<String>,
     pub transcription: Option<String>,
+    /// `pending`, `completed` or `failed` (the delivery out, for a channel's conversation).
     pub processing_status: String,
+    /// The delivery state of a message sent out, as the wire's JSON object.
+    pub external_send_result: Option<String>,
+    /// JSON with what the message carries besides text (`{"attachment": …}`).
+    pub metadata: Option<String>,
 }
 
 /// A message about to be stored.
@@ -55,6 +60,63 @@ pub struct NewMessage {
     pub client_msg_id: Option<String>,
 }
 
+/// A file a message carries, stored in the media folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    /// `image`, `voice`, `video` or `share`.
+    pub message_type: String,
+    /// The stored name inside the media folder.
+    pub media_file: String,
+    pub media_url: String,
+    /// JSON (`{"attachment": {"name", "size", "content_type"}}`).
+    pub metadata: Option<String>,
+}
+
+/// Gives message `seq` its file (in the transaction that stored it); returns it as it is now.
+pub fn attach_media(conn: &Connection, seq: i64, media: &Media) -> StoreResult<MessageRow> {
+    conn.exec(
+        "UPDATE messages SET message_type = ?2, media_file = ?3, media_url = ?4, metadata = ?5 \
+         WHERE seq = ?1",
+        params![
+            seq,
+            media.message_type,
+            media.media_file,
+            media.media_url,
+            media.metadata
+        ],
+    )?;
+    by_seq(conn, seq)
+}
+
+/// Replaces the text of the message a customer sent under `client_msg_id`, if it is stored;
+/// returns it as it is now.
+pub fn edit_by_key(
+    conn: &Connection,
+    customer_id: i64,
+    client_msg_id: &str,
+    content: &str,
+) -> StoreResult<Option<MessageRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages WHERE client_msg_id = ?2 AND type = 'customer' \
+         AND conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?1)"
+    );
+    let Some(message) = optional(conn.row(&sql, params![customer_id, client_msg_id], from_row))?
+    else {
+        return Ok(None);
+    };
+    conn.exec(
+        "UPDATE messages SET content = ?2 WHERE seq = ?1",
+        params![message.seq, content],
+    )?;
+    by_seq(conn, message.seq).map(Some)
+}
+
+/// The message with this public id, in whichever conversation.
+pub fn by_id(conn: &Connection, id: &str) -> StoreResult<MessageRow> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1");
+    found(conn.row(&sql, [id], from_row), Entity::Message)
+}
+
 /// What [`insert`] stored (or found already stored), with what a broadcast needs.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -68,7 +130,8 @@ pub struct Stored {
 
 pub(super) const COLUMNS: &str = "seq, id, conversation_id, customer_id, sender_user_id, client_msg_id, type, \
     content, is_ai_response, is_answered, created_at, feedback, feedback_comment, feedback_at, \
-    message_type, media_url, media_file, transcription, processing_status";
+    message_type, media_url, media_file, transcription, processing_status, external_send_result, \
+    metadata";
 
 pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     from_row_at(row, 0)
@@ -103,6 +166,8 @@ fn from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<MessageRow> {
         media_file: row.get(at + 16)?,
         transcription: row.get(at + 17)?,
         processing_status: row.get(at + 18)?,
+        external_send_result: row.get(at + 19)?,
+        metadata: row.get(at + 20)?,
     })
 }
 

@@ -8,6 +8,7 @@ use super::{StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_sessions.sql"),
+    include_str!("migrations/0003_channels.sql"),
 ];
 
 /// The newest schema version this build knows.
@@ -19,7 +20,19 @@ pub fn latest() -> usize {
 /// Brings the database to the newest schema version in one immediate transaction, reading the
 /// version inside it, so a server and a CLI command starting together on a new folder do not both
 /// create the schema.
+///
+/// Foreign keys are off while migrations run (`SQLite` ignores the pragma inside a transaction,
+/// so it is set around it): a migration that rebuilds a table drops the old one, and with them
+/// on that drop would cascade into every row referencing it. They are checked before commit.
 pub(super) fn run(conn: &mut Connection) -> StoreResult<()> {
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = migrate(conn);
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    migrated
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let current = usize::try_from(current).unwrap_or(usize::MAX);
@@ -35,6 +48,14 @@ pub(super) fn run(conn: &mut Connection) -> StoreResult<()> {
     }
     for sql in &MIGRATIONS[current..] {
         tx.execute_batch(sql)?;
+    }
+    let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if broken > 0 {
+        return Err(StoreError::Conflict(format!(
+            "migrating the database would leave {broken} rows pointing at nothing; nothing was changed"
+        )));
     }
     tx.pragma_update(
         None,
@@ -58,6 +79,55 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(usize::try_from(v).unwrap(), MIGRATIONS.len());
+    }
+
+    #[test]
+    fn the_channels_migration_keeps_rows_and_references() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &MIGRATIONS[..2] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 2).unwrap();
+        tx.execute_batch(
+            "INSERT INTO customers (id, source, source_id, created_at, updated_at) \
+               VALUES (7, 'telegram', '42', 't', 't'); \
+             INSERT INTO conversations (id, customer_id, source, created_at, updated_at) \
+               VALUES ('c1', 7, 'telegram', 't', 't'); \
+             INSERT INTO messages (id, conversation_id, customer_id, content, created_at) \
+               VALUES ('m1', 'c1', 7, 'hi', 't');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        run(&mut conn).unwrap();
+        let kept: (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM conversations)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (1, 1));
+        let on: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(on, "foreign keys are enforced again after migrating");
+        conn.execute(
+            "INSERT INTO customers (source, source_id, created_at, updated_at) \
+             VALUES ('api', 'crm-1', 't', 't')",
+            [],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM customers WHERE id = 7", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            left, 0,
+            "deleting a customer still cascades to its messages"
+        );
     }
 
     #[test]

@@ -92,14 +92,22 @@ impl Items {
     /// Shows `status`; returns the icon's look.
     fn show(&self, status: &Status, control: &Control) -> Look {
         let (text, look, running) = match status {
-            Status::Running { url, agents_online } => {
+            Status::Running {
+                url,
+                agents_online,
+                channels,
+            } => {
                 let agents = if *agents_online == 1 {
                     "agent"
                 } else {
                     "agents"
                 };
+                let channels = channels
+                    .as_deref()
+                    .map(|c| format!(" · {c}"))
+                    .unwrap_or_default();
                 (
-                    format!("Running on {url} · {agents_online} {agents} online"),
+                    format!("Running on {url} · {agents_online} {agents} online{channels}"),
                     Look::Running,
                     true,
                 )

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod botapi;
 pub mod browser;
 pub mod client;
 pub mod process;
@@ -80,7 +81,7 @@ pub async fn start_at(dir: TempDir, addr: SocketAddr, tweak: impl FnOnce(&mut Co
         addr,
         state,
         dir,
-        http: reqwest::Client::new(),
+        http: http_client(),
         shutdown: Some(tx),
         task: Some(task),
     }
@@ -202,6 +203,18 @@ impl TestApp {
         assert_eq!(recent["type"], "recent_messages", "{recent}");
         client
     }
+}
+
+/// A reqwest builder. reqwest is built with rustls and no crypto provider of its own (the
+/// product hands it ring, never aws-lc-rs), so test clients get ring as the process default.
+pub fn http_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
+/// A default reqwest client (see [`http_builder`]).
+pub fn http_client() -> reqwest::Client {
+    http_builder().build().expect("HTTP client")
 }
 
 fn capitalize(s: &str) -> String {

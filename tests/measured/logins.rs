@@ -35,7 +35,7 @@ fn a_burst_of_sign_ins_is_bounded_and_its_memory_returned() {
         let server = Served::start(d, free_port(), &[]);
         let pid = server.pid();
         let health = server.url("/api/v1/health");
-        let http = reqwest::Client::new();
+        let http = crate::common::http_client();
         http.get(&health).send().await.unwrap();
         let before = rss_mib(pid);
 
@@ -66,7 +66,7 @@ fn a_burst_of_sign_ins_is_bounded_and_its_memory_returned() {
         let burst = (1..=BURST).map(|n| {
             let login = login.clone();
             async move {
-                let http = reqwest::Client::builder()
+                let http = crate::common::http_builder()
                     .local_address(IpAddr::from([127, 0, 2, n]))
                     .build()
                     .unwrap();

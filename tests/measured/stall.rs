@@ -65,7 +65,7 @@ fn a_stalled_reader_does_not_slow_the_others_and_gets_1013() {
         let (mut stalled, _) = tokio_tungstenite::client_async(url.as_str(), stream)
             .await
             .unwrap();
-        let http = reqwest::Client::new();
+        let http = crate::common::http_client();
         let send = server.url(&format!(
             "/api/v1/message/conversation/{conv}/send-message/"
         ));
