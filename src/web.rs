@@ -20,11 +20,12 @@ use crate::http::error::error_response;
 
 static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/web");
 
-/// What a page of this server may load and run: its own scripts, styles, images and sockets
-/// only, nothing inline, no plugins, and no framing by any other page (against clickjacking).
+/// What a page of this server may load and run: its own scripts, styles, images, sound and
+/// video (the messages' files under `/media/`) and sockets only, nothing inline, no plugins, and
+/// no framing by any other page (against clickjacking).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-    form-action 'self'; frame-ancestors 'none'";
+    style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Adds the security headers to an answer: the content security policy (unless the answer
 /// brings a stricter one of its own, as the device set-up page does), `X-Frame-Options`

@@ -15,6 +15,8 @@ mod backpressure;
 mod bad_input;
 mod binary;
 mod browser;
+mod browser_channels;
+mod browser_delivery;
 mod browser_tls;
 mod chat;
 mod connections;

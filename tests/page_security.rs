@@ -48,6 +48,8 @@ async fn every_answer_carries_the_security_headers() {
         for directive in [
             "default-src 'self'",
             "script-src 'self'",
+            "img-src 'self'",
+            "media-src 'self'",
             "frame-ancestors 'none'",
         ] {
             assert!(csp.contains(directive), "{path}: {csp}");
@@ -75,6 +77,7 @@ async fn the_page_runs_under_its_policy_and_cannot_be_framed() {
         ("customers", "#customer-rows"),
         ("admin", "#user-rows"),
         ("logs", "#log-download"),
+        ("channels", "#channels-message"),
         ("inbox", "#conversation-list"),
     ];
     for (view, shown) in views {

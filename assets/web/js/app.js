@@ -1,6 +1,6 @@
 // The entry module: wires sign-in, the feeds' end-of-session and the pages together, and picks
 // the page from the URL hash (the inbox, the customer list, and for admins administration and
-// the server log).
+// the server log, the channels), and sets the page's language and direction.
 
 import { session } from "./session.js";
 import { signOut } from "./auth.js";
@@ -12,9 +12,14 @@ import { Inbox } from "./inbox.js";
 import { CustomersPage } from "./customers.js";
 import { AdminPage } from "./admin.js";
 import { LogsPage } from "./logs.js";
+import { ChannelsPage } from "./channels.js";
+import { channelHealth } from "./health.js";
+import { applyLang } from "./i18n.js";
 
-const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage };
-const ADMIN_ONLY = new Set(["admin", "logs"]);
+const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage };
+const ADMIN_ONLY = new Set(["admin", "logs", "channels"]);
+
+applyLang();
 
 const root = document.getElementById("app");
 let page = null;
@@ -26,6 +31,7 @@ function closePage() {
 
 function signInAgain(message) {
   closeAllFeeds();
+  channelHealth.reset();
   closePage();
   session.clear();
   banner("");
@@ -43,6 +49,7 @@ function showSignIn(message) {
 function route() {
   if (!session.token()) {
     closePage();
+    channelHealth.reset();
     showSignIn("");
     return;
   }

@@ -1,15 +1,19 @@
 // One open conversation: its history (older pages as you scroll up, what was missed after a
-// reconnect via `after_id`), the send box with client_msg_id so a retry never duplicates, typing,
-// read marking and AI feedback.
+// reconnect via `after_id`), replies sent with client_msg_id so a retry never duplicates, files
+// sent as replies, each reply's delivery to the customer (live through `message_status`, with a
+// Retry), typing, read marking and AI feedback.
 
 import { openFeed, closeFeed } from "./feeds.js";
 import { api } from "./api.js";
-import { h, fill, when, customerName } from "./dom.js";
+import { h, fill, customerName } from "./dom.js";
+import { t } from "./i18n.js";
+import { Timeline } from "./timeline.js";
+import { Composer } from "./composer.js";
+import { sendFile } from "./upload.js";
+import { errorText } from "./channel-words.js";
 
 const ACK_TIMEOUT = 10000;
-const TYPING_EVERY = 3000;
-const TYPING_IDLE = 4000;
-const MAX_LENGTH = 1000;
+const STATUSES = { active: "Active", support_active: "Support active", marketing_active: "Marketing active", closed: "Closed" };
 
 export class Chat {
   constructor(pane, id, users) {
@@ -17,28 +21,27 @@ export class Chat {
     this.users = users;
     this.messages = new Map();
     this.pending = new Map();
+    this.problems = new Map();
     this.expect = [];
     this.hasOlder = false;
-    this.typingSent = 0;
     this.typers = new Map();
-    this.draftKey = `pilito-box.draft.${id}`;
-    this.list = h("div", { class: "messages", id: "messages", "aria-live": "polite" });
+    this.timeline = new Timeline(() => this.loadOlder());
+    this.list = this.timeline.el;
     this.typing = h("div", { class: "typing", id: "typing" });
     this.title = h("h2", { dir: "auto" }, "…");
-    this.status = h("select", { id: "conversation-status", "aria-label": "Status", onchange: () => this.setStatus() },
-      ["active", "support_active", "marketing_active", "closed"].map((s) => h("option", { value: s }, s.replace("_", " "))));
-    this.assign = h("select", { id: "assign", "aria-label": "Assigned to", onchange: () => this.setAssignee() });
-    this.input = h("textarea", { id: "compose", dir: "auto", "aria-label": "Message", maxlength: MAX_LENGTH,
-      placeholder: "Write a reply…", onkeydown: (e) => this.key(e), oninput: () => this.typed() });
-    this.input.value = localStorage.getItem(this.draftKey) || "";
-    this.send = h("button", { class: "primary", type: "submit", id: "send" }, "Send");
-    const form = h("form", { class: "compose" }, this.input, this.send);
-    form.addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
+    this.status = h("select", { id: "conversation-status", "aria-label": t("Status"), onchange: () => this.setStatus() },
+      Object.entries(STATUSES).map(([s, words]) => h("option", { value: s }, t(words))));
+    this.assign = h("select", { id: "assign", "aria-label": t("Assigned to"), onchange: () => this.setAssignee() });
+    this.composer = new Composer(id, {
+      text: (content) => this.submit(content),
+      files: (files, caption) => files.forEach((file, i) => this.upload(file, i === 0 ? caption : "")),
+      typing: (isTyping) => this.feed.send({ type: "typing", is_typing: isTyping }),
+    });
     fill(pane,
-      h("header", {}, h("a", { class: "back", href: "#/inbox", "aria-label": "Back to the list" }, "‹"),
+      h("header", {}, h("a", { class: "back", href: "#/inbox", "aria-label": t("Back to the list") }, "‹"),
         this.title, this.status, this.assign),
-      this.list, this.typing, form);
-    this.list.addEventListener("scroll", () => { if (this.list.scrollTop < 40) this.loadOlder(); });
+      this.list, this.typing, this.composer.el);
+    this.composer.dropOn(pane);
     this.visible = () => { if (!document.hidden) this.markRead(); };
     document.addEventListener("visibilitychange", this.visible);
     this.feed = openFeed(`/ws/chat/${id}/`, (frame) => this.frame(frame));
@@ -50,7 +53,7 @@ export class Chat {
     try {
       this.setSummary(await api("GET", `message/conversation-item/${this.id}/`));
     } catch (e) {
-      if (e.status === 404) this.gone("This conversation does not exist.");
+      if (e.status === 404) this.gone(t("This conversation does not exist."));
     }
   }
 
@@ -66,7 +69,7 @@ export class Chat {
 
   setUsers(users) {
     this.users = users;
-    fill(this.assign, h("option", { value: "" }, "Unassigned"),
+    fill(this.assign, h("option", { value: "" }, t("Unassigned")),
       [...users.values()].map((u) => h("option", { value: u.user_id }, u.username)));
     this.assign.value = this.assignedTo ?? "";
   }
@@ -92,18 +95,21 @@ export class Chat {
       }
       case "recent_messages": {
         const kind = this.expect.shift() || "snapshot";
-        const atBottom = this.atBottom();
         const before = this.list.scrollHeight;
         for (const m of frame.messages) this.messages.set(m.id, m);
         if (kind === "snapshot" || kind === "older") this.hasOlder = kind === "snapshot" ? frame.pagination.has_next || this.hasOlder : frame.pagination.has_next;
+        const pinned = this.timeline.pinned;
         this.render();
         if (kind === "older") this.list.scrollTop = this.list.scrollHeight - before;
-        else if (atBottom || kind === "snapshot") this.list.scrollTop = this.list.scrollHeight;
+        else if (pinned || kind === "snapshot") this.timeline.toBottom();
         this.markRead();
         break;
       }
       case "chat_message":
         this.received(frame);
+        break;
+      case "message_status":
+        this.statusChanged(frame);
         break;
       case "messages_read":
         for (const m of this.messages.values()) if (m.type === "customer") m.is_answered = true;
@@ -120,7 +126,7 @@ export class Chat {
         this.gone(frame.message);
         break;
       case "error":
-        this.list.append(h("p", { class: "error", role: "alert" }, frame.error || frame.message));
+        this.timeline.note(h("p", { class: "error", role: "alert" }, frame.error || frame.message));
         break;
       default:
         break;
@@ -128,18 +134,34 @@ export class Chat {
   }
 
   received(frame) {
-    const m = frame.message;
+    const m = { ...frame.message };
+    m.external_send_result ??= frame.external_send_result ?? null;
     const local = frame.client_msg_id && this.pending.get(frame.client_msg_id);
-    if (local) {
-      clearTimeout(local.timer);
-      this.pending.delete(frame.client_msg_id);
-      this.messages.delete(local.message.id);
-    }
-    const atBottom = this.atBottom();
+    if (local) this.settle(frame.client_msg_id);
+    const pinned = this.timeline.pinned;
     this.messages.set(m.id, m);
     this.render();
-    if (atBottom || local) this.list.scrollTop = this.list.scrollHeight;
+    if (pinned || local) this.timeline.toBottom();
     if (m.type === "customer") this.markRead();
+  }
+
+  /** A reply's delivery changed (`message_status`): its mark, reason and Retry follow. */
+  statusChanged(frame) {
+    const m = this.messages.get(frame.message_id);
+    if (!m) return;
+    m.processing_status = frame.processing_status;
+    m.external_send_result = frame.external_send_result ?? null;
+    this.problems.delete(m.id);
+    this.render();
+  }
+
+  /** Forgets the local copy of a reply once the server has stored it. */
+  settle(clientId) {
+    const entry = this.pending.get(clientId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.pending.delete(clientId);
+    this.messages.delete(entry.message.id);
   }
 
   newest() {
@@ -148,10 +170,6 @@ export class Chat {
       if (!m.local && (!newest || m.created_at > newest.created_at)) newest = m;
     }
     return newest;
-  }
-
-  atBottom() {
-    return this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 60;
   }
 
   loadOlder() {
@@ -172,46 +190,26 @@ export class Chat {
     }
   }
 
-  key(event) {
-    if (event.key === "Enter" && !event.shiftKey) {
-      event.preventDefault();
-      this.submit();
-    }
-  }
-
-  typed() {
-    localStorage.setItem(this.draftKey, this.input.value);
-    const now = Date.now();
-    if (now - this.typingSent > TYPING_EVERY && this.input.value.trim()) {
-      if (this.feed.send({ type: "typing", is_typing: true })) this.typingSent = now;
-    }
-    clearTimeout(this.idle);
-    this.idle = setTimeout(() => {
-      if (this.typingSent) this.feed.send({ type: "typing", is_typing: false });
-      this.typingSent = 0;
-    }, TYPING_IDLE);
-  }
-
-  submit() {
-    const content = this.input.value.trim();
-    if (!content) return;
+  /** A local reply until the server's copy arrives (`kind` is what it is waiting for). */
+  local(content, extra = {}) {
     const clientId = crypto.randomUUID();
     const message = { id: `local-${clientId}`, local: true, content, type: "support",
-      created_at: new Date().toISOString(), client_msg_id: clientId, state: "sending" };
+      created_at: new Date().toISOString(), client_msg_id: clientId, state: "sending", ...extra };
     this.messages.set(message.id, message);
     this.pending.set(clientId, { message });
-    this.input.value = "";
-    localStorage.removeItem(this.draftKey);
-    clearTimeout(this.idle);
-    this.typingSent = 0;
+    return clientId;
+  }
+
+  submit(content) {
+    const clientId = this.local(content);
     this.transmit(clientId);
     this.render();
-    this.list.scrollTop = this.list.scrollHeight;
+    this.timeline.toBottom();
   }
 
   transmit(clientId) {
     const entry = this.pending.get(clientId);
-    if (!entry) return;
+    if (!entry || entry.message.upload) return;
     clearTimeout(entry.timer);
     const sent = this.feed.send({ type: "chat_message", content: entry.message.content, client_msg_id: clientId });
     entry.message.state = sent ? "sending" : "failed";
@@ -225,16 +223,50 @@ export class Chat {
     this.render();
   }
 
-  retry(clientId) {
-    this.transmit(clientId);
+  /** Sends `file` as a reply with `caption`, showing its progress and, if refused, why. */
+  upload(file, caption, clientId = null) {
+    const id = clientId || this.local(caption, { upload: { file, name: file.name || t("File"), bytes: file.size } });
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    const m = entry.message;
+    m.state = "sending";
+    m.upload = { ...m.upload, error: null, progress: 0 };
+    this.render();
+    this.timeline.toBottom();
+    sendFile(this.id, file, caption, id, (done) => {
+      m.upload.progress = done;
+      this.timeline.progress(m.id, done);
+    }).then((stored) => {
+      if (!this.pending.has(id)) return;
+      this.settle(id);
+      this.messages.set(stored.id, stored);
+      this.render();
+    }, (e) => {
+      m.state = "failed";
+      m.upload.error = e.message;
+      this.render();
+    });
+  }
+
+  /** Asks the server to send a failed reply again (`POST message/<id>/retry/`). */
+  async retryDelivery(m) {
+    this.problems.delete(m.id);
+    try {
+      const reply = await api("POST", `message/${encodeURIComponent(m.id)}/retry/`);
+      const fresh = reply?.data?.message;
+      if (fresh && this.messages.has(fresh.id)) this.messages.set(fresh.id, fresh);
+    } catch (e) {
+      this.problems.set(m.id, e.status === 404 && e.code !== "MESSAGE_NOT_FOUND"
+        ? t("This pilito-box cannot send replies again yet.") : errorText(e));
+    }
     this.render();
   }
 
   showTyping(frame) {
     if (frame.is_typing) this.typers.set(frame.user_id, { name: frame.username, until: Date.now() + 7000 });
     else this.typers.delete(frame.user_id);
-    const names = [...this.typers.values()].filter((t) => t.until > Date.now()).map((t) => t.name);
-    this.typing.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "are" : "is"} typing…` : "";
+    const names = [...this.typers.values()].filter((x) => x.until > Date.now()).map((x) => x.name);
+    this.typing.textContent = names.length ? t(names.length > 1 ? "{names} are typing…" : "{names} is typing…", { names: names.join(t(", ")) }) : "";
     clearTimeout(this.typingTimer);
     if (names.length) this.typingTimer = setTimeout(() => this.showTyping({ is_typing: false }), 7000);
   }
@@ -244,32 +276,27 @@ export class Chat {
   }
 
   render() {
-    const sorted = [...this.messages.values()].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
-    fill(this.list, sorted.map((m) => this.bubble(m)));
+    this.timeline.render(this.messages.values(), (m) => this.handlers(m), this.problems);
   }
 
-  bubble(m) {
-    const state = m.local ? m.state : "sent";
-    const meta = h("span", { class: "meta" }, when(m.created_at),
-      m.type === "support" || m.type === "marketing" ? ` · ${state}` : "", m.type === "AI" ? " · AI" : "");
-    const retry = m.local && m.state === "failed"
-      ? h("button", { type: "button", class: "retry", onclick: () => this.retry(m.client_msg_id) }, "Retry") : null;
-    const feedback = m.type === "AI" ? h("span", { class: "feedback" },
-      h("button", { type: "button", "aria-label": "Good answer", "aria-pressed": String(m.feedback === "positive"), onclick: () => this.feedback(m, "positive") }, "👍"),
-      h("button", { type: "button", "aria-label": "Bad answer", "aria-pressed": String(m.feedback === "negative"), onclick: () => this.feedback(m, "negative") }, "👎")) : null;
-    return h("div", { class: `msg ${m.type} ${state}`, dataset: { id: m.id, state } },
-      h("span", { class: "text", dir: "auto" }, m.content), meta, feedback, retry);
+  handlers(m) {
+    return {
+      retrySend: () => { this.transmit(m.client_msg_id); this.render(); },
+      retryUpload: () => this.upload(m.upload.file, m.content, m.client_msg_id),
+      dismiss: () => { this.settle(m.client_msg_id); this.composer.restore(m.content); this.render(); },
+      retryDelivery: () => this.retryDelivery(m),
+      feedback: (value) => this.feedback(m, value),
+    };
   }
 
   gone(text) {
-    this.input.disabled = true;
-    this.send.disabled = true;
-    this.list.append(h("p", { class: "error", role: "alert" }, text || "This conversation is gone."));
+    this.composer.disable();
+    this.timeline.note(h("p", { class: "error", role: "alert" }, text || t("This conversation is gone.")));
   }
 
   destroy() {
     document.removeEventListener("visibilitychange", this.visible);
-    clearTimeout(this.idle);
+    this.composer.destroy();
     for (const entry of this.pending.values()) clearTimeout(entry.timer);
     closeFeed(this.feed);
   }

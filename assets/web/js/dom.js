@@ -1,6 +1,8 @@
 // Tiny DOM helpers. Text always goes in through textContent, never innerHTML, so nothing a
 // customer writes can become markup.
 
+import { t, locale } from "./i18n.js";
+
 /** Creates an element: h("button", {class: "x", onclick: f}, "text", child). */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -31,15 +33,15 @@ export function when(iso) {
   const d = new Date(iso);
   const today = new Date();
   return d.toDateString() === today.toDateString()
-    ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleDateString([], { month: "short", day: "numeric" });
+    ? d.toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" })
+    : d.toLocaleDateString(locale(), { month: "short", day: "numeric" });
 }
 
 /** A customer's display name. */
 export function customerName(c) {
-  if (!c) return "Customer";
+  if (!c) return t("Customer");
   const name = [c.first_name, c.last_name].filter(Boolean).join(" ").trim();
-  return name || (c.username ? "@" + c.username : `Customer ${c.id}`);
+  return name || (c.username ? "@" + c.username : t("Customer {id}", { id: c.id }));
 }
 
 /** Shows or hides the connection banner. */

@@ -9,6 +9,7 @@ import { Feed, State } from "./connection.js";
 import { session } from "./session.js";
 import { refreshTokens } from "./auth.js";
 import { banner } from "./dom.js";
+import { t } from "./i18n.js";
 
 const feeds = new Set();
 let sessionEnded = () => {};
@@ -51,7 +52,7 @@ function updateBanner() {
   if (blocked) return banner(blocked);
   const states = [...feeds].map((f) => f.state);
   const reconnecting = states.includes(State.RECONNECTING);
-  banner(reconnecting ? "Reconnecting…" : "");
+  banner(reconnecting ? t("Reconnecting…") : "");
   if (reconnecting) checkBlocked();
 }
 
@@ -89,5 +90,5 @@ async function authFailed(code) {
     for (const feed of feeds) if (feed.state === State.AUTH_FAILED) feed.restart();
     return;
   }
-  sessionEnded("Your session has ended. Please sign in again.");
+  sessionEnded(t("Your session has ended. Please sign in again."));
 }

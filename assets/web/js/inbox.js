@@ -1,12 +1,14 @@
 // The inbox: the live conversation list (its filters kept by the server, refreshed as things
-// happen), who is online, and the open conversation beside the list.
+// happen), who is online, and the open conversation beside the list. A conversation whose last
+// reply did not reach the customer says so in the list.
 
 import { LiveList } from "./list.js";
 import { h, fill, when, customerName } from "./dom.js";
 import { Chat } from "./chat.js";
+import { t, num } from "./i18n.js";
 
 /** `assigned` has no entry in the options frame: its values are fixed by the protocol. */
-const ASSIGNED = [["me", "Mine"], ["unassigned", "Unassigned"]];
+const ASSIGNED = () => [["me", t("Mine")], ["unassigned", t("Unassigned")]];
 
 export class Inbox {
   constructor(container, openId) {
@@ -14,14 +16,14 @@ export class Inbox {
     this.chat = null;
     this.selected = null;
     this.list = h("div", { class: "list", id: "conversation-list", role: "list" });
-    this.online = h("div", { class: "online", id: "online-users", "aria-label": "Who is online" });
-    this.pane = h("section", { class: "chat empty", id: "chat-pane" }, "Choose a conversation");
+    this.online = h("div", { class: "online", id: "online-users", "aria-label": t("Who is online") });
+    this.pane = h("section", { class: "chat empty", id: "chat-pane" }, t("Choose a conversation"));
     this.live = new LiveList({
       path: "/ws/conversations/",
       filter: "filter_conversations", list: "conversations_list",
       askOptions: "get_conversation_filter_options", options: "conversation_filter_options",
-      previous: "‹ Newer", next: "Older ›",
-      summary: ({ count, page, total_pages: pages }) => `${count} · page ${page} of ${pages}`,
+      previous: t("‹ Newer"), next: t("Older ›"),
+      summary: ({ count, page, total_pages: pages }) => t("{count} · page {page} of {pages}", { count: num(count), page: num(page), pages: num(pages) }),
       onPage: (frame) => this.renderList(frame),
       onFrame: (frame) => this.frame(frame),
     });
@@ -35,12 +37,12 @@ export class Inbox {
   filterBar() {
     const live = this.live;
     return h("div", { class: "filters" },
-      live.search({ id: "search", placeholder: "Search conversations and messages", "aria-label": "Search" }),
-      live.menu("status", { id: "status-filter", any: "Any status", from: "statuses" }),
-      live.menu("source", { id: "source-filter", any: "Any source", from: "sources" }),
-      live.menu("tags", { id: "tag-filter", any: "Any tag", from: "tags", text: String }),
-      live.menu("assigned", { id: "assigned-filter", any: "Anyone's", fixed: ASSIGNED }),
-      h("label", {}, live.toggle("unread_only", { id: "unread-only" }), "Unread only"));
+      live.search({ id: "search", placeholder: t("Search conversations and messages"), "aria-label": t("Search") }),
+      live.menu("status", { id: "status-filter", any: t("Any status"), from: "statuses" }),
+      live.menu("source", { id: "source-filter", any: t("Any source"), from: "sources" }),
+      live.menu("tags", { id: "tag-filter", any: t("Any tag"), from: "tags", text: String }),
+      live.menu("assigned", { id: "assigned-filter", any: t("Anyone's"), fixed: ASSIGNED() }),
+      h("label", {}, live.toggle("unread_only", { id: "unread-only" }), t("Unread only")));
   }
 
   frame(frame) {
@@ -71,7 +73,7 @@ export class Inbox {
 
   renderList(frame) {
     fill(this.list, frame.conversations.length ? frame.conversations.map((c) => this.item(c))
-      : h("p", { class: "muted nothing" }, "No conversations match."));
+      : h("p", { class: "muted nothing" }, t("No conversations match.")));
     this.chat?.setSummary(frame.conversations.find((c) => c.id === this.selected));
   }
 
@@ -84,9 +86,11 @@ export class Inbox {
     },
     h("span", { class: "name", dir: "auto" }, customerName(c.customer)),
     h("span", { class: "muted" }, when(last?.created_at || c.updated_at)),
-    h("span", { class: "preview", dir: "auto" }, last ? last.content : "No messages yet"),
-    c.unread_count > 0 ? h("span", { class: "badge", "aria-label": `${c.unread_count} unread` }, c.unread_count)
-      : h("span", { class: "tag" }, c.source));
+    h("span", { class: "preview", dir: "auto" },
+      last?.processing_status === "failed" ? h("span", { class: "tick failed", role: "img", title: t("Not delivered"), "aria-label": t("Not delivered") }, "!") : null,
+      last ? last.content || t("File") : t("No messages yet")),
+    c.unread_count > 0 ? h("span", { class: "badge", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count))
+      : h("span", { class: "tag" }, t(c.source)));
   }
 
   /** Opens conversation `id` (or none). */
@@ -100,7 +104,7 @@ export class Inbox {
       el.setAttribute("aria-current", el.dataset.id === id ? "true" : "false");
     }
     if (!id) {
-      fill(this.pane, "Choose a conversation");
+      fill(this.pane, t("Choose a conversation"));
       this.pane.className = "chat empty";
       return;
     }

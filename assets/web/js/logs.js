@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
+import { t } from "./i18n.js";
 
 const TAIL_EVERY = 2000;
 
@@ -11,15 +12,15 @@ export class LogsPage {
     this.level = "info";
     this.lines = h("pre", { class: "log", id: "log-lines", "aria-live": "polite" });
     this.note = h("span", { class: "muted", id: "log-file" });
-    const level = h("select", { id: "log-level", "aria-label": "Lowest level shown" },
+    const level = h("select", { id: "log-level", "aria-label": t("Lowest level shown") },
       ["debug", "info", "warn", "error"].map((l) => h("option", { value: l, selected: l === "info" }, l)));
     level.addEventListener("change", () => { this.level = level.value; this.load(); });
     const follow = h("input", { type: "checkbox", id: "log-follow", checked: true });
     follow.addEventListener("change", () => (follow.checked ? this.start() : this.pause()));
     fill(container, h("div", { class: "page logs" },
-      h("h1", {}, "Server log"),
-      h("div", { class: "row" }, level, h("label", {}, follow, "Live"),
-        h("button", { type: "button", id: "log-download", onclick: () => this.download() }, "Download"), this.note),
+      h("h1", {}, t("Server log")),
+      h("div", { class: "row" }, level, h("label", {}, follow, t("Live")),
+        h("button", { type: "button", id: "log-download", onclick: () => this.download() }, t("Download")), this.note),
       this.lines));
     this.load();
     this.start();
@@ -30,7 +31,7 @@ export class LogsPage {
     this.file = reply.file;
     this.offset = reply.offset;
     this.lines.textContent = reply.lines.join("\n");
-    this.note.textContent = reply.file || "no log file yet";
+    this.note.textContent = reply.file || t("no log file yet");
     this.lines.scrollTop = this.lines.scrollHeight;
   }
 

@@ -3,11 +3,12 @@
 // server stops naming it, so a filter never looks off while it still narrows the list.
 
 import { h, fill } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** The server's own "no filter" item; the menu's first entry already means that. */
 const ANY = "all";
 
-const words = (value) => value.replaceAll("_", " ");
+const words = (value) => t(value.replaceAll("_", " "));
 
 export class FilterMenu {
   /**
@@ -29,7 +30,7 @@ export class FilterMenu {
     if (!this.spec.from) return;
     const text = this.spec.text || words;
     const items = (options[this.spec.from] || [])
-      .map((item) => (typeof item === "object" ? [String(item.value), item.label] : [String(item), text(String(item))]))
+      .map((item) => (typeof item === "object" ? [String(item.value), t(String(item.label))] : [String(item), text(String(item))]))
       .filter(([value]) => value !== ANY);
     this.draw(items);
   }

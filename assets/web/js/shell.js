@@ -1,7 +1,10 @@
-// The signed-in frame around every page: the top bar with its navigation and Sign out.
+// The signed-in frame around every page: the top bar with its navigation, the language switch
+// and Sign out, and the channel-health strip under it.
 
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
+import { t, otherLang, setLang } from "./i18n.js";
+import { channelHealth } from "./health.js";
 
 /** Draws the frame in `root` with `active` highlighted; returns the element a page fills. */
 export function renderShell(root, active, onSignOut) {
@@ -9,14 +12,19 @@ export function renderShell(root, active, onSignOut) {
   const admin = user?.role === "admin";
   const link = (hash, label, key) =>
     h("a", { href: hash, "aria-current": active === key ? "page" : undefined }, label);
-  const out = h("button", { type: "button", id: "signout", onclick: onSignOut }, "Sign out");
+  const out = h("button", { type: "button", id: "signout", onclick: onSignOut }, t("Sign out"));
+  const other = otherLang();
+  const language = h("button", { type: "button", id: "language", lang: other.code, onclick: () => setLang(other.code) }, other.name);
   const main = h("div", { class: "content" });
+  const strip = h("div", { class: "channel-trouble", id: "channel-trouble", role: "status", hidden: true });
   const bar = h("header", { class: "topbar" },
     h("strong", {}, "pilito-box"),
-    h("nav", {}, link("#/inbox", "Inbox", "inbox"), link("#/customers", "Customers", "customers"),
-      admin ? link("#/admin", "Admin", "admin") : null,
-      admin ? link("#/logs", "Logs", "logs") : null),
-    h("span", { class: "me" }, h("span", { class: "hide-narrow", dir: "auto" }, user?.first_name || user?.username || ""), out));
-  fill(root, h("div", { class: "shell" }, bar, main));
+    h("nav", {}, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
+      admin ? link("#/channels", t("Channels"), "channels") : null,
+      admin ? link("#/admin", t("Admin"), "admin") : null,
+      admin ? link("#/logs", t("Logs"), "logs") : null),
+    h("span", { class: "me" }, h("span", { class: "hide-narrow", dir: "auto" }, user?.first_name || user?.username || ""), language, out));
+  fill(root, h("div", { class: "shell" }, bar, strip, main));
+  channelHealth.attach(strip);
   return main;
 }

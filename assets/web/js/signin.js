@@ -2,18 +2,20 @@
 
 import { signIn } from "./auth.js";
 import { h, fill } from "./dom.js";
+import { t, otherLang, setLang } from "./i18n.js";
 
 /** Shows the sign-in form in `root` with `message` (why we are here); calls `done` once signed in. */
 export function renderSignIn(root, message, done) {
-  const name = h("input", { name: "username", autocomplete: "username", required: true, "aria-label": "User name or e-mail" });
-  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true, "aria-label": "Password" });
+  const name = h("input", { name: "username", autocomplete: "username", required: true, "aria-label": t("User name or e-mail") });
+  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true, "aria-label": t("Password") });
   const error = h("p", { class: "error", role: "alert" }, message || "");
   const form = h("form", { class: "signin", id: "signin" },
     h("h1", {}, "pilito-box"),
-    h("label", {}, "User name or e-mail", name),
-    h("label", {}, "Password", password),
+    h("label", {}, t("User name or e-mail"), name),
+    h("label", {}, t("Password"), password),
     error,
-    h("button", { class: "primary", type: "submit" }, "Sign in"));
+    h("button", { class: "primary", type: "submit" }, t("Sign in")),
+    h("button", { type: "button", class: "link", id: "language", lang: otherLang().code, onclick: () => setLang(otherLang().code) }, otherLang().name));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
