@@ -8,6 +8,7 @@ use super::{StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_sessions.sql"),
+    include_str!("migrations/0004_search.sql"),
 ];
 
 /// The newest schema version this build knows.
