@@ -35,6 +35,7 @@ mod presence;
 mod refusals;
 mod rest;
 mod restart;
+mod search;
 mod startup;
 mod tls;
 mod tls_cli;

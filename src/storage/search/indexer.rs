@@ -9,9 +9,9 @@ use super::normalize;
 use crate::storage::StoreResult;
 use crate::storage::sql::Cached;
 
-/// Rows one indexing transaction takes at most, so a chat write that arrives meanwhile waits
-/// for a few milliseconds of indexing, not for the whole backlog.
-pub const BATCH: usize = 1_000;
+/// Rows of each kind one indexing transaction takes at most, so a chat write that arrives
+/// meanwhile waits for a few milliseconds of indexing, not for the whole backlog.
+pub const BATCH: usize = 500;
 
 /// How long a busy writer lets written rows wait before it indexes them anyway.
 pub const LAG: Duration = Duration::from_millis(200);
@@ -40,7 +40,8 @@ impl Indexer {
         self.since.is_some_and(|at| at.elapsed() >= LAG)
     }
 
-    /// Indexes one batch in a transaction of its own. A full batch leaves more to do at once;
+    /// Indexes one batch in a transaction of its own. After a full batch there is more to do,
+    /// and it stays overdue, so a writer that is never idle alternates write and index batches;
     /// a failure is logged and waits for the next write.
     pub fn run(&mut self, conn: &mut Connection) {
         let result = (|| -> StoreResult<usize> {
@@ -50,7 +51,7 @@ impl Indexer {
             Ok(done)
         })();
         match result {
-            Ok(done) if done >= BATCH => self.since = Some(Instant::now()),
+            Ok(done) if done >= BATCH => {}
             Ok(_) => self.since = None,
             Err(e) => {
                 tracing::error!("could not update the search index: {e}");
@@ -111,11 +112,11 @@ fn index_customers(conn: &Connection, limit: i64) -> StoreResult<usize> {
             )
             .optional()?;
         if let Some(fields) = fields {
-            let [a, b, c, d, e] = fields.map(|f| f.map(|t| normalize(&t)));
+            let [first, last, user, email, phone] = fields.map(|f| f.map(|t| normalize(&t)));
             conn.exec(
                 "INSERT INTO search_customers (rowid, first_name, last_name, username, email, \
                  phone_number) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, a, b, c, d, e],
+                params![id, first, last, user, email, phone],
             )?;
         }
         conn.exec("DELETE FROM search_pending_customers WHERE id = ?1", [id])?;
@@ -144,27 +145,22 @@ fn index_conversations(conn: &Connection, limit: i64) -> StoreResult<usize> {
                 r.get(0)
             })
             .optional()?;
-        match (title, key) {
-            (Some(title), key) => {
-                let key = match key {
-                    Some(key) => key,
-                    None => {
-                        conn.exec(
-                            "INSERT INTO search_title_keys (conversation_id) VALUES (?1)",
-                            [id],
-                        )?;
-                        conn.last_insert_rowid()
-                    }
-                };
+        if let Some(title) = title {
+            let key = if let Some(key) = key {
+                key
+            } else {
                 conn.exec(
-                    "INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)",
-                    params![key, title.map(|t| normalize(&t))],
+                    "INSERT INTO search_title_keys (conversation_id) VALUES (?1)",
+                    [id],
                 )?;
-            }
-            (None, Some(key)) => {
-                conn.exec("DELETE FROM search_title_keys WHERE key = ?1", [key])?;
-            }
-            (None, None) => {}
+                conn.last_insert_rowid()
+            };
+            conn.exec(
+                "INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)",
+                params![key, title.map(|t| normalize(&t))],
+            )?;
+        } else if let Some(key) = key {
+            conn.exec("DELETE FROM search_title_keys WHERE key = ?1", [key])?;
         }
         conn.exec(
             "DELETE FROM search_pending_conversations WHERE id = ?1",
@@ -174,14 +170,15 @@ fn index_conversations(conn: &Connection, limit: i64) -> StoreResult<usize> {
     Ok(ids.len())
 }
 
-/// Rows written but not yet indexed (messages, customers and conversations together).
+/// Rows written but not yet indexed (messages counted by their seq range, so this is cheap):
+/// zero once the index has caught up.
 ///
 /// # Errors
 /// When the query fails.
 pub fn backlog(conn: &Connection) -> StoreResult<i64> {
     Ok(conn.row(
-        "SELECT (SELECT count(*) FROM messages WHERE seq > \
-           (SELECT messages_through FROM search_state)) \
+        "SELECT max(0, (SELECT coalesce(max(seq), 0) FROM messages) \
+           - (SELECT messages_through FROM search_state)) \
          + (SELECT count(*) FROM search_pending_customers) \
          + (SELECT count(*) FROM search_pending_conversations)",
         [],

@@ -22,7 +22,7 @@ const FOLD: &str = "pilito_fold";
 
 /// How many of the newest messages, customers and conversations a term of one or two
 /// characters is looked for in (older rows are not searched for such a term).
-pub const SHORT_TERM_ROWS: i64 = 50_000;
+pub const SHORT_TERM_ROWS: i64 = 20_000;
 
 /// Registers the folding function on a connection; every connection that searches or indexes
 /// needs it (the store's own connections have it).
@@ -158,7 +158,7 @@ pub fn customers(term: &Term, fields: CustomerFields) -> Option<Subquery> {
                 format!(
                     "SELECT rowid FROM search_customers WHERE search_customers MATCH ? \
                      AND rowid NOT IN (SELECT id FROM search_pending_customers) UNION ALL \
-                     SELECT cu.id FROM search_pending_customers p JOIN customers cu \
+                     SELECT cu.id FROM search_pending_customers p CROSS JOIN customers cu \
                      ON cu.id = p.id WHERE {scan}"
                 ),
                 params,
@@ -188,7 +188,7 @@ pub fn titles(term: &Term) -> Option<Subquery> {
                  (SELECT rowid FROM search_titles WHERE search_titles MATCH ?) \
                  AND k.conversation_id NOT IN (SELECT id FROM search_pending_conversations) \
                  UNION ALL SELECT t.id FROM search_pending_conversations p \
-                 JOIN conversations t ON t.id = p.id WHERE {}",
+                 CROSS JOIN conversations t ON t.id = p.id WHERE {}",
                 contains("t.title")
             ),
             vec![phrase(folded, None), text(folded)],
