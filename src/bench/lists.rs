@@ -32,6 +32,10 @@ pub struct ListsArgs {
     /// Keep the generated database (its path is printed) instead of deleting it.
     #[arg(long)]
     pub keep: bool,
+    /// Time a database kept by an earlier `--keep` run instead of generating one (it is
+    /// indexed first if it needs to be, and kept).
+    #[arg(long)]
+    pub reuse: Option<std::path::PathBuf>,
 }
 
 type Page = fn(&Connection, i64, &Map<String, Value>) -> Result<Frame, ListError>;
@@ -84,19 +88,21 @@ pub fn run(args: &ListsArgs) -> anyhow::Result<()> {
         messages: args.messages * args.scale,
     };
     let dir = std::env::temp_dir().join(format!("pilito-bench-lists-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("bench.db");
+    let path = args.reuse.clone().unwrap_or_else(|| dir.join("bench.db"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     println!("machine: {}", machine());
-    println!(
-        "workspace: {} customers, {} conversations, {} messages",
-        size.customers, size.conversations, size.messages
-    );
-    let took = runtime.block_on(dataset::generate(&path, size))?;
     let megabytes = || std::fs::metadata(&path).map_or(0, |m| m.len() / 1_000_000);
-    println!("generated in {took:.1} s; database {} MB", megabytes());
+    if args.reuse.is_none() {
+        std::fs::create_dir_all(&dir)?;
+        println!(
+            "workspace: {} customers, {} conversations, {} messages",
+            size.customers, size.conversations, size.messages
+        );
+        let took = runtime.block_on(dataset::generate(&path, size))?;
+        println!("generated in {took:.1} s; database {} MB", megabytes());
+    }
     let took = runtime.block_on(dataset::index(&path))?;
     println!(
         "search index built by the writer in {took:.1} s; database {} MB",
@@ -130,7 +136,7 @@ pub fn run(args: &ListsArgs) -> anyhow::Result<()> {
     }
     super::search::run(&conn, args.iterations)?;
     drop(conn);
-    if args.keep {
+    if args.keep || args.reuse.is_some() {
         println!("\nkept {}", path.display());
     } else {
         std::fs::remove_dir_all(&dir)?;
