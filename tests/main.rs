@@ -38,6 +38,7 @@ mod presence;
 mod refusals;
 mod rest;
 mod restart;
+mod search;
 mod startup;
 mod telegram;
 mod tls;

@@ -1,5 +1,6 @@
 //! A generated workspace of a chosen size, written with the real schema in bulk transactions,
-//! with the denormalized conversation columns computed the way the writer keeps them.
+//! with the denormalized conversation columns computed the way the writer keeps them; then the search
+//! index built by the store's own writer, as after an upgrade.
 
 use std::path::Path;
 use std::time::Instant;
@@ -9,7 +10,7 @@ use rusqlite::{Connection, params};
 
 use pilito_box::config::StorageConfig;
 use pilito_box::ids;
-use pilito_box::storage::Store;
+use pilito_box::storage::{Store, search};
 
 /// How big a workspace to generate.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +25,13 @@ pub struct Size {
 
 /// The word a fraction of messages contain, for the search benchmark.
 pub const NEEDLE: &str = "refund";
+
+/// A Persian word as rare as [`NEEDLE`], searched in Persian letters; half the messages that
+/// contain it spell it with Arabic letters ([`NEEDLE_FA_ARABIC`]).
+pub const NEEDLE_FA: &str = "کیفیت";
+
+/// [`NEEDLE_FA`] as an Arabic keyboard types it (ي and ك), with a tatweel.
+pub const NEEDLE_FA_ARABIC: &str = "كيفـيت";
 
 const WORDS: &[&str] = &[
     "hello",
@@ -60,6 +68,19 @@ pub async fn generate(path: &Path, size: Size) -> anyhow::Result<f64> {
     tx.commit()?;
     conn.execute_batch("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?;
     Ok(started.elapsed().as_secs_f64())
+}
+
+/// Opens the workspace as the server does and waits until its writer has indexed every row for
+/// search; returns how long that took.
+pub async fn index(path: &Path) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let store = Store::open(path, &StorageConfig::default())?;
+    while store.read(search::backlog).await? > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let took = started.elapsed().as_secs_f64();
+    store.shutdown().await;
+    Ok(took)
 }
 
 fn fill(c: &Connection, size: Size) -> rusqlite::Result<()> {
@@ -128,8 +149,11 @@ fn fill(c: &Connection, size: Size) -> rusqlite::Result<()> {
             let mut text: Vec<&str> = (0..rng.random_range(3..12))
                 .map(|_| WORDS[rng.random_range(0..WORDS.len())])
                 .collect();
-            if rng.random_range(0..1000) == 0 {
-                text.push(NEEDLE);
+            match rng.random_range(0..2000) {
+                0 | 1 => text.push(NEEDLE),
+                2 => text.push(NEEDLE_FA),
+                3 => text.push(NEEDLE_FA_ARABIC),
+                _ => {}
             }
             message.execute(params![
                 ids::public_id(),

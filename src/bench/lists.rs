@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{Map, Value, json};
 
-use super::dataset::{self, NEEDLE, Size};
+use super::dataset::{self, NEEDLE, NEEDLE_FA, Size};
 use super::{Summary, machine, ms};
 use pilito_box::lists::{self as builders, ListError};
 use pilito_box::protocol::Frame;
@@ -26,63 +26,57 @@ pub struct ListsArgs {
     /// Multiply all three counts (10 shows how the lists scale).
     #[arg(long, default_value_t = 1)]
     pub scale: usize,
-    /// Timed refreshes per scenario (searches scan every message, so they run a tenth as many).
+    /// Timed refreshes per scenario (a LIKE scan runs a tenth as many, within 20 s).
     #[arg(long, default_value_t = 200)]
     pub iterations: usize,
     /// Keep the generated database (its path is printed) instead of deleting it.
     #[arg(long)]
     pub keep: bool,
+    /// Time a database kept by an earlier `--keep` run instead of generating one (it is
+    /// indexed first if it needs to be, and kept).
+    #[arg(long)]
+    pub reuse: Option<std::path::PathBuf>,
 }
 
 type Page = fn(&Connection, i64, &Map<String, Value>) -> Result<Frame, ListError>;
 
-fn scenarios() -> Vec<(&'static str, Page, Value, bool)> {
+fn scenarios() -> Vec<(&'static str, Page, Value)> {
     let conversations: Page = builders::conversations::page;
     let customers: Page = |conn, _viewer, filters| builders::customers::page(conn, filters);
     vec![
-        (
-            "conversations, default page",
-            conversations,
-            json!({}),
-            false,
-        ),
+        ("conversations, default page", conversations, json!({})),
         (
             "conversations, unread only",
             conversations,
             json!({"unread_only": true}),
-            false,
         ),
         (
             "conversations, status + page 20",
             conversations,
             json!({"status": "active", "page": 20}),
-            false,
         ),
         (
             "conversations, tag VIP",
             conversations,
             json!({"tags": ["VIP"]}),
-            false,
         ),
         (
-            "conversations, search (scans messages)",
+            "conversations, search (index)",
             conversations,
             json!({"search": NEEDLE}),
-            true,
         ),
-        ("customers, default page", customers, json!({}), false),
+        (
+            "conversations, search Persian (index)",
+            conversations,
+            json!({"search": NEEDLE_FA}),
+        ),
+        ("customers, default page", customers, json!({})),
         (
             "customers, has unread",
             customers,
             json!({"has_unread": true}),
-            false,
         ),
-        (
-            "customers, search",
-            customers,
-            json!({"search": "user17"}),
-            false,
-        ),
+        ("customers, search", customers, json!({"search": "user17"})),
     ]
 }
 
@@ -94,29 +88,33 @@ pub fn run(args: &ListsArgs) -> anyhow::Result<()> {
         messages: args.messages * args.scale,
     };
     let dir = std::env::temp_dir().join(format!("pilito-bench-lists-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("bench.db");
+    let path = args.reuse.clone().unwrap_or_else(|| dir.join("bench.db"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     println!("machine: {}", machine());
+    let megabytes = || std::fs::metadata(&path).map_or(0, |m| m.len() / 1_000_000);
+    if args.reuse.is_none() {
+        std::fs::create_dir_all(&dir)?;
+        println!(
+            "workspace: {} customers, {} conversations, {} messages",
+            size.customers, size.conversations, size.messages
+        );
+        let took = runtime.block_on(dataset::generate(&path, size))?;
+        println!("generated in {took:.1} s; database {} MB", megabytes());
+    }
+    let took = runtime.block_on(dataset::index(&path))?;
     println!(
-        "workspace: {} customers, {} conversations, {} messages",
-        size.customers, size.conversations, size.messages
+        "search index built by the writer in {took:.1} s; database {} MB",
+        megabytes()
     );
-    let took = runtime.block_on(dataset::generate(&path, size))?;
-    let megabytes = std::fs::metadata(&path).map_or(0, |m| m.len() / 1_000_000);
-    println!("generated in {took:.1} s; database {megabytes} MB");
     let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    pilito_box::storage::search::install(&conn)?;
     println!("\n| scenario | runs | median ms | p99 ms | max ms | frame bytes |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for (name, page, filters, slow) in scenarios() {
+    for (name, page, filters) in scenarios() {
         let filters = filters.as_object().cloned().unwrap_or_default();
-        let runs = if slow {
-            (args.iterations / 10).max(5)
-        } else {
-            args.iterations.max(1)
-        };
+        let runs = args.iterations.max(1);
         let mut bytes = 0;
         for _ in 0..3 {
             bytes = page(&conn, 1, &filters)?.len();
@@ -136,8 +134,9 @@ pub fn run(args: &ListsArgs) -> anyhow::Result<()> {
             ms(s.max)
         );
     }
+    super::search::run(&conn, args.iterations)?;
     drop(conn);
-    if args.keep {
+    if args.keep || args.reuse.is_some() {
         println!("\nkept {}", path.display());
     } else {
         std::fs::remove_dir_all(&dir)?;

@@ -12,6 +12,7 @@ mod process;
 mod refresh;
 mod report;
 mod rig;
+mod search;
 mod self_test;
 mod startup;
 mod target;

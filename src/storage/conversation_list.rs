@@ -5,6 +5,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::conversations::{self, from_row_at};
+use super::search;
 use super::sql::{self, Where};
 use super::summary::ConversationSummary;
 use super::{PageRequest, StoreResult, customers, messages};
@@ -40,7 +41,8 @@ pub const ORDERS: &[(&str, &str)] = &[
 /// A validated conversation list request.
 #[derive(Debug, Clone, Default)]
 pub struct ConversationQuery {
-    /// Substring of the title, the customer's names or e-mail, or any message.
+    /// Substring of the title, the customer's names or e-mail, or any message, as
+    /// [`search`] matches it.
     pub search: Option<String>,
     /// Exact status.
     pub status: Option<String>,
@@ -69,14 +71,25 @@ impl ConversationQuery {
     fn conditions(&self) -> Where {
         let mut w = Where::default();
         if let Some(term) = &self.search {
-            let p = sql::contains(term);
-            w.and(
-                "(c.title LIKE ? ESCAPE '\\' OR c.customer_id IN (SELECT id FROM customers \
-                 WHERE first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\' \
-                 OR username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\') \
-                 OR c.id IN (SELECT conversation_id FROM messages WHERE content LIKE ? ESCAPE '\\'))",
-                std::iter::repeat_n(p, 6),
-            );
+            let term = search::Term::new(term);
+            let parts = [
+                search::titles(&term).map(|(q, p)| (format!("c.id IN ({q})"), p)),
+                search::customers(&term, search::CustomerFields::Names)
+                    .map(|(q, p)| (format!("c.customer_id IN ({q})"), p)),
+                search::messages(&term).map(|(q, p)| {
+                    (
+                        format!(
+                            "c.id IN (SELECT conversation_id FROM messages WHERE seq IN ({q}))"
+                        ),
+                        p,
+                    )
+                }),
+            ];
+            let (clauses, params): (Vec<String>, Vec<Vec<Value>>) =
+                parts.into_iter().flatten().unzip();
+            if !clauses.is_empty() {
+                w.and(format!("({})", clauses.join(" OR ")), params.concat());
+            }
         }
         if let Some(status) = &self.status {
             w.and("c.status = ?", [sql::text(status)]);

@@ -11,6 +11,7 @@ use super::StoreResult;
 use super::conversations::{self, ConversationRow, from_row_at};
 use super::customers::{self, CustomerRow};
 use super::messages::{self, MessageRow};
+use super::search;
 use super::sql::{self, Where};
 
 /// The orderings clients may ask for, each with its complete ORDER BY (ties: newest customer
@@ -33,7 +34,7 @@ pub const ORDERS: &[(&str, &str)] = &[
 /// A validated customer list request.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerQuery {
-    /// Substring of the names, username, e-mail or phone.
+    /// Substring of the names, username, e-mail or phone, as [`search`] matches it.
     pub search: Option<String>,
     /// Exact source.
     pub source: Option<String>,
@@ -73,12 +74,10 @@ impl CustomerQuery {
     fn conditions(&self) -> Where {
         let mut w = Where::default();
         if let Some(term) = &self.search {
-            w.and(
-                "(cu.first_name LIKE ? ESCAPE '\\' OR cu.last_name LIKE ? ESCAPE '\\' \
-                 OR cu.username LIKE ? ESCAPE '\\' OR cu.email LIKE ? ESCAPE '\\' \
-                 OR cu.phone_number LIKE ? ESCAPE '\\')",
-                std::iter::repeat_n(sql::contains(term), 5),
-            );
+            let term = search::Term::new(term);
+            if let Some((q, p)) = search::customers(&term, search::CustomerFields::NamesAndPhone) {
+                w.and(format!("cu.id IN ({q})"), p);
+            }
         }
         if let Some(source) = &self.source {
             w.and("cu.source = ?", [sql::text(source)]);

@@ -1,10 +1,11 @@
 //! Reading history: a conversation's messages by page or cursor, and the REST message search.
 
-use super::sql::Cached;
-use rusqlite::{Connection, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
 
 use super::messages::{COLUMNS, MessageRow, from_row, get};
-use super::{PageRequest, StoreResult, sql};
+use super::sql::{Cached, Where};
+use super::{PageRequest, StoreResult, search, sql};
 
 /// Which part of a conversation's history a client asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +72,7 @@ pub struct MessageQuery {
     pub is_answered: Option<bool>,
     /// Only AI (or non-AI) messages.
     pub is_ai_response: Option<bool>,
-    /// Substring of the content, case-insensitive.
+    /// Substring of the content, as [`search`] matches it.
     pub search: Option<String>,
     /// Newest first instead of oldest first.
     pub newest_first: bool,
@@ -83,31 +84,39 @@ pub fn search(
     query: &MessageQuery,
     page: PageRequest,
 ) -> StoreResult<(Vec<MessageRow>, i64)> {
-    let pattern = query.search.as_deref().map(sql::contains);
-    let filter = "(?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR type = ?2) \
-        AND (?3 IS NULL OR is_answered = ?3) AND (?4 IS NULL OR is_ai_response = ?4) \
-        AND (?5 IS NULL OR content LIKE ?5 ESCAPE '\\')";
+    let mut w = Where::default();
+    if let Some(conversation) = &query.conversation {
+        w.and("conversation_id = ?", [sql::text(conversation)]);
+    }
+    if let Some(kind) = &query.kind {
+        w.and("type = ?", [sql::text(kind)]);
+    }
+    if let Some(answered) = query.is_answered {
+        w.and("is_answered = ?", [Value::Integer(answered.into())]);
+    }
+    if let Some(ai) = query.is_ai_response {
+        w.and("is_ai_response = ?", [Value::Integer(ai.into())]);
+    }
+    if let Some(term) = &query.search
+        && let Some((matching, params)) = search::messages(&search::Term::new(term))
+    {
+        w.and(format!("seq IN ({matching})"), params);
+    }
     let order = if query.newest_first { "DESC" } else { "ASC" };
-    let binds = params![
-        query.conversation,
-        query.kind,
-        query.is_answered,
-        query.is_ai_response,
-        pattern
-    ];
     let sql = format!(
-        "SELECT {COLUMNS} FROM messages WHERE {filter} ORDER BY seq {order} LIMIT ?6 OFFSET ?7"
+        "SELECT {COLUMNS} FROM messages {} ORDER BY seq {order} LIMIT ? OFFSET ?",
+        w.sql()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut all = binds.to_vec();
-    all.push(&page.page_size);
-    all.push(&page.offset);
-    let rows = stmt
-        .query_map(all.as_slice(), from_row)?
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            params_from_iter(w.params(&[page.page_size, page.offset])),
+            from_row,
+        )?
         .collect::<Result<_, _>>()?;
     let count = conn.row(
-        &format!("SELECT count(*) FROM messages WHERE {filter}"),
-        binds,
+        &format!("SELECT count(*) FROM messages {}", w.sql()),
+        params_from_iter(w.params(&[])),
         |r| r.get(0),
     )?;
     Ok((rows, count))

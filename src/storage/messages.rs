@@ -108,6 +108,7 @@ pub fn edit_by_key(
         "UPDATE messages SET content = ?2 WHERE seq = ?1",
         params![message.seq, content],
     )?;
+    super::search::reindex_message(conn, message.seq, content)?;
     by_seq(conn, message.seq).map(Some)
 }
 

@@ -22,6 +22,7 @@ mod migrations;
 pub mod outbox;
 mod readers;
 pub mod revocations;
+pub mod search;
 pub mod settings;
 pub mod sql;
 pub mod summary;
@@ -161,6 +162,7 @@ impl Store {
         cap.apply(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
+        search::install(&conn)?;
         migrations::run(&mut conn)?;
         let checkpointer = checkpointer::Checkpointer::spawn(path, config.synchronous)
             .map_err(|e| open_err(format!("cannot start the checkpointer thread: {e}")))?;
@@ -309,6 +311,7 @@ pub(crate) fn test_db() -> Connection {
     let mut conn = Connection::open_in_memory().expect("in-memory database");
     conn.pragma_update(None, "foreign_keys", "ON")
         .expect("pragma");
+    search::install(&conn).expect("search function");
     migrations::run(&mut conn).expect("migrations");
     conn
 }

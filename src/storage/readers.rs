@@ -91,5 +91,6 @@ fn open_reader(path: &Path) -> StoreResult<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "query_only", "ON")?;
     conn.set_prepared_statement_cache_capacity(super::sql::STATEMENT_CACHE);
+    super::search::install(&conn)?;
     Ok(conn)
 }

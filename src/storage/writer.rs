@@ -1,12 +1,15 @@
-//! The writer thread: owns the one write connection and commits queued writes in batches.
+//! The writer thread: owns the one write connection and commits queued writes in batches;
+//! between batches it keeps the search index up to date ([`Indexer`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 
+use super::search::Indexer;
 use super::sql::Cached;
 use super::{StoreError, StoreResult};
 
@@ -126,8 +129,22 @@ pub(super) fn spawn(
 fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stats: &WriterStats) {
     let mut stop = None;
     let mut batch: Vec<Work> = Vec::with_capacity(max_batch);
+    let mut indexer = Indexer::default();
+    indexer.wrote();
     while stop.is_none() {
-        match rx.blocking_recv() {
+        let next = if indexer.pending() {
+            match rx.try_recv() {
+                Ok(job) => Some(job),
+                Err(TryRecvError::Empty) => {
+                    indexer.run(&mut conn);
+                    continue;
+                }
+                Err(TryRecvError::Disconnected) => None,
+            }
+        } else {
+            rx.blocking_recv()
+        };
+        match next {
             Some(Job::Run(work)) => batch.push(work),
             Some(Job::Stop(done)) => stop = Some(done),
             None => break,
@@ -146,6 +163,10 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stat
             if commit_batch(&mut conn, &mut batch) {
                 stats.commits.fetch_add(1, Ordering::Relaxed);
             }
+            indexer.wrote();
+        }
+        if indexer.overdue() {
+            indexer.run(&mut conn);
         }
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
