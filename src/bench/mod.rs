@@ -3,6 +3,7 @@
 //! of the library: it may use only `pilito_box`'s public API (the storage and auth calls the CLI
 //! makes, the list builders, the real protocol over real sockets), never its internals.
 
+mod ceiling;
 mod client;
 mod connect;
 mod dataset;
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 
+pub use ceiling::CeilingArgs;
 pub use connect::ConnectArgs;
 pub use fanout::FanoutArgs;
 pub use lists::ListsArgs;
@@ -51,6 +53,9 @@ pub enum BenchCommand {
     Startup(StartupArgs),
     /// List feeds: page round trips on a large workspace, then a burst of messages.
     Refresh(RefreshArgs),
+    /// The bare in-memory fan-out server the rig runs with `--ceiling`.
+    #[command(hide = true)]
+    Ceiling(CeilingArgs),
 }
 
 /// Runs the self-test or a scenario.
@@ -65,6 +70,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Some(BenchCommand::Connect(args)) => connect::run(&args),
         Some(BenchCommand::Startup(args)) => startup::run(&args),
         Some(BenchCommand::Refresh(args)) => refresh::run(&args),
+        Some(BenchCommand::Ceiling(args)) => ceiling::run(&args),
     }
 }
 

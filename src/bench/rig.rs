@@ -25,6 +25,10 @@ pub struct RigArgs {
     /// Pin nothing (for machines with one core, or without taskset).
     #[arg(long)]
     pub no_pin: bool,
+    /// Measure the ceiling instead: a bare in-memory fan-out server (no database, no token
+    /// check), pinned like the server, for a comparison in the same session.
+    #[arg(long)]
+    pub ceiling: bool,
 }
 
 /// Runs the load generator: one thread, pinned unless told otherwise.
@@ -96,7 +100,7 @@ impl Rig {
             super::dataset::generate(&dir.path().join("pilito-box.db"), size).await?;
         }
         let core = (!args.no_pin).then_some(args.server_core);
-        let target = Target::start_with(dir.path(), core, tls)?;
+        let target = Target::start_full(dir.path(), core, tls, args.ceiling)?;
         let workspace = target.workspace(agents, rooms).await?;
         let tls = if tls {
             Some(trusting_authority_of(dir.path())?)

@@ -53,6 +53,17 @@ impl Target {
 
     /// [`Target::start`], speaking TLS (`tls.mode = "on"`) when `tls`.
     pub fn start_with(dir: &Path, core: Option<usize>, tls: bool) -> anyhow::Result<Self> {
+        Self::start_full(dir, core, tls, false)
+    }
+
+    /// [`Target::start_with`], or the bare fan-out server of `bench ceiling` when `ceiling`
+    /// (it ignores the data folder; the workspace is still made, and unused).
+    pub fn start_full(
+        dir: &Path,
+        core: Option<usize>,
+        tls: bool,
+        ceiling: bool,
+    ) -> anyhow::Result<Self> {
         let exe = std::env::current_exe()?;
         let mut command = match core {
             Some(core) => {
@@ -62,11 +73,16 @@ impl Target {
             }
             None => Command::new(&exe),
         };
+        if ceiling {
+            command.args(["bench", "ceiling", "--bind", "127.0.0.1:0"]);
+        } else {
+            command
+                .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+                .arg(dir)
+                .arg("--config")
+                .arg(dir.join("absent.toml"));
+        }
         command
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(dir)
-            .arg("--config")
-            .arg(dir.join("absent.toml"))
             .envs(LIFTED.iter().copied())
             .env("PILITO_BOX_LOG", "warn,pilito_box::server=info")
             .env("PILITO_BOX_TLS__MODE", if tls { "on" } else { "off" })
