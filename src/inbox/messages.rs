@@ -5,16 +5,16 @@ use serde_json::Value;
 
 use super::publish;
 use super::{Inbox, InboxError, InboxResult};
-use crate::hub::Frame;
+use crate::hub::{Frame, Hub};
 use crate::protocol::client::{SendMessage, SubmitFeedback};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::{InboundBody, SendBody};
 use crate::protocol::rules;
-use crate::storage::customers;
 use crate::storage::inbound::{self, Inbound, Received};
 use crate::storage::messages::{self, NewMessage, Stored};
 use crate::storage::summary;
 use crate::storage::users::UserRow;
+use crate::storage::{Queued, customers};
 
 /// Longest feedback comment kept; longer ones are cut.
 const MAX_COMMENT: usize = 500;
@@ -99,6 +99,25 @@ pub struct Sent {
     pub frame: Frame,
 }
 
+/// A message in the writer's queue ([`Inbox::queue_message`]).
+#[must_use = "a queued message is published only by awaiting `published`"]
+pub struct PendingMessage {
+    hub: Hub,
+    key: Option<String>,
+    queued: Queued<Stored>,
+}
+
+impl PendingMessage {
+    /// Waits for the commit, then publishes the message (unless it was a duplicate): the
+    /// second half of [`Inbox::send_message`]. Awaiting the messages of one sender in the
+    /// order they were queued publishes them in that order.
+    pub async fn published(self) -> InboxResult<Sent> {
+        let stored = self.queued.committed().await?;
+        let frame = publish::message_stored(&self.hub, &stored, self.key.as_deref());
+        Ok(Sent { stored, frame })
+    }
+}
+
 /// Feedback on an AI message, checked.
 #[derive(Debug, Clone)]
 pub struct Feedback {
@@ -180,6 +199,21 @@ impl Inbox {
         conversation_id: &str,
         draft: Draft,
     ) -> InboxResult<Sent> {
+        self.queue_message(author, conversation_id, draft)
+            .await?
+            .published()
+            .await
+    }
+
+    /// The first half of [`Inbox::send_message`]: queues the message's write and returns
+    /// without waiting for its commit, so a socket can read its next frame meanwhile. Messages
+    /// queued one after another commit in that order; waits while the writer's queue is full.
+    pub async fn queue_message(
+        &self,
+        author: &UserRow,
+        conversation_id: &str,
+        draft: Draft,
+    ) -> InboxResult<PendingMessage> {
         let new = NewMessage {
             conversation_id: conversation_id.to_owned(),
             kind: draft.kind.as_str().to_owned(),
@@ -188,9 +222,15 @@ impl Inbox {
             client_msg_id: draft.client_msg_id,
         };
         let key = new.client_msg_id.clone();
-        let stored = self.store.write(move |c| messages::insert(c, &new)).await?;
-        let frame = publish::message_stored(&self.hub, &stored, key.as_deref());
-        Ok(Sent { stored, frame })
+        let queued = self
+            .store
+            .enqueue(move |c| messages::insert(c, &new))
+            .await?;
+        Ok(PendingMessage {
+            hub: self.hub.clone(),
+            key,
+            queued,
+        })
     }
 
     /// Stores a customer's message from an integration (creating the customer and the

@@ -11,6 +11,7 @@ use tungstenite::Message;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 
+use super::pipeline::{Pending, Pipeline};
 use super::rate::{Admission, FrameRate};
 use super::upgrade::WebSocket;
 use crate::auth::AuthError;
@@ -85,11 +86,16 @@ pub trait Feed: Send + 'static {
     fn on_nudge(&mut self) {}
 }
 
-/// Writes to the socket, giving up when a close is requested or a write stalls.
+/// Writes to the socket, giving up when a close is requested or a write stalls; holds the
+/// socket's requests in flight.
 pub struct Outbox<'a> {
     ws: &'a mut WebSocket,
     closer: &'a Closer,
     write_timeout: Duration,
+    pipeline: &'a mut Pipeline,
+    /// The socket's queue of group frames, sent ahead of a reply from the pipeline so that a
+    /// reply never overtakes an echo published before it.
+    queued: &'a mut mpsc::Receiver<Frame>,
 }
 
 impl Outbox<'_> {
@@ -109,10 +115,36 @@ impl Outbox<'_> {
     /// Sends the error frame the inbox's table gives for `e`; the server's own failures are
     /// logged with their log text, which the client never sees.
     pub async fn refuse(&mut self, e: &InboxError, action: Action) -> Result<(), Closing> {
-        if e.is_internal() {
-            tracing::error!("{action:?} failed: {e}");
+        self.send(&refusal(e, action)).await
+    }
+
+    /// Puts a request in flight: the socket reads on, and `pending`'s end (and its frame, if
+    /// any) comes after those of every request put in flight before it.
+    pub fn defer(&mut self, pending: Pending) {
+        self.pipeline.push(pending);
+    }
+
+    /// Finishes every request in flight, sending their frames after the group frames already
+    /// queued; a request that must not overtake them calls this first.
+    pub async fn settle(&mut self) -> Result<(), Closing> {
+        if self.pipeline.is_empty() {
+            return Ok(());
         }
-        self.error(e.client(action).message).await
+        let replies = self.pipeline.settle().await;
+        self.send_behind_queued(replies).await
+    }
+
+    /// Sends `replies` after every group frame queued for the socket so far.
+    async fn send_behind_queued(&mut self, replies: Vec<Frame>) -> Result<(), Closing> {
+        if replies.is_empty() {
+            return Ok(());
+        }
+        let mut frames = Vec::new();
+        while let Ok(frame) = self.queued.try_recv() {
+            frames.push(frame);
+        }
+        frames.extend(replies);
+        self.send_all(&frames).await
     }
 
     /// Sends frames with one flush.
@@ -153,6 +185,16 @@ enum Ending {
     Lost,
 }
 
+/// The error frame the inbox's table gives for `e`; the server's own failures are logged with
+/// their log text, which the client never sees.
+#[must_use]
+pub fn refusal(e: &InboxError, action: Action) -> Frame {
+    if e.is_internal() {
+        tracing::error!("{action:?} failed: {e}");
+    }
+    ServerFrame::error(e.client(action).message).encode()
+}
+
 /// Runs a socket to its end, then leaves its groups and closes it.
 pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
     let started = Instant::now();
@@ -162,7 +204,11 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
         socket.what,
         socket.peer
     );
-    let ending = drive(&mut ws, &mut socket, &mut feed).await;
+    let mut pipeline = Pipeline::default();
+    let ending = drive(&mut ws, &mut socket, &mut feed, &mut pipeline).await;
+    // What the socket queued is committed whatever happens to the socket; publishing it here
+    // lets the conversation's other viewers see it even though its sender is gone.
+    pipeline.settle().await;
     drop(feed);
     let Socket {
         conn,
@@ -196,20 +242,32 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
 /// The feed's one-off and per-request futures (loading a snapshot, storing a message) are boxed:
 /// kept inline, room for their largest state would stay reserved in every idle socket's task
 /// (about 0.5 KB each).
-async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> Ending {
+async fn drive<F: Feed>(
+    ws: &mut WebSocket,
+    s: &mut Socket,
+    feed: &mut F,
+    pipeline: &mut Pipeline,
+) -> Ending {
     let limits = s.state.config.limits.clone();
     let closer = s.conn.closer();
     let ended = |closer: &Closer| closer.requested().map_or(Ending::Lost, Ending::Close);
-    let mut out = Outbox {
-        ws,
-        closer,
-        write_timeout: limits.idle_timeout(),
-    };
+    let write_timeout = limits.idle_timeout();
+    macro_rules! outbox {
+        () => {
+            Outbox {
+                ws: &mut *ws,
+                closer,
+                write_timeout,
+                pipeline: &mut *pipeline,
+                queued: &mut s.rx,
+            }
+        };
+    }
+    let mut out = outbox!();
     if out.send(&s.welcome).await.is_err() || Box::pin(feed.open(&s.conn, &mut out)).await.is_err()
     {
         return ended(closer);
     }
-    let ws = out.ws;
     let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
     let expiry = tokio::time::sleep_until(s.expires_at.map_or(far, instant_of).into());
     let wake = tokio::time::sleep_until(far.into());
@@ -231,7 +289,13 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
             biased;
             close = closer.closed() => return Ending::Close(close),
             () = &mut expiry => return Ending::Close(auth_close(&AuthError::Expired)),
-            incoming = ws.next() => {
+            reply = pipeline.next() => {
+                let replies = reply.into_iter().collect();
+                if outbox!().send_behind_queued(replies).await.is_err() {
+                    return ended(closer);
+                }
+            }
+            incoming = ws.next(), if pipeline.has_room() => {
                 let message = match incoming {
                     None => return Ending::Lost,
                     Some(Err(e)) => return read_error(&e),
@@ -244,7 +308,7 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 if !(message.is_text() || message.is_binary()) {
                     continue;
                 }
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                let mut out = outbox!();
                 let handled = match rate.admit() {
                     Admission::Accept => Box::pin(receive(&message, feed, &mut out)).await,
                     Admission::Warn => out.error("Rate limit exceeded").await,
@@ -262,7 +326,7 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 while frames.len() < WRITE_BATCH && let Ok(next) = s.rx.try_recv() {
                     frames.push(next);
                 }
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                let mut out = outbox!();
                 if out.send_all(&frames).await.is_err() {
                     return ended(closer);
                 }
@@ -271,14 +335,14 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 if last_heard.elapsed() >= limits.idle_timeout() {
                     return Ending::Close(Close::new(close::GOING_AWAY, "idle timeout"));
                 }
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                let mut out = outbox!();
                 if out.write(vec![Message::Ping(bytes::Bytes::new())]).await.is_err() {
                     return ended(closer);
                 }
             }
             () = &mut wake, if armed.is_some() => {
                 armed = None;
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                let mut out = outbox!();
                 if Box::pin(feed.on_deadline(&mut out)).await.is_err() {
                     return ended(closer);
                 }
