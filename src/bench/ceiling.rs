@@ -12,6 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tungstenite::handshake::server::{Request, Response};
+use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, Utf8Bytes};
 
 /// `pilito-box bench ceiling`.
@@ -52,10 +53,16 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 async fn socket(tcp: TcpStream, rooms: Rooms, id: u64) {
     let _ = tcp.set_nodelay(true);
     let mut path = String::new();
-    let accepted = tokio_tungstenite::accept_hdr_async(tcp, |req: &Request, res: Response| {
-        path = req.uri().path().to_owned();
-        Ok(res)
-    })
+    // The product's 4 KiB read buffer, so neither side pays tungstenite's 128 KiB per socket.
+    let config = WebSocketConfig::default().read_buffer_size(4096);
+    let accepted = tokio_tungstenite::accept_hdr_async_with_config(
+        tcp,
+        |req: &Request, res: Response| {
+            path = req.uri().path().to_owned();
+            Ok(res)
+        },
+        Some(config),
+    )
     .await;
     let Ok(ws) = accepted else {
         return;

@@ -178,9 +178,14 @@ pub(super) async fn ladder(args: &FanoutArgs) -> anyhow::Result<Vec<Vec<f64>>> {
     }
     let stored = u64::try_from(rig.target.stored_messages().await?).unwrap_or(0);
     anyhow::ensure!(
-        stored == total_sent,
+        stored == total_sent || !args.strict,
         "sent {total_sent} messages but {stored} are stored"
     );
+    if stored != total_sent {
+        // Still in the writer's queue when the drain gave up: the table's "lost" says how many
+        // were not delivered in time; durability is judged by the stored count.
+        eprintln!("sent {total_sent} messages but {stored} are stored at the end of the run");
+    }
     Ok(rows)
 }
 
