@@ -124,19 +124,25 @@ impl Outbox<'_> {
         self.pipeline.push(pending);
     }
 
-    /// Finishes every request in flight, sending their frames after the group frames already
-    /// queued; a request that must not overtake them calls this first.
+    /// Finishes every request in flight and sends what they published to the socket's groups
+    /// and their own frames, in order; a request whose answer must not overtake them calls this
+    /// first.
     pub async fn settle(&mut self) -> Result<(), Closing> {
         if self.pipeline.is_empty() {
             return Ok(());
         }
         let replies = self.pipeline.settle().await;
-        self.send_behind_queued(replies).await
+        self.send_behind_queued(replies, true).await
     }
 
-    /// Sends `replies` after every group frame queued for the socket so far.
-    async fn send_behind_queued(&mut self, replies: Vec<Frame>) -> Result<(), Closing> {
-        if replies.is_empty() {
+    /// Sends `replies` after every group frame queued for the socket so far (those are sent
+    /// even without replies when `always`).
+    async fn send_behind_queued(
+        &mut self,
+        replies: Vec<Frame>,
+        always: bool,
+    ) -> Result<(), Closing> {
+        if replies.is_empty() && !always {
             return Ok(());
         }
         let mut frames = Vec::new();
@@ -144,6 +150,9 @@ impl Outbox<'_> {
             frames.push(frame);
         }
         frames.extend(replies);
+        if frames.is_empty() {
+            return Ok(());
+        }
         self.send_all(&frames).await
     }
 
@@ -291,7 +300,7 @@ async fn drive<F: Feed>(
             () = &mut expiry => return Ending::Close(auth_close(&AuthError::Expired)),
             reply = pipeline.next() => {
                 let replies = reply.into_iter().collect();
-                if outbox!().send_behind_queued(replies).await.is_err() {
+                if outbox!().send_behind_queued(replies, false).await.is_err() {
                     return ended(closer);
                 }
             }
