@@ -12,6 +12,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::common::{TestApp, spawn_with};
 
+/// Frames of about 1 KB the slow-writer test sends: 20 MB, more than the loopback buffers hold.
+const N: usize = 20_000;
+
 async fn app() -> TestApp {
     spawn_with(|c| {
         c.limits.frames_per_second = 100_000;
@@ -125,7 +128,6 @@ async fn a_writer_that_cannot_keep_up_slows_the_sender_and_loses_nothing() {
         stream.next().await.unwrap().unwrap();
     }
     let lock = hold_writes(&app);
-    const N: usize = 20_000;
     let written = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&written);
     let text = "x".repeat(990);

@@ -50,6 +50,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+// The handshake callback's error type is tungstenite's, not ours to shrink.
+#[allow(clippy::result_large_err)]
 async fn socket(tcp: TcpStream, rooms: Rooms, id: u64) {
     let _ = tcp.set_nodelay(true);
     let mut path = String::new();
@@ -58,7 +60,7 @@ async fn socket(tcp: TcpStream, rooms: Rooms, id: u64) {
     let accepted = tokio_tungstenite::accept_hdr_async_with_config(
         tcp,
         |req: &Request, res: Response| {
-            path = req.uri().path().to_owned();
+            req.uri().path().clone_into(&mut path);
             Ok(res)
         },
         Some(config),

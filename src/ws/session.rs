@@ -5,7 +5,7 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tungstenite::Message;
 use tungstenite::protocol::CloseFrame;
@@ -84,6 +84,13 @@ pub trait Feed: Send + 'static {
 
     /// A group the socket is in was nudged: something the feed shows changed.
     fn on_nudge(&mut self) {}
+
+    /// Whether a nudge would tell the feed anything new. While it is `false` (a refresh is
+    /// already due) nudges are not even woken for: they only leave the socket's one flag
+    /// raised, and the due refresh, reading after them, takes them as seen.
+    fn wants_nudges(&self) -> bool {
+        true
+    }
 }
 
 /// Writes to the socket, giving up when a close is requested or a write stalls; holds the
@@ -133,6 +140,17 @@ impl Outbox<'_> {
         }
         let replies = self.pipeline.settle().await;
         self.send_behind_queued(replies, true).await
+    }
+
+    /// Sends `first` and the group frames queued behind it, up to a batch, with one flush.
+    async fn send_queued(&mut self, first: Frame) -> Result<(), Closing> {
+        let mut frames = vec![first];
+        while frames.len() < WRITE_BATCH
+            && let Ok(next) = self.queued.try_recv()
+        {
+            frames.push(next);
+        }
+        self.send_all(&frames).await
     }
 
     /// Sends `replies` after every group frame queued for the socket so far (those are sent
@@ -331,12 +349,7 @@ async fn drive<F: Feed>(
                 }
             }
             Some(first) = s.rx.recv() => {
-                let mut frames = vec![first];
-                while frames.len() < WRITE_BATCH && let Ok(next) = s.rx.try_recv() {
-                    frames.push(next);
-                }
-                let mut out = outbox!();
-                if out.send_all(&frames).await.is_err() {
+                if outbox!().send_queued(first).await.is_err() {
                     return ended(closer);
                 }
             }
@@ -344,19 +357,20 @@ async fn drive<F: Feed>(
                 if last_heard.elapsed() >= limits.idle_timeout() {
                     return Ending::Close(Close::new(close::GOING_AWAY, "idle timeout"));
                 }
-                let mut out = outbox!();
-                if out.write(vec![Message::Ping(bytes::Bytes::new())]).await.is_err() {
+                if outbox!().write(vec![Message::Ping(bytes::Bytes::new())]).await.is_err() {
                     return ended(closer);
                 }
             }
             () = &mut wake, if armed.is_some() => {
                 armed = None;
+                // What the deadline does (a list's refresh) reads after every nudge so far.
+                let _ = s.conn.nudged().now_or_never();
                 let mut out = outbox!();
                 if Box::pin(feed.on_deadline(&mut out)).await.is_err() {
                     return ended(closer);
                 }
             }
-            () = s.conn.nudged() => feed.on_nudge(),
+            () = s.conn.nudged(), if feed.wants_nudges() => feed.on_nudge(),
         }
     }
 }
