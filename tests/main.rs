@@ -34,6 +34,7 @@ mod network;
 mod page_security;
 mod passwords;
 mod permissions;
+mod pipelining;
 mod presence;
 mod refusals;
 mod rest;

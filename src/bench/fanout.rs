@@ -24,9 +24,13 @@ pub struct FanoutArgs {
     /// Conversations.
     #[arg(long, default_value_t = 50)]
     pub rooms: usize,
-    /// Sockets in each conversation (each one sends and receives).
+    /// Sockets in each conversation (each one receives).
     #[arg(long, default_value_t = 10)]
     pub per_room: usize,
+    /// Sockets of each conversation that send, from socket 0 up (default: every one); with 1,
+    /// one agent or integration talks into each conversation and the others only listen.
+    #[arg(long)]
+    pub senders_per_room: Option<usize>,
     /// Offered messages per second, one step each.
     #[arg(long, value_delimiter = ',', default_value = "1000,2500,5000,10000")]
     pub rates: Vec<u32>,
@@ -92,14 +96,26 @@ pub fn run(args: &FanoutArgs) -> anyhow::Result<()> {
         }
     }
     println!(
-        "fan-out: {} conversations × {} sockets, {} s per step, {} run(s); median (min–max)",
-        args.rooms, args.per_room, args.secs, args.runs
+        "fan-out{}: {} conversations × {} sockets, {} sending, {} s per step, {} run(s); median (min–max)",
+        if args.rig.ceiling { " (ceiling)" } else { "" },
+        args.rooms,
+        args.per_room,
+        senders(args),
+        args.secs,
+        args.runs
     );
     table.print();
     if args.strict && faults > 0.0 {
         anyhow::bail!("messages were lost, doubled or out of order");
     }
     Ok(())
+}
+
+/// Sockets of each room that send.
+fn senders(args: &FanoutArgs) -> usize {
+    args.senders_per_room
+        .unwrap_or(args.per_room)
+        .clamp(1, args.per_room.max(1))
 }
 
 /// One run: a fresh server, every socket opened, then each rate in turn.
@@ -146,7 +162,7 @@ pub(super) async fn ladder(args: &FanoutArgs) -> anyhow::Result<Vec<Vec<f64>>> {
             };
         }
         let cpu = rig.cpu_mark();
-        let sent = offer(&mut sinks, rate, args.secs, step, origin).await?;
+        let sent = offer(&mut sinks, senders(args), rate, args.secs, step, origin).await?;
         let sending = cpu.wall();
         let sent_total: u64 = sent.iter().flatten().sum();
         total_sent += sent_total;
@@ -157,19 +173,28 @@ pub(super) async fn ladder(args: &FanoutArgs) -> anyhow::Result<Vec<Vec<f64>>> {
         cells.push(rig.target.rss_kib() as f64 / 1024.0);
         rows.push(cells);
     }
+    if args.rig.ceiling {
+        return Ok(rows);
+    }
     let stored = u64::try_from(rig.target.stored_messages().await?).unwrap_or(0);
     anyhow::ensure!(
-        stored == total_sent,
+        stored == total_sent || !args.strict,
         "sent {total_sent} messages but {stored} are stored"
     );
+    if stored != total_sent {
+        // Still in the writer's queue when the drain gave up: the table's "lost" says how many
+        // were not delivered in time; durability is judged by the stored count.
+        eprintln!("sent {total_sent} messages but {stored} are stored at the end of the run");
+    }
     Ok(rows)
 }
 
 /// Sends at `rate` messages per second for `secs`, evenly: every millisecond the messages due
-/// by then, each to the next room in turn from that room's next socket. Returns what each
-/// socket sent, `[room][sender]`.
+/// by then, each to the next room in turn from that room's next sending socket (the first
+/// `senders` of the room). Returns what each socket sent, `[room][sender]`.
 async fn offer(
     sinks: &mut [Vec<Sink>],
+    senders: usize,
     rate: u32,
     secs: f64,
     step: u32,
@@ -189,7 +214,7 @@ async fn offer(
             .unwrap_or(u64::MAX);
         while n < due {
             let room = usize::try_from(n).unwrap_or(0) % rooms;
-            let senders = sinks[room].len();
+            let senders = senders.min(sinks[room].len());
             let sender = usize::try_from(n / rooms as u64).unwrap_or(0) % senders;
             let seq = sent[room][sender];
             let nanos = origin.elapsed().as_nanos();

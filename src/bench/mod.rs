@@ -3,6 +3,7 @@
 //! of the library: it may use only `pilito_box`'s public API (the storage and auth calls the CLI
 //! makes, the list builders, the real protocol over real sockets), never its internals.
 
+mod ceiling;
 mod client;
 mod connect;
 mod dataset;
@@ -22,6 +23,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 
+pub use ceiling::CeilingArgs;
 pub use connect::ConnectArgs;
 pub use fanout::FanoutArgs;
 pub use lists::ListsArgs;
@@ -56,6 +58,9 @@ pub enum BenchCommand {
     Refresh(RefreshArgs),
     /// The Telegram channel against a stand-in Bot API: inbound updates/s, and an outage.
     Telegram(TelegramArgs),
+    /// The bare in-memory fan-out server the rig runs with `--ceiling`.
+    #[command(hide = true)]
+    Ceiling(CeilingArgs),
 }
 
 /// Runs the self-test or a scenario.
@@ -71,6 +76,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Some(BenchCommand::Startup(args)) => startup::run(&args),
         Some(BenchCommand::Refresh(args)) => refresh::run(&args),
         Some(BenchCommand::Telegram(args)) => telegram::run(&args),
+        Some(BenchCommand::Ceiling(args)) => ceiling::run(&args),
     }
 }
 

@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::dataset::Size;
 use super::process;
-use super::target::{Target, Workspace};
+use super::target::{Launch, Target, Workspace};
 
 /// Where the two sides run.
 #[derive(Debug, Clone, Args)]
@@ -25,6 +25,10 @@ pub struct RigArgs {
     /// Pin nothing (for machines with one core, or without taskset).
     #[arg(long)]
     pub no_pin: bool,
+    /// Measure the ceiling instead: a bare in-memory fan-out server (no database, no token
+    /// check), pinned like the server, for a comparison in the same session.
+    #[arg(long)]
+    pub ceiling: bool,
 }
 
 /// Runs the load generator: one thread, pinned unless told otherwise.
@@ -96,7 +100,15 @@ impl Rig {
             super::dataset::generate(&dir.path().join("pilito-box.db"), size).await?;
         }
         let core = (!args.no_pin).then_some(args.server_core);
-        let target = Target::start_with(dir.path(), core, tls)?;
+        let target = Target::launch(
+            dir.path(),
+            &Launch {
+                core,
+                tls,
+                ceiling: args.ceiling,
+                ..Launch::default()
+            },
+        )?;
         let workspace = target.workspace(agents, rooms).await?;
         let tls = if tls {
             Some(trusting_authority_of(dir.path())?)

@@ -63,6 +63,7 @@ fn measure(agents: usize) -> anyhow::Result<Step> {
     let args = FanoutArgs {
         rooms: agents / 2,
         per_room: 2,
+        senders_per_room: None,
         rates: vec![u32::try_from(agents / 2)?],
         secs: SECS,
         runs: 1,
@@ -72,6 +73,7 @@ fn measure(agents: usize) -> anyhow::Result<Step> {
             server_core: 0,
             client_core: 0,
             no_pin: true,
+            ceiling: false,
         },
     };
     let rows = super::rig::block_on(&args.rig, fanout::ladder(&args))??;

@@ -45,6 +45,20 @@ pub struct Workspace {
     pub rooms: Vec<String>,
 }
 
+/// How [`Target::launch`] starts the server.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Launch<'a> {
+    /// The core to pin it to with taskset.
+    pub core: Option<usize>,
+    /// Whether it speaks TLS (`tls.mode = "on"`).
+    pub tls: bool,
+    /// The bare fan-out server of `bench ceiling` instead (it ignores the data folder; the
+    /// workspace is still made, and unused).
+    pub ceiling: bool,
+    /// More environment (`PILITO_BOX_…` settings).
+    pub env: &'a [(&'a str, String)],
+}
+
 impl Target {
     /// Starts `serve` on 127.0.0.1:0 in `dir` (pinned to `core` with taskset when given).
     pub fn start(dir: &Path, core: Option<usize>) -> anyhow::Result<Self> {
@@ -53,17 +67,25 @@ impl Target {
 
     /// [`Target::start`], speaking TLS (`tls.mode = "on"`) when `tls`.
     pub fn start_with(dir: &Path, core: Option<usize>, tls: bool) -> anyhow::Result<Self> {
-        Self::start_env(dir, core, tls, &[])
+        Self::launch(
+            dir,
+            &Launch {
+                core,
+                tls,
+                ..Launch::default()
+            },
+        )
     }
 
-    /// [`Target::start_with`] with more environment (`PILITO_BOX_…` settings).
-    pub fn start_env(
-        dir: &Path,
-        core: Option<usize>,
-        tls: bool,
-        env: &[(&str, String)],
-    ) -> anyhow::Result<Self> {
+    /// Starts the server (or `bench ceiling`'s bare one) as `launch` says.
+    pub fn launch(dir: &Path, launch: &Launch<'_>) -> anyhow::Result<Self> {
         let exe = std::env::current_exe()?;
+        let Launch {
+            core,
+            tls,
+            ceiling,
+            env,
+        } = *launch;
         let mut command = match core {
             Some(core) => {
                 let mut c = Command::new("taskset");
@@ -72,11 +94,16 @@ impl Target {
             }
             None => Command::new(&exe),
         };
+        if ceiling {
+            command.args(["bench", "ceiling", "--bind", "127.0.0.1:0"]);
+        } else {
+            command
+                .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+                .arg(dir)
+                .arg("--config")
+                .arg(dir.join("absent.toml"));
+        }
         command
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(dir)
-            .arg("--config")
-            .arg(dir.join("absent.toml"))
             .envs(LIFTED.iter().copied())
             .env("PILITO_BOX_LOG", "warn,pilito_box::server=info")
             .env("PILITO_BOX_TLS__MODE", if tls { "on" } else { "off" })

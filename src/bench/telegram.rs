@@ -16,7 +16,7 @@ use warp::http::StatusCode;
 use warp::reply::Reply;
 
 use super::client;
-use super::target::Target;
+use super::target::{Launch, Target};
 
 const TOKEN: &str = "777000:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ";
 
@@ -156,7 +156,13 @@ async fn phases(args: &TelegramArgs) -> anyhow::Result<()> {
         ),
         ("PILITO_BOX_LIMITS__REST_WRITE_BURST", "1000".to_owned()),
     ];
-    let target = Target::start_env(dir.path(), None, false, &env)?;
+    let target = Target::launch(
+        dir.path(),
+        &Launch {
+            env: &env,
+            ..Launch::default()
+        },
+    )?;
     let workspace = target.workspace(1, 0).await?;
     let token = workspace.tokens[0].clone();
     let mut list =

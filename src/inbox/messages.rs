@@ -1,21 +1,23 @@
 //! Messages: an agent's reply (socket or REST), a customer's message from an integration, read
 //! marks, feedback on AI answers and the typing indicator.
 
+use std::sync::Arc;
+
 use serde_json::Value;
+use tokio::sync::watch;
 
 use super::publish;
 use super::{Inbox, InboxError, InboxResult};
-use crate::hub::Frame;
+use crate::hub::{Frame, Hub};
 use crate::protocol::client::{SendMessage, SubmitFeedback};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::{InboundBody, SendBody};
 use crate::protocol::rules;
-use crate::storage::customers;
 use crate::storage::inbound::{self, Inbound, Received};
 use crate::storage::messages::{self, Media, NewMessage, Stored};
 use crate::storage::summary;
 use crate::storage::users::UserRow;
-use crate::storage::{StoreResult, outbox};
+use crate::storage::{Queued, StoreResult, customers, outbox};
 
 /// Longest feedback comment kept; longer ones are cut.
 const MAX_COMMENT: usize = 500;
@@ -114,6 +116,30 @@ pub struct Sent {
     /// The `chat_message` frame, already published unless `stored.duplicate`: a retried send
     /// gets it again, and nobody else does.
     pub frame: Frame,
+}
+
+/// A message in the writer's queue ([`Inbox::queue_message`]).
+#[must_use = "a queued message is published only by awaiting `published`"]
+pub struct PendingMessage {
+    hub: Hub,
+    /// The inbox's count of replies queued for a channel, bumped if this one is.
+    replies: Arc<watch::Sender<u64>>,
+    key: Option<String>,
+    queued: Queued<Stored>,
+}
+
+impl PendingMessage {
+    /// Waits for the commit, then publishes the message (unless it was a duplicate): the
+    /// second half of [`Inbox::send_message`]. Awaiting the messages of one sender in the
+    /// order they were queued publishes them in that order.
+    pub async fn published(self) -> InboxResult<Sent> {
+        let stored = self.queued.committed().await?;
+        if stored.message.external_send_result.is_some() && !stored.duplicate {
+            self.replies.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        let frame = publish::message_stored(&self.hub, &stored, self.key.as_deref());
+        Ok(Sent { stored, frame })
+    }
 }
 
 /// Feedback on an AI message, checked.
@@ -249,7 +275,10 @@ impl Inbox {
         conversation_id: &str,
         draft: Draft,
     ) -> InboxResult<Sent> {
-        self.send_with(author, conversation_id, draft, None).await
+        self.queue_with(author, conversation_id, draft, None)
+            .await?
+            .published()
+            .await
     }
 
     /// Stores a reply carrying a file already saved in the media folder, and publishes it.
@@ -260,17 +289,31 @@ impl Inbox {
         draft: Draft,
         media: Media,
     ) -> InboxResult<Sent> {
-        self.send_with(author, conversation_id, draft, Some(media))
+        self.queue_with(author, conversation_id, draft, Some(media))
+            .await?
+            .published()
             .await
     }
 
-    async fn send_with(
+    /// The first half of [`Inbox::send_message`]: queues the message's write and returns
+    /// without waiting for its commit, so a socket can read its next frame meanwhile. Messages
+    /// queued one after another commit in that order; waits while the writer's queue is full.
+    pub async fn queue_message(
+        &self,
+        author: &UserRow,
+        conversation_id: &str,
+        draft: Draft,
+    ) -> InboxResult<PendingMessage> {
+        self.queue_with(author, conversation_id, draft, None).await
+    }
+
+    async fn queue_with(
         &self,
         author: &UserRow,
         conversation_id: &str,
         draft: Draft,
         media: Option<Media>,
-    ) -> InboxResult<Sent> {
+    ) -> InboxResult<PendingMessage> {
         let new = NewMessage {
             conversation_id: conversation_id.to_owned(),
             kind: draft.kind.as_str().to_owned(),
@@ -279,9 +322,9 @@ impl Inbox {
             client_msg_id: draft.client_msg_id,
         };
         let key = new.client_msg_id.clone();
-        let stored = self
+        let queued = self
             .store
-            .write(move |c| {
+            .enqueue(move |c| {
                 let mut stored = messages::insert(c, &new)?;
                 if let Some(media) = media.as_ref().filter(|_| !stored.duplicate) {
                     stored.message = messages::attach_media(c, stored.message.seq, media)?;
@@ -290,11 +333,12 @@ impl Inbox {
                 Ok(stored)
             })
             .await?;
-        if stored.message.external_send_result.is_some() && !stored.duplicate {
-            self.reply_queued();
-        }
-        let frame = publish::message_stored(&self.hub, &stored, key.as_deref());
-        Ok(Sent { stored, frame })
+        Ok(PendingMessage {
+            hub: self.hub.clone(),
+            replies: Arc::clone(&self.queued),
+            key,
+            queued,
+        })
     }
 
     /// Stores a customer's message from an integration (creating the customer and the

@@ -31,7 +31,7 @@ pub use conversations::{Assignment, StatusChange};
 pub use customers::CustomerEdit;
 pub use deliveries::{Edit, InboundMedia, PlatformUpdate};
 pub use error::{Action, ClientError, InboxError};
-pub use messages::{Draft, Feedback, InboundMessage, Sent};
+pub use messages::{Draft, Feedback, InboundMessage, PendingMessage, Sent};
 pub use sessions::SignIn;
 pub use users::{NewUserForm, UserChanges};
 

@@ -130,6 +130,17 @@ impl PageRequest {
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A write in the writer's queue ([`Store::enqueue`]); its result comes once it is committed.
+#[derive(Debug)]
+pub struct Queued<T>(oneshot::Receiver<StoreResult<T>>);
+
+impl<T> Queued<T> {
+    /// The write's result, once its transaction has committed (or failed).
+    pub async fn committed(self) -> StoreResult<T> {
+        self.0.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
 /// A cheap-to-clone handle on the database.
 #[derive(Clone)]
 pub struct Store {
@@ -199,6 +210,17 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
+        self.enqueue(f).await?.committed().await
+    }
+
+    /// Queues `f` for the writer thread and returns as soon as it is in the queue, without
+    /// waiting for its commit: writes queued one after another commit in that order. Waits only
+    /// while the writer's queue is full, which is how a fast caller feels backpressure.
+    pub async fn enqueue<T, F>(&self, f: F) -> StoreResult<Queued<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
         let job = writer::Job::new(f, tx);
         self.inner
@@ -206,7 +228,7 @@ impl Store {
             .send(job)
             .await
             .map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        Ok(Queued(rx))
     }
 
     /// Runs `f` with a read-only connection on the blocking pool.

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use super::session::{Closing, Feed, Outbox};
+use super::session::{Closing, Feed, Outbox, refusal};
 use crate::clock;
 use crate::hub::{Announce, Connection, Membership};
 use crate::inbox::publish::chat_group;
@@ -55,21 +55,30 @@ impl ChatFeed {
         })
     }
 
+    /// Queues the message and reads on: its echo (or, for a retried `client_msg_id`, the stored
+    /// message again; or its error) follows the commit, in the order the socket sent them.
     async fn send_message(&mut self, m: SendMessage, out: &mut Outbox<'_>) -> Result<(), Closing> {
         let inbox = &self.state.inbox;
-        let sent = match Draft::try_from(&m) {
+        let queued = match Draft::try_from(&m) {
             Ok(draft) => {
                 inbox
-                    .send_message(&self.user, &self.conversation_id, draft)
+                    .queue_message(&self.user, &self.conversation_id, draft)
                     .await
             }
             Err(invalid) => Err(invalid),
         };
-        match sent {
-            Ok(sent) if sent.stored.duplicate => out.send(&sent.frame).await,
-            Ok(_) => Ok(()),
-            Err(e) => out.refuse(&e, Action::SaveMessage).await,
-        }
+        let refused = |e: &InboxError| refusal(e, Action::SaveMessage);
+        out.defer(match queued {
+            Ok(pending) => Box::pin(async move {
+                match pending.published().await {
+                    Ok(sent) if sent.stored.duplicate => Some(sent.frame),
+                    Ok(_) => None,
+                    Err(e) => Some(refused(&e)),
+                }
+            }),
+            Err(e) => Box::pin(std::future::ready(Some(refused(&e)))),
+        });
+        Ok(())
     }
 
     async fn history(
@@ -176,7 +185,13 @@ impl Feed for ChatFeed {
         self.history(&Map::new(), out).await
     }
 
+    /// Chat messages are pipelined; any other request first waits for those in flight, so that
+    /// it is answered (and what it changes published) after them, as it was sent.
     async fn handle(&mut self, request: ChatRequest, out: &mut Outbox<'_>) -> Result<(), Closing> {
+        if let ChatRequest::ChatMessage(m) = request {
+            return self.send_message(m, out).await;
+        }
+        out.settle().await?;
         match request {
             ChatRequest::ChatMessage(m) => self.send_message(m, out).await,
             ChatRequest::GetMessages(HistoryRequest { filters }) => {

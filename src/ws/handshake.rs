@@ -58,8 +58,12 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
     let (route, ws) = screen(state, ip, &path, &req.headers, req.upgrade).map_err(fail)?;
     let max_frame = state.config.limits.max_frame_bytes;
     let (token, protocol) = credentials(&req.query, &req.headers);
-    let identity = match authenticate(state, token.as_deref()).await {
-        Ok(identity) => identity,
+    let conversation = match &route {
+        Route::Chat(id) => Some(id.clone()),
+        _ => None,
+    };
+    let (identity, exists) = match authenticate(state, token.as_deref(), conversation).await {
+        Ok(found) => found,
         Err(AuthError::Store(e)) => return Err(fail(e.into())),
         Err(why) => {
             Metrics::bump(&state.metrics.auth_failures);
@@ -70,20 +74,12 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
             ));
         }
     };
-    if let Route::Chat(id) = &route {
-        let id = id.clone();
-        let exists = state
-            .store
-            .read(move |c| conversations::exists(c, &id))
-            .await
-            .map_err(|e| fail(e.into()))?;
-        if !exists {
-            let text = "Conversation not found";
-            return Err(fail(ApiError::not_found(
-                code::CONVERSATION_NOT_FOUND,
-                text,
-            )));
-        }
+    if !exists {
+        let text = "Conversation not found";
+        return Err(fail(ApiError::not_found(
+            code::CONVERSATION_NOT_FOUND,
+            text,
+        )));
     }
     let (conn, rx) = state
         .hub
@@ -235,10 +231,25 @@ fn credentials(query: &str, headers: &HeaderMap) -> (Option<String>, Option<Head
     }
 }
 
-async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Identity, AuthError> {
+/// Checks the token and, for a chat socket, whether its `conversation` exists (in the same read).
+async fn authenticate(
+    state: &AppState,
+    token: Option<&str>,
+    conversation: Option<String>,
+) -> Result<(Identity, bool), AuthError> {
+    let exists = move |c: &rusqlite::Connection| match &conversation {
+        Some(id) => conversations::exists(c, id),
+        None => Ok(true),
+    };
     match token {
-        Some(token) => state.auth.verify(token, TokenKind::Access).await,
-        None if state.config.dev => state.auth.dev_user().await,
+        Some(token) => {
+            let auth = &state.auth;
+            auth.verify_with(token, TokenKind::Access, exists).await
+        }
+        None if state.config.dev => {
+            let identity = state.auth.dev_user().await?;
+            Ok((identity, state.store.read(exists).await?))
+        }
         None => Err(AuthError::NoToken),
     }
 }

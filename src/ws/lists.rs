@@ -61,7 +61,22 @@ pub struct ListFeed<K> {
     due: Option<Instant>,
     last_sent: Option<Instant>,
     last_cost: Duration,
+    /// Digest of the last list sent, its timestamp left out: a refresh that would show the
+    /// same is not sent.
+    shown: Option<u64>,
     kind: PhantomData<K>,
+}
+
+/// A digest of a list frame without its `timestamp` (its last field), so two lists that show
+/// the same rows, counts and filters have the same digest.
+fn digest(frame: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let shown = frame
+        .rfind(r#","timestamp":"#)
+        .map_or(frame, |end| &frame[..end]);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    shown.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The pagination keys of a connection's query string, as integers (PROTOCOL §5.1).
@@ -88,6 +103,7 @@ impl<K: ListKind> ListFeed<K> {
             due: None,
             last_sent: None,
             last_cost: Duration::ZERO,
+            shown: None,
             kind: PhantomData,
         }
     }
@@ -101,20 +117,23 @@ impl<K: ListKind> ListFeed<K> {
     ) -> Result<(), Closing> {
         let mut merged = self.base.clone();
         merged.extend(filters);
-        self.send(merged, out).await
+        self.send(merged, true, out).await
     }
 
+    /// Loads the list for `filters` and sends it: always when `asked`, and for a refresh only
+    /// when it shows something other than the last list sent.
     async fn send(
         &mut self,
         filters: Map<String, Value>,
+        asked: bool,
         out: &mut Outbox<'_>,
     ) -> Result<(), Closing> {
-        let (viewer, asked) = (self.viewer.id, filters.clone());
+        let (viewer, wanted) = (self.viewer.id, filters.clone());
         let started = Instant::now();
         let loaded = match self
             .state
             .store
-            .read(move |c| Ok(K::page(c, viewer, &asked)))
+            .read(move |c| Ok(K::page(c, viewer, &wanted)))
             .await
         {
             Ok(result) => result,
@@ -126,6 +145,11 @@ impl<K: ListKind> ListFeed<K> {
                 self.due = None;
                 self.last_sent = Some(Instant::now());
                 self.last_cost = started.elapsed();
+                let shown = Some(digest(&frame));
+                if !asked && shown == self.shown {
+                    return Ok(());
+                }
+                self.shown = shown;
                 out.send(&frame).await
             }
             Err(ListError::Filter(e)) => out.error(e.to_string()).await,
@@ -189,7 +213,7 @@ impl<K: ListKind> Feed for ListFeed<K> {
     async fn on_deadline(&mut self, out: &mut Outbox<'_>) -> Result<(), Closing> {
         self.due = None;
         let filters = self.filters.clone();
-        self.send(filters, out).await
+        self.send(filters, false, out).await
     }
 
     fn on_nudge(&mut self) {
@@ -199,11 +223,24 @@ impl<K: ListKind> Feed for ListFeed<K> {
             self.due = Some(self.last_sent.map_or(now, |t| (t + gap).max(now)));
         }
     }
+
+    fn wants_nudges(&self) -> bool {
+        self.due.is_none()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_digest_ignores_the_timestamp_only() {
+        let at = |t: &str, count: u8| {
+            format!(r#"{{"type":"conversations_list","count":{count},"timestamp":"{t}"}}"#)
+        };
+        assert_eq!(digest(&at("10:00", 1)), digest(&at("10:01", 1)));
+        assert_ne!(digest(&at("10:00", 1)), digest(&at("10:00", 2)));
+    }
 
     #[test]
     fn only_integer_pagination_comes_from_the_query_string() {

@@ -5,12 +5,13 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tungstenite::Message;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 
+use super::pipeline::{Pending, Pipeline};
 use super::rate::{Admission, FrameRate};
 use super::upgrade::WebSocket;
 use crate::auth::AuthError;
@@ -83,13 +84,25 @@ pub trait Feed: Send + 'static {
 
     /// A group the socket is in was nudged: something the feed shows changed.
     fn on_nudge(&mut self) {}
+
+    /// Whether a nudge would tell the feed anything new. While it is `false` (a refresh is
+    /// already due) nudges are not even woken for: they only leave the socket's one flag
+    /// raised, and the due refresh, reading after them, takes them as seen.
+    fn wants_nudges(&self) -> bool {
+        true
+    }
 }
 
-/// Writes to the socket, giving up when a close is requested or a write stalls.
+/// Writes to the socket, giving up when a close is requested or a write stalls; holds the
+/// socket's requests in flight.
 pub struct Outbox<'a> {
     ws: &'a mut WebSocket,
     closer: &'a Closer,
     write_timeout: Duration,
+    pipeline: &'a mut Pipeline,
+    /// The socket's queue of group frames, sent ahead of a reply from the pipeline so that a
+    /// reply never overtakes an echo published before it.
+    queued: &'a mut mpsc::Receiver<Frame>,
 }
 
 impl Outbox<'_> {
@@ -109,10 +122,56 @@ impl Outbox<'_> {
     /// Sends the error frame the inbox's table gives for `e`; the server's own failures are
     /// logged with their log text, which the client never sees.
     pub async fn refuse(&mut self, e: &InboxError, action: Action) -> Result<(), Closing> {
-        if e.is_internal() {
-            tracing::error!("{action:?} failed: {e}");
+        self.send(&refusal(e, action)).await
+    }
+
+    /// Puts a request in flight: the socket reads on, and `pending`'s end (and its frame, if
+    /// any) comes after those of every request put in flight before it.
+    pub fn defer(&mut self, pending: Pending) {
+        self.pipeline.push(pending);
+    }
+
+    /// Finishes every request in flight and sends what they published to the socket's groups
+    /// and their own frames, in order; a request whose answer must not overtake them calls this
+    /// first.
+    pub async fn settle(&mut self) -> Result<(), Closing> {
+        if self.pipeline.is_empty() {
+            return Ok(());
         }
-        self.error(e.client(action).message).await
+        let replies = self.pipeline.settle().await;
+        self.send_behind_queued(replies, true).await
+    }
+
+    /// Sends `first` and the group frames queued behind it, up to a batch, with one flush.
+    async fn send_queued(&mut self, first: Frame) -> Result<(), Closing> {
+        let mut frames = vec![first];
+        while frames.len() < WRITE_BATCH
+            && let Ok(next) = self.queued.try_recv()
+        {
+            frames.push(next);
+        }
+        self.send_all(&frames).await
+    }
+
+    /// Sends `replies` after every group frame queued for the socket so far (those are sent
+    /// even without replies when `always`).
+    async fn send_behind_queued(
+        &mut self,
+        replies: Vec<Frame>,
+        always: bool,
+    ) -> Result<(), Closing> {
+        if replies.is_empty() && !always {
+            return Ok(());
+        }
+        let mut frames = Vec::new();
+        while let Ok(frame) = self.queued.try_recv() {
+            frames.push(frame);
+        }
+        frames.extend(replies);
+        if frames.is_empty() {
+            return Ok(());
+        }
+        self.send_all(&frames).await
     }
 
     /// Sends frames with one flush.
@@ -153,6 +212,16 @@ enum Ending {
     Lost,
 }
 
+/// The error frame the inbox's table gives for `e`; the server's own failures are logged with
+/// their log text, which the client never sees.
+#[must_use]
+pub fn refusal(e: &InboxError, action: Action) -> Frame {
+    if e.is_internal() {
+        tracing::error!("{action:?} failed: {e}");
+    }
+    ServerFrame::error(e.client(action).message).encode()
+}
+
 /// Runs a socket to its end, then leaves its groups and closes it.
 pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
     let started = Instant::now();
@@ -162,7 +231,11 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
         socket.what,
         socket.peer
     );
-    let ending = drive(&mut ws, &mut socket, &mut feed).await;
+    let mut pipeline = Pipeline::default();
+    let ending = drive(&mut ws, &mut socket, &mut feed, &mut pipeline).await;
+    // What the socket queued is committed whatever happens to the socket; publishing it here
+    // lets the conversation's other viewers see it even though its sender is gone.
+    pipeline.settle().await;
     drop(feed);
     let Socket {
         conn,
@@ -196,20 +269,32 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
 /// The feed's one-off and per-request futures (loading a snapshot, storing a message) are boxed:
 /// kept inline, room for their largest state would stay reserved in every idle socket's task
 /// (about 0.5 KB each).
-async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> Ending {
+async fn drive<F: Feed>(
+    ws: &mut WebSocket,
+    s: &mut Socket,
+    feed: &mut F,
+    pipeline: &mut Pipeline,
+) -> Ending {
     let limits = s.state.config.limits.clone();
     let closer = s.conn.closer();
     let ended = |closer: &Closer| closer.requested().map_or(Ending::Lost, Ending::Close);
-    let mut out = Outbox {
-        ws,
-        closer,
-        write_timeout: limits.idle_timeout(),
-    };
+    let write_timeout = limits.idle_timeout();
+    macro_rules! outbox {
+        () => {
+            Outbox {
+                ws: &mut *ws,
+                closer,
+                write_timeout,
+                pipeline: &mut *pipeline,
+                queued: &mut s.rx,
+            }
+        };
+    }
+    let mut out = outbox!();
     if out.send(&s.welcome).await.is_err() || Box::pin(feed.open(&s.conn, &mut out)).await.is_err()
     {
         return ended(closer);
     }
-    let ws = out.ws;
     let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
     let expiry = tokio::time::sleep_until(s.expires_at.map_or(far, instant_of).into());
     let wake = tokio::time::sleep_until(far.into());
@@ -231,7 +316,13 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
             biased;
             close = closer.closed() => return Ending::Close(close),
             () = &mut expiry => return Ending::Close(auth_close(&AuthError::Expired)),
-            incoming = ws.next() => {
+            reply = pipeline.next() => {
+                let replies = reply.into_iter().collect();
+                if outbox!().send_behind_queued(replies, false).await.is_err() {
+                    return ended(closer);
+                }
+            }
+            incoming = ws.next(), if pipeline.has_room() => {
                 let message = match incoming {
                     None => return Ending::Lost,
                     Some(Err(e)) => return read_error(&e),
@@ -244,7 +335,7 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 if !(message.is_text() || message.is_binary()) {
                     continue;
                 }
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                let mut out = outbox!();
                 let handled = match rate.admit() {
                     Admission::Accept => Box::pin(receive(&message, feed, &mut out)).await,
                     Admission::Warn => out.error("Rate limit exceeded").await,
@@ -258,12 +349,7 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 }
             }
             Some(first) = s.rx.recv() => {
-                let mut frames = vec![first];
-                while frames.len() < WRITE_BATCH && let Ok(next) = s.rx.try_recv() {
-                    frames.push(next);
-                }
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
-                if out.send_all(&frames).await.is_err() {
+                if outbox!().send_queued(first).await.is_err() {
                     return ended(closer);
                 }
             }
@@ -271,19 +357,20 @@ async fn drive<F: Feed>(ws: &mut WebSocket, s: &mut Socket, feed: &mut F) -> End
                 if last_heard.elapsed() >= limits.idle_timeout() {
                     return Ending::Close(Close::new(close::GOING_AWAY, "idle timeout"));
                 }
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
-                if out.write(vec![Message::Ping(bytes::Bytes::new())]).await.is_err() {
+                if outbox!().write(vec![Message::Ping(bytes::Bytes::new())]).await.is_err() {
                     return ended(closer);
                 }
             }
             () = &mut wake, if armed.is_some() => {
                 armed = None;
-                let mut out = Outbox { ws: &mut *ws, closer, write_timeout: limits.idle_timeout() };
+                // What the deadline does (a list's refresh) reads after every nudge so far.
+                let _ = s.conn.nudged().now_or_never();
+                let mut out = outbox!();
                 if Box::pin(feed.on_deadline(&mut out)).await.is_err() {
                     return ended(closer);
                 }
             }
-            () = s.conn.nudged() => feed.on_nudge(),
+            () = s.conn.nudged(), if feed.wants_nudges() => feed.on_nudge(),
         }
     }
 }

@@ -43,6 +43,39 @@ fn row(table: &str) -> Vec<f64> {
 }
 
 #[test]
+fn one_sender_per_room_is_delivered_once_and_in_order() {
+    crate::measured(async {
+        let out = bench(&[
+            "fanout",
+            "--rooms",
+            "5",
+            "--per-room",
+            "4",
+            "--senders-per-room",
+            "1",
+            "--rates",
+            "500",
+            "--secs",
+            "2",
+            "--no-pin",
+            "--strict",
+        ]);
+        let cells = row(&out);
+        let (sent, delivered) = (cells[1], cells[2]);
+        assert!(sent > 250.0, "sent {sent}/s");
+        assert!(
+            (delivered - sent * 4.0).abs() < sent * 0.05,
+            "each of 4 sockets per room gets every message of its one sender: {delivered}/s for {sent}/s"
+        );
+        assert_eq!(
+            &cells[7..10],
+            &[0.0, 0.0, 0.0],
+            "lost, doubled, out of order"
+        );
+    });
+}
+
+#[test]
 fn fanout_delivers_every_message_once_and_in_order() {
     crate::measured(async {
         let out = bench(&[

@@ -115,9 +115,15 @@ fn an_edited_message_is_found_by_its_new_text_only() {
         sender_user_id: None,
         client_msg_id: Some(key.into()),
     };
-    let indexed = insert(&db, &new("first draft", "tg:1")).unwrap().message.seq;
+    let indexed = insert(&db, &new("first draft", "tg:1"))
+        .unwrap()
+        .message
+        .seq;
     index_all(&db);
-    let pending = insert(&db, &new("second draft", "tg:2")).unwrap().message.seq;
+    let pending = insert(&db, &new("second draft", "tg:2"))
+        .unwrap()
+        .message
+        .seq;
     for (key, text) in [("tg:1", "final words"), ("tg:2", "other words")] {
         edit_by_key(&db, customer, key, text).unwrap().unwrap();
     }
