@@ -13,9 +13,9 @@ use crate::files;
 /// mirror never holds half a file); returns how many were copied. A missing `from` copies none.
 pub fn mirror(from: &Path, to: &Path) -> io::Result<usize> {
     let mut copied = 0;
-    for year in entries(from)? {
-        for month in entries(&year)? {
-            for file in entries(&month)? {
+    for year in entries(from, Kind::Folders)? {
+        for month in entries(&year, Kind::Folders)? {
+            for file in entries(&month, Kind::Files)? {
                 let Ok(relative) = file.strip_prefix(from) else {
                     continue;
                 };
@@ -41,13 +41,33 @@ pub fn mirror(from: &Path, to: &Path) -> io::Result<usize> {
     Ok(copied)
 }
 
-/// The folders and files directly inside `dir`, none when it does not exist.
-fn entries(dir: &Path) -> io::Result<Vec<std::path::PathBuf>> {
-    match std::fs::read_dir(dir) {
-        Ok(read) => Ok(read.filter_map(Result::ok).map(|e| e.path()).collect()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Folders,
+    Files,
+}
+
+/// The folders or the files directly inside `dir` (anything else there is not a stored file's
+/// place and is passed over), none when it does not exist.
+fn entries(dir: &Path, kind: Kind) -> io::Result<Vec<std::path::PathBuf>> {
+    let read = match std::fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    Ok(read
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_ok_and(|t| {
+                if kind == Kind::Folders {
+                    t.is_dir()
+                } else {
+                    t.is_file()
+                }
+            })
+        })
+        .map(|e| e.path())
+        .collect())
 }
 
 #[cfg(test)]
@@ -67,6 +87,8 @@ mod tests {
         }
         std::fs::create_dir_all(from.join(".incoming")).unwrap();
         std::fs::write(from.join(".incoming/half"), b"x").unwrap();
+        std::fs::write(from.join("stray.txt"), b"x").unwrap();
+        std::fs::write(from.join("2026/stray.txt"), b"x").unwrap();
         assert_eq!(mirror(&from, &to).unwrap(), 2);
         assert_eq!(std::fs::read_to_string(to.join(one)).unwrap(), one);
         assert!(!to.join(".incoming").exists());
