@@ -253,8 +253,11 @@ export class Chat {
     this.problems.delete(m.id);
     try {
       const reply = await api("POST", `message/${encodeURIComponent(m.id)}/retry/`);
+      // The socket's message_status frames carry the same change and whatever follows it (the
+      // delivery may be done before this answer arrives): the answer counts only if none came.
       const fresh = reply?.data?.message;
-      if (fresh && this.messages.has(fresh.id)) this.messages.set(fresh.id, fresh);
+      const current = fresh && this.messages.get(fresh.id);
+      if (current?.processing_status === "failed") this.statusChanged({ ...fresh, message_id: fresh.id });
     } catch (e) {
       this.problems.set(m.id, e.status === 404 && e.code !== "MESSAGE_NOT_FOUND"
         ? t("This pilito-box cannot send replies again yet.") : errorText(e));
