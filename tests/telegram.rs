@@ -451,6 +451,64 @@ async fn an_unreachable_telegram_queues_replies_and_says_so() {
 }
 
 #[tokio::test]
+async fn waiting_replies_go_out_as_soon_as_telegram_answers_again() {
+    let bot = BotApi::start().await;
+    bot.text(8, 1, "hi");
+    let base = telegram(&bot);
+    let app = spawn_with(move |c| {
+        base(c);
+        c.channels.retry_first_ms = 60_000;
+        c.channels.retry_max_secs = 600;
+    })
+    .await;
+    let admin = app
+        .user("boss", pilito_box::storage::users::Role::Admin)
+        .await;
+    let admin = app.token(admin.id).await;
+    let since = || async {
+        let r = app
+            .http
+            .get(app.url("/api/v1/channels/"))
+            .bearer_auth(&admin);
+        let overview: Value = r.send().await.unwrap().json().await.unwrap();
+        let telegram = &overview["telegram"];
+        (
+            telegram["state"].as_str().unwrap().to_owned(),
+            telegram["since"].clone(),
+        )
+    };
+    let (_, token) = app.agent("sara").await;
+    let conv = first_conversation(&app).await;
+    bot.down(true);
+    send_reply(&app, &token, &conv, "are you there?").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let first = loop {
+        let now = since().await;
+        if now.0 == "unreachable" {
+            break now;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never unreachable: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert_eq!(
+        since().await,
+        first,
+        "unreachable since the first failed poll, not the last"
+    );
+    bot.down(false);
+    let sent = bot.wait_sent(1, WAIT).await;
+    assert_eq!(
+        sent[0].text, "are you there?",
+        "sent long before its 60 s backoff"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn an_attached_image_goes_out_as_send_photo_and_a_large_file_is_refused() {
     let bot = BotApi::start().await;
     bot.text(21, 1, "send me the invoice");

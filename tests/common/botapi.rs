@@ -50,6 +50,8 @@ struct State {
     script: VecDeque<Answer>,
     /// Answer every send with this until cleared.
     always: Option<Answer>,
+    /// Every method answers a bare 502, as when the way to Telegram is down.
+    down: bool,
     files: HashMap<String, (String, Bytes)>,
     next_message: i64,
 }
@@ -157,6 +159,11 @@ impl BotApi {
         self.with(|s| s.always = answer);
     }
 
+    /// Every call (`getUpdates` too) gets a bare 502 while `down`.
+    pub fn down(&self, down: bool) {
+        self.with(|s| s.down = down);
+    }
+
     /// What the bot sent successfully so far.
     pub fn sent(&self) -> Vec<Sent> {
         self.with(|s| s.sent.clone())
@@ -230,6 +237,10 @@ async fn handle(
     };
     if token != TOKEN {
         return error(401, "Unauthorized", None);
+    }
+    if state.lock().unwrap().down {
+        return warp::reply::with_status("<html>Bad Gateway</html>", StatusCode::BAD_GATEWAY)
+            .into_response();
     }
     let multipart = content_type.is_some_and(|t| t.starts_with("multipart/"));
     let params: Value = if multipart {

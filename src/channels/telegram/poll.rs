@@ -29,6 +29,8 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
     let mut backoff = Duration::from_secs(1);
     let mut logged: HashSet<&'static str> = HashSet::new();
     let wait = Duration::from_secs(ch.config().telegram.poll_timeout_secs);
+    // The last poll failed: the next that succeeds makes the waiting replies due at once.
+    let mut failing = false;
     loop {
         if *stop.borrow() {
             return;
@@ -41,7 +43,9 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
             }
         };
         let bot = ch.bot(&token);
-        if ch.status().snapshot().telegram.state != "polling" {
+        // After a failed poll the state stays what the failure made it, so "unreachable since"
+        // keeps the time of the first failure.
+        if !failing && ch.status().snapshot().telegram.state != "polling" {
             ch.status().set(Which::Telegram, "connecting", None, None);
         }
         let offset = ch
@@ -59,9 +63,8 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
         };
         let pause = match polled {
             Ok(updates) => {
-                let was = ch.status().snapshot().telegram.state;
                 ch.status().set(Which::Telegram, "polling", None, None);
-                if matches!(was, "unreachable" | "error") {
+                if std::mem::take(&mut failing) {
                     match ch.inbox().channel_back(outbox::TELEGRAM).await {
                         Ok(n) if n > 0 => {
                             tracing::info!("Telegram is back: {n} replies go out now");
@@ -83,7 +86,10 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
                     }
                 }
             }
-            Err(e) => trouble(&ch, &e, &mut backoff),
+            Err(e) => {
+                failing = true;
+                trouble(&ch, &e, &mut backoff)
+            }
         };
         tokio::select! {
             _ = stop.changed() => return,
