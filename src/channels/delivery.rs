@@ -70,8 +70,16 @@ pub(super) async fn run(ch: Channels, channel: &'static str, mut stop: watch::Re
                 .await;
             continue;
         }
+        if sender.is_none() {
+            // Not set up: replies wait in the outbox for a token or a URL, and each new one
+            // must not make this task read the whole queue again.
+            tokio::select! {
+                _ = stop.changed() => return,
+                _ = changed.changed() => {}
+            }
+            continue;
+        }
         let wait = next_wait(&ch, channel).await;
-        let wait = if sender.is_some() { wait } else { IDLE };
         tokio::select! {
             _ = stop.changed() => return,
             _ = queued.changed() => {}
