@@ -1,15 +1,15 @@
 //! The writer thread: owns the one write connection and commits queued writes in batches;
-//! between batches it keeps the search index up to date ([`Indexer`]).
+//! between batches, once rows have waited [`indexer::LAG`], it indexes them for search
+//! ([`Indexer`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
-use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 
-use super::search::Indexer;
+use super::search::{Indexer, indexer};
 use super::sql::Cached;
 use super::{StoreError, StoreResult};
 
@@ -52,6 +52,8 @@ pub(super) enum Job {
     Run(Work),
     /// Commit what came before, then stop; answered when the connection is closed.
     Stop(oneshot::Sender<()>),
+    /// The ticker's reminder that rows written [`indexer::LAG`] ago may wait to be indexed.
+    Tick,
 }
 
 impl Job {
@@ -123,7 +125,25 @@ pub(super) fn spawn(
     std::thread::Builder::new()
         .name("sqlite-writer".into())
         .spawn(move || run(conn, rx, max_batch, &stats))?;
+    let ticks = tx.downgrade();
+    std::thread::Builder::new()
+        .name("sqlite-index-tick".into())
+        .spawn(move || tick(&ticks))?;
     Ok(tx)
+}
+
+/// Wakes an idle writer every [`indexer::LAG`], so rows are indexed in batches of that age
+/// rather than in a transaction of their own after every write; ends with the store.
+fn tick(writer: &mpsc::WeakSender<Job>) {
+    loop {
+        std::thread::sleep(indexer::LAG);
+        let Some(writer) = writer.upgrade() else {
+            return;
+        };
+        if let Err(mpsc::error::TrySendError::Closed(_)) = writer.try_send(Job::Tick) {
+            return;
+        }
+    }
 }
 
 fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stats: &WriterStats) {
@@ -132,27 +152,17 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stat
     let mut indexer = Indexer::default();
     indexer.wrote();
     while stop.is_none() {
-        let next = if indexer.pending() {
-            match rx.try_recv() {
-                Ok(job) => Some(job),
-                Err(TryRecvError::Empty) => {
-                    indexer.run(&mut conn);
-                    continue;
-                }
-                Err(TryRecvError::Disconnected) => None,
-            }
-        } else {
-            rx.blocking_recv()
-        };
-        match next {
+        match rx.blocking_recv() {
             Some(Job::Run(work)) => batch.push(work),
             Some(Job::Stop(done)) => stop = Some(done),
+            Some(Job::Tick) => {}
             None => break,
         }
         while stop.is_none() && batch.len() < max_batch {
             match rx.try_recv() {
                 Ok(Job::Run(work)) => batch.push(work),
                 Ok(Job::Stop(done)) => stop = Some(done),
+                Ok(Job::Tick) => {}
                 Err(_) => break,
             }
         }
@@ -165,8 +175,13 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stat
             }
             indexer.wrote();
         }
-        if indexer.overdue() {
+        // A backlog (the first start after the index was added) is indexed batch after batch
+        // while nothing waits to be written, and alternates with the writes otherwise.
+        while indexer.overdue() {
             indexer.run(&mut conn);
+            if !rx.is_empty() {
+                break;
+            }
         }
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {

@@ -13,7 +13,8 @@ use crate::storage::sql::Cached;
 /// meanwhile waits for a few milliseconds of indexing, not for the whole backlog.
 pub const BATCH: usize = 500;
 
-/// How long a busy writer lets written rows wait before it indexes them anyway.
+/// How long written rows wait before the writer indexes them, all of them in one transaction
+/// (a transaction per write would make FTS5 write and merge a segment for each).
 pub const LAG: Duration = Duration::from_millis(200);
 
 /// The writer's record of whether there may be rows to index, and since when.
@@ -26,12 +27,6 @@ impl Indexer {
     /// Something was written (anything may have added rows to index).
     pub fn wrote(&mut self) {
         self.since.get_or_insert_with(Instant::now);
-    }
-
-    /// Whether there may be rows to index.
-    #[must_use]
-    pub fn pending(&self) -> bool {
-        self.since.is_some()
     }
 
     /// Whether rows have waited [`LAG`] already.
@@ -85,8 +80,10 @@ fn index_messages(conn: &Connection, limit: i64) -> StoreResult<usize> {
     let Some((last, _)) = rows.last() else {
         return Ok(0);
     };
-    let mut insert = conn
-        .prepare_cached("INSERT OR REPLACE INTO search_messages (rowid, body) VALUES (?1, ?2)")?;
+    // Rows past the watermark are never in the index (deleting one takes it out and lowers the
+    // watermark), so a plain INSERT: REPLACE would make FTS5 look up and tombstone each rowid.
+    let mut insert =
+        conn.prepare_cached("INSERT INTO search_messages (rowid, body) VALUES (?1, ?2)")?;
     for (seq, content) in &rows {
         insert.execute(params![seq, normalize(content)])?;
     }

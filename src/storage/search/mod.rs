@@ -6,7 +6,7 @@
 //! the rows written since the indexer last ran. A shorter term cannot use a trigram index: it
 //! scans only the newest [`SHORT_TERM_ROWS`] rows of each table.
 
-mod indexer;
+pub(in crate::storage) mod indexer;
 pub mod normalize;
 
 use rusqlite::Connection;
