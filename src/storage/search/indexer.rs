@@ -1,5 +1,5 @@
 //! The indexer: the writer thread's own job of copying new and changed rows into the search
-//! indexes, in transactions of its own, when the writer is idle or [`LAG`] after a write.
+//! indexes, in transactions of its own, once written rows have waited [`LAG`].
 
 use std::time::{Duration, Instant};
 
