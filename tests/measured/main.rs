@@ -33,6 +33,8 @@ pub fn measured<F: Future<Output = ()>>(test: F) {
     let _alone = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // reqwest has no crypto provider of its own (see `common::http_builder`).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
