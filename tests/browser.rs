@@ -15,34 +15,8 @@ fn base(app: &TestApp) -> String {
 }
 
 async fn inbound(app: &TestApp, source_id: &str, first: &str, text: &str) -> String {
-    inbound_from(app, "telegram", source_id, first, text).await["conversation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// A customer message from `source`; returns the reply's `data` (conversation and customer ids).
-async fn inbound_from(
-    app: &TestApp,
-    source: &str,
-    source_id: &str,
-    first: &str,
-    text: &str,
-) -> serde_json::Value {
-    let key = app.state.integration_key.to_string();
-    let body =
-        json!({"source": source, "source_id": source_id, "first_name": first, "content": text});
-    let r = app
-        .http
-        .post(app.url("/api/v1/message/inbound"))
-        .header("x-integration-key", key)
-        .json(&body)
-        .send()
+    app.inbound_conversation("telegram", source_id, first, text)
         .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let mut reply: serde_json::Value = r.json().await.unwrap();
-    reply["data"].take()
 }
 
 #[tokio::test]
@@ -554,7 +528,7 @@ async fn until_offered(b: &Browser, select: &str, value: &str) {
 async fn filter_menus_offer_what_the_server_names() {
     let app = spawn_app().await;
     app.user("sara", Role::Agent).await;
-    let ali = inbound_from(&app, "telegram", "700", "Ali", "salam").await;
+    let ali = app.inbound("telegram", "700", "Ali", "salam").await;
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
     until_offered(&b, "#source-filter", "telegram").await;
@@ -571,7 +545,7 @@ async fn filter_menus_offer_what_the_server_names() {
         .write(move |c| pilito_box::storage::tags::add_tag(c, customer, "wholesale"))
         .await
         .unwrap();
-    let dana = inbound_from(&app, "instagram", "701", "Dana", "hello").await;
+    let dana = app.inbound("instagram", "701", "Dana", "hello").await;
     let dana_conv = dana["conversation_id"].as_str().unwrap().to_owned();
     b.find(&format!("#conversation-list [data-id='{dana_conv}']"))
         .await;

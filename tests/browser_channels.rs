@@ -17,23 +17,8 @@ fn base(app: &TestApp) -> String {
 
 /// A customer message from `source`; returns its conversation.
 async fn inbound(app: &TestApp, source: &str, source_id: &str, text: &str) -> String {
-    let key = app.state.integration_key.to_string();
-    let body =
-        json!({"source": source, "source_id": source_id, "first_name": "Negar", "content": text});
-    let r = app
-        .http
-        .post(app.url("/api/v1/message/inbound"))
-        .header("x-integration-key", key)
-        .json(&body)
-        .send()
+    app.inbound_conversation(source, source_id, "Negar", text)
         .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let reply: serde_json::Value = r.json().await.unwrap();
-    reply["data"]["conversation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]

@@ -95,23 +95,8 @@ async fn set_webhook(app: &TestApp, admin: i64, url: &str) {
 
 /// A customer of the webhook channel (`source = api`) writes; returns the conversation.
 async fn api_customer(app: &TestApp, source_id: &str, text: &str) -> String {
-    let key = app.state.integration_key.to_string();
-    let body =
-        json!({"source": "api", "source_id": source_id, "first_name": "Negar", "content": text});
-    let r = app
-        .http
-        .post(app.url("/api/v1/message/inbound"))
-        .header("x-integration-key", key)
-        .json(&body)
-        .send()
+    app.inbound_conversation("api", source_id, "Negar", text)
         .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let reply: Value = r.json().await.unwrap();
-    reply["data"]["conversation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 async fn open(app: &TestApp, name: &str, conv: &str) -> Browser {

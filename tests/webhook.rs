@@ -11,7 +11,7 @@ use sha2::Sha256;
 use warp::Filter;
 use warp::http::{HeaderMap, StatusCode};
 
-use crate::common::{TestApp, spawn_with};
+use crate::common::spawn_with;
 use pilito_box::storage::users::Role;
 
 #[derive(Default)]
@@ -64,23 +64,6 @@ async fn receiver(state: Arc<Mutex<Received>>) -> String {
     format!("http://{addr}/pilito")
 }
 
-async fn inbound(app: &TestApp, key: &str, customer: &str, text: &str) -> String {
-    let r = app
-        .http
-        .post(app.url("/api/v1/message/inbound"))
-        .header("x-integration-key", key)
-        .json(
-            &json!({"source": "api", "source_id": customer, "content": text,
-                      "first_name": "Crm"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.unwrap();
-    v["data"]["conversation_id"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn the_receiver_gets_each_reply_once_signed_and_in_order_after_failing_for_a_while() {
     let received = Arc::new(Mutex::new(Received::default()));
@@ -119,9 +102,12 @@ async fn the_receiver_gets_each_reply_once_signed_and_in_order_after_failing_for
     assert_eq!(test, json!({"ok": true, "http_status": 200}));
     received.lock().unwrap().accepted.clear();
 
-    let key = app.state.integration_key.to_string();
-    let a = inbound(&app, &key, "crm-1", "hi from a").await;
-    let b = inbound(&app, &key, "crm-2", "hi from b").await;
+    let a = app
+        .inbound_conversation("api", "crm-1", "Crm", "hi from a")
+        .await;
+    let b = app
+        .inbound_conversation("api", "crm-2", "Crm", "hi from b")
+        .await;
     received.lock().unwrap().failing = 4;
     for i in 0..3 {
         for conv in [&a, &b] {

@@ -88,6 +88,42 @@ pub async fn start_at(dir: TempDir, addr: SocketAddr, tweak: impl FnOnce(&mut Co
 }
 
 impl TestApp {
+    /// A customer's message through `POST /api/v1/message/inbound` with the integration key;
+    /// returns the reply's `data` (conversation and customer ids).
+    pub async fn inbound(
+        &self,
+        source: &str,
+        source_id: &str,
+        first_name: &str,
+        text: &str,
+    ) -> serde_json::Value {
+        let body = serde_json::json!({"source": source, "source_id": source_id,
+                                      "first_name": first_name, "content": text});
+        let r = self
+            .http
+            .post(self.url("/api/v1/message/inbound"))
+            .header("x-integration-key", self.state.integration_key.to_string())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let mut reply: serde_json::Value = r.json().await.unwrap();
+        reply["data"].take()
+    }
+
+    /// [`TestApp::inbound`], returning the conversation it went to.
+    pub async fn inbound_conversation(
+        &self,
+        source: &str,
+        source_id: &str,
+        first_name: &str,
+        text: &str,
+    ) -> String {
+        let data = self.inbound(source, source_id, first_name, text).await;
+        data["conversation_id"].as_str().unwrap().to_owned()
+    }
+
     /// Stops the server gracefully and returns its data folder.
     pub async fn stop(mut self) -> TempDir {
         if let Some(tx) = self.shutdown.take() {
