@@ -1,5 +1,5 @@
 //! Small helpers for queries assembled from optional filters: a WHERE clause with its
-//! parameters in order, LIKE patterns, and qualified column lists for joins.
+//! parameters in order, and qualified column lists for joins.
 
 use rusqlite::types::Value;
 
@@ -34,16 +34,6 @@ impl Where {
         all.extend(extra.iter().map(|n| Value::Integer(*n)));
         all
     }
-}
-
-/// `%term%` with LIKE's wildcards escaped (use with `ESCAPE '\'`).
-#[must_use]
-pub fn contains(term: &str) -> Value {
-    let escaped = term
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    Value::Text(format!("%{escaped}%"))
 }
 
 /// `?, ?, ?` for `n` values.
@@ -108,10 +98,10 @@ mod tests {
         let mut w = Where::default();
         assert_eq!(w.sql(), "");
         w.and("a = ?", [Value::Integer(1)]);
-        w.and("b LIKE ? ESCAPE '\\'", [contains("50%_off")]);
-        assert_eq!(w.sql(), "WHERE a = ? AND b LIKE ? ESCAPE '\\'");
+        w.and("b = ?", [Value::Text("50%_off".into())]);
+        assert_eq!(w.sql(), "WHERE a = ? AND b = ?");
         let p = w.params(&[10, 0]);
-        assert_eq!(p[1], Value::Text("%50\\%\\_off%".into()));
+        assert_eq!(p[1], Value::Text("50%_off".into()));
         assert_eq!(p.len(), 4);
         assert_eq!(qualified("id, name", "c"), "c.id, c.name");
         assert_eq!(marks(3), "?, ?, ?");
