@@ -165,9 +165,9 @@ export const FA = {
   "Where customers' messages come from and where your replies go.": "پیام‌های مشتریان از کجا می‌آیند و پاسخ‌های شما به کجا می‌روند.",
   "This pilito-box does not have channels yet. Update it to connect Telegram or a webhook.": "این نسخهٔ pilito-box هنوز کانال ندارد. برای اتصال تلگرام یا وب‌هوک آن را به‌روز کنید.",
   "Telegram bot": "ربات تلگرام",
-  "Create a bot with @BotFather in Telegram, then paste the token it gives you here. Customers who message the bot appear in the inbox; your replies go back through it.": "در تلگرام با ‎@BotFather یک ربات بسازید و توکنی را که می‌دهد اینجا بچسبانید. پیام مشتریانی که به ربات پیام می‌دهند در صندوق پیام می‌آید و پاسخ‌های شما از همان ربات برایشان فرستاده می‌شود.",
+  "Create a bot with @BotFather in Telegram, then paste the token it gives you here. Customers who message the bot appear in the inbox; your replies go back through it.": "در تلگرام با ⁦@BotFather⁩ یک ربات بسازید و توکنی را که می‌دهد اینجا بچسبانید. پیام مشتریانی که به ربات پیام می‌دهند در صندوق پیام می‌آید و پاسخ‌های شما از همان ربات برایشان فرستاده می‌شود.",
   "Bot token": "توکن ربات",
-  "Paste the token from @BotFather": "توکن ‎@BotFather را اینجا بچسبانید",
+  "Paste the token from @BotFather": "توکن ⁦@BotFather⁩ را اینجا بچسبانید",
   "Paste a new token to replace {hint}": "برای جایگزینی {hint} توکن تازه را بچسبانید",
   "Save": "ذخیره",
   "Test": "آزمایش",
@@ -213,7 +213,7 @@ export const FA = {
   "Removed.": "حذف شد.",
 
   // errors
-  "Telegram does not know this token; copy it again from @BotFather": "تلگرام این توکن را نمی‌شناسد؛ آن را دوباره از ‎@BotFather کپی کنید",
+  "Telegram does not know this token; copy it again from @BotFather": "تلگرام این توکن را نمی‌شناسد؛ آن را دوباره از ⁦@BotFather⁩ کپی کنید",
   "pilito-box could not reach Telegram. Check the office internet connection.": "pilito-box به تلگرام دسترسی ندارد. اتصال اینترنت دفتر را بررسی کنید.",
   "pilito-box could not reach Telegram: {reason}": "pilito-box به تلگرام دسترسی ندارد: {reason}",
   "Set this channel up first.": "ابتدا این کانال را راه‌اندازی کنید.",
