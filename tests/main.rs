@@ -35,6 +35,7 @@ mod page_security;
 mod passwords;
 mod permissions;
 mod pipelining;
+mod preferences;
 mod presence;
 mod refusals;
 mod rest;
