@@ -15,6 +15,7 @@ mod backpressure;
 mod bad_input;
 mod binary;
 mod browser;
+mod browser_attention;
 mod browser_channels;
 mod browser_delivery;
 mod browser_tls;
