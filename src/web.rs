@@ -21,10 +21,11 @@ use crate::http::error::error_response;
 static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/web");
 
 /// What a page of this server may load and run: its own scripts, styles, images, sound and
-/// video (the messages' files under `/media/`) and sockets only, nothing inline, no plugins, and
+/// video (the messages' files under `/media/`) and sockets only (and images it drew itself, as
+/// `blob:` URLs: the tab icon with its unread count), nothing inline, no plugins, and
 /// no framing by any other page (against clickjacking).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; object-src 'none'; \
+    style-src 'self'; img-src 'self' blob:; media-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Adds the security headers to an answer: the content security policy (unless the answer
@@ -121,7 +122,8 @@ fn content_type(path: &str) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("ico") => "image/x-icon",
-        Some("json" | "webmanifest") => "application/json",
+        Some("json") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
         _ => "application/octet-stream",
     }
 }
@@ -169,6 +171,13 @@ mod tests {
         );
         assert!(assets.answer("/nope.js", &HeaderMap::new()).is_none());
         assert_eq!(content_type("/js/app.js"), "text/javascript; charset=utf-8");
+        let manifest = assets
+            .answer("/manifest.webmanifest", &HeaderMap::new())
+            .unwrap();
+        assert_eq!(
+            manifest.headers()[header::CONTENT_TYPE],
+            "application/manifest+json"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod lists;
 pub mod logs;
 mod media;
 pub mod messages;
+mod preferences;
 pub mod users;
 
 use std::collections::HashMap;
@@ -119,6 +120,8 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(lists::routes(state))
         .unify()
         .or(users::routes(state))
+        .unify()
+        .or(preferences::routes(state))
         .unify()
         .or(logs::routes(state))
         .unify()

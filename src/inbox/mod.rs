@@ -12,6 +12,7 @@ mod customers;
 mod deliveries;
 pub mod error;
 mod messages;
+mod preferences;
 mod presence;
 pub mod publish;
 pub mod revocations;
@@ -32,6 +33,7 @@ pub use customers::CustomerEdit;
 pub use deliveries::{Edit, InboundMedia, PlatformUpdate};
 pub use error::{Action, ClientError, InboxError};
 pub use messages::{Draft, Feedback, InboundMessage, PendingMessage, Sent};
+pub use preferences::{PreferenceChanges, Preferences};
 pub use sessions::SignIn;
 pub use users::{NewUserForm, UserChanges};
 

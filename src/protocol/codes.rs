@@ -74,6 +74,8 @@ pub mod http {
     pub const INVALID_USER: &str = "INVALID_USER";
     /// A customer field that cannot be edited, or a value of the wrong shape.
     pub const INVALID_FIELD: &str = "INVALID_FIELD";
+    /// A preference that is not known, or a value it does not take (`usr/me/preferences`).
+    pub const INVALID_PREFERENCE: &str = "INVALID_PREFERENCE";
     /// Message text that is only whitespace.
     pub const EMPTY_CONTENT: &str = "EMPTY_CONTENT";
     /// Message text over the length limit.

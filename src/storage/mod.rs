@@ -20,6 +20,7 @@ pub mod inbound;
 pub mod messages;
 mod migrations;
 pub mod outbox;
+pub mod preferences;
 mod readers;
 pub mod revocations;
 pub mod search;

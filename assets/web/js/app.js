@@ -15,6 +15,7 @@ import { LogsPage } from "./logs.js";
 import { ChannelsPage } from "./channels.js";
 import { channelHealth } from "./health.js";
 import { applyLang } from "./i18n.js";
+import { attention } from "./attention.js";
 
 const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage };
 const ADMIN_ONLY = new Set(["admin", "logs", "channels"]);
@@ -33,6 +34,7 @@ function signInAgain(message) {
   closeAllFeeds();
   channelHealth.reset();
   closePage();
+  attention.reset();
   session.clear();
   banner("");
   location.hash = "#/signin";

@@ -6,6 +6,8 @@ import { LiveList } from "./list.js";
 import { h, fill, when, customerName } from "./dom.js";
 import { Chat } from "./chat.js";
 import { t, num } from "./i18n.js";
+import { attention } from "./attention.js";
+import { Keys } from "./keys.js";
 
 /** `assigned` has no entry in the options frame: its values are fixed by the protocol. */
 const ASSIGNED = () => [["me", t("Mine")], ["unassigned", t("Unassigned")]];
@@ -31,6 +33,8 @@ export class Inbox {
       h("aside", { class: "side" }, this.filterBar(), this.online, this.list, this.live.pager),
       this.pane);
     fill(container, this.el);
+    attention.attach();
+    this.keys = new Keys(this);
     this.show(openId);
   }
 
@@ -46,6 +50,7 @@ export class Inbox {
   }
 
   frame(frame) {
+    attention.frame(frame);
     switch (frame.type) {
       case "online_users":
         this.users = new Map(frame.users.map((u) => [u.user_id, u]));
@@ -75,6 +80,7 @@ export class Inbox {
     fill(this.list, frame.conversations.length ? frame.conversations.map((c) => this.item(c))
       : h("p", { class: "muted nothing" }, t("No conversations match.")));
     this.chat?.setSummary(frame.conversations.find((c) => c.id === this.selected));
+    attention.rows(frame.conversations);
   }
 
   item(c) {
@@ -99,6 +105,7 @@ export class Inbox {
     this.chat?.destroy();
     this.chat = null;
     this.selected = id || null;
+    attention.opened(this.selected);
     this.el.classList.toggle("open", Boolean(id));
     for (const el of this.list.querySelectorAll(".item")) {
       el.setAttribute("aria-current", el.dataset.id === id ? "true" : "false");
@@ -110,9 +117,12 @@ export class Inbox {
     }
     this.pane.className = "chat";
     this.chat = new Chat(this.pane, id, this.users);
+    this.keys.opened();
   }
 
   destroy() {
+    this.keys.destroy();
+    attention.detach();
     this.chat?.destroy();
     this.live.destroy();
   }

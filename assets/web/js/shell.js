@@ -5,6 +5,7 @@ import { session } from "./session.js";
 import { h, fill } from "./dom.js";
 import { t, otherLang, setLang } from "./i18n.js";
 import { channelHealth } from "./health.js";
+import { settingsButton } from "./attention-settings.js";
 
 /** Draws the frame in `root` with `active` highlighted; returns the element a page fills. */
 export function renderShell(root, active, onSignOut) {
@@ -23,7 +24,7 @@ export function renderShell(root, active, onSignOut) {
       admin ? link("#/channels", t("Channels"), "channels") : null,
       admin ? link("#/admin", t("Admin"), "admin") : null,
       admin ? link("#/logs", t("Logs"), "logs") : null),
-    h("span", { class: "me" }, h("span", { class: "hide-narrow", dir: "auto" }, user?.first_name || user?.username || ""), language, out));
+    h("span", { class: "me" }, h("span", { class: "hide-narrow", dir: "auto" }, user?.first_name || user?.username || ""), settingsButton(), language, out));
   fill(root, h("div", { class: "shell" }, bar, strip, main));
   channelHealth.attach(strip);
   return main;
