@@ -25,7 +25,8 @@ async fn browser() -> Browser {
 /// Opens the page in Persian (kept in localStorage, as the language switch does).
 async fn in_persian(b: &Browser, app: &TestApp) {
     b.client.goto(&base(app)).await.unwrap();
-    b.eval("localStorage.setItem('pilito-box.lang', 'fa')").await;
+    b.eval("localStorage.setItem('pilito-box.lang', 'fa')")
+        .await;
 }
 
 async fn patch_user(app: &TestApp, admin_token: &str, id: i64, body: serde_json::Value) {
@@ -53,7 +54,13 @@ async fn an_admin_password_reset_says_why_on_the_sign_in_page() {
     let b = browser().await;
     in_persian(&b, &app).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    patch_user(&app, &admin_token, sara.id, json!({"password": NEW_PASSWORD})).await;
+    patch_user(
+        &app,
+        &admin_token,
+        sara.id,
+        json!({"password": NEW_PASSWORD}),
+    )
+    .await;
     let words = "رمز عبور شما را یک مدیر تغییر داد. با رمز تازه وارد شوید.";
     let shown = format!("document.querySelector('#signin-message')?.textContent === '{words}'");
     b.until("the reason on the sign-in form", &shown).await;
@@ -172,7 +179,8 @@ async fn a_reply_that_failed_while_the_server_was_down_is_sent_once_when_it_is_b
     )
     .await;
     let app = crate::common::start_at(dir, addr, |_| {}).await;
-    b.eval("document.getElementById('reconnect-now')?.click()").await;
+    b.eval("document.getElementById('reconnect-now')?.click()")
+        .await;
     b.until(
         "the reply sent without a click on Retry",
         "document.querySelectorAll('#messages .msg.support[data-state=sent]').length === 1",
@@ -256,7 +264,10 @@ async fn every_user_changes_their_own_password() {
     };
     assert_eq!(login(NEW_PASSWORD).await, 200);
     assert_eq!(login(PASSWORD).await, 400);
-    b.client.goto(&format!("{}#/inbox", base(&app))).await.unwrap();
+    b.client
+        .goto(&format!("{}#/inbox", base(&app)))
+        .await
+        .unwrap();
     b.find("#conversation-list").await;
     b.quit().await;
 }
@@ -269,7 +280,10 @@ async fn admin_dialogs_the_add_user_form_and_the_empty_log() {
     let b = browser().await;
     in_persian(&b, &app).await;
     b.sign_in(&base(&app), "boss", PASSWORD).await;
-    b.client.goto(&format!("{}#/admin", base(&app))).await.unwrap();
+    b.client
+        .goto(&format!("{}#/admin", base(&app)))
+        .await
+        .unwrap();
     b.find("tr[data-user=reza] .reset-password")
         .await
         .click()
@@ -318,8 +332,15 @@ async fn admin_dialogs_the_add_user_form_and_the_empty_log() {
         "what was typed is kept"
     );
 
-    b.client.goto(&format!("{}#/logs", base(&app))).await.unwrap();
-    b.find("#log-level").await.select_by_value("error").await.unwrap();
+    b.client
+        .goto(&format!("{}#/logs", base(&app)))
+        .await
+        .unwrap();
+    b.find("#log-level")
+        .await
+        .select_by_value("error")
+        .await
+        .unwrap();
     b.until(
         "the empty state instead of an empty black box",
         "!document.getElementById('log-empty').hidden && document.getElementById('log-lines').hidden",
@@ -345,7 +366,11 @@ async fn the_connections_page_shows_the_other_agents_socket() {
     });
     let b = browser().await;
     b.sign_in(&base(&app), "boss", PASSWORD).await;
-    b.find("a[href='#/connections']").await.click().await.unwrap();
+    b.find("a[href='#/connections']")
+        .await
+        .click()
+        .await
+        .unwrap();
     b.until(
         "reza's chat socket",
         &format!("[...document.querySelectorAll('#open-sockets tr[data-user=reza] a')].some(a => a.getAttribute('href') === '#/inbox/{conv}')"),
