@@ -474,7 +474,11 @@ async fn customers_admin_and_a_phone_sized_screen() {
         .send()
         .await
         .unwrap();
-    assert_eq!(login.status(), 403, "a disabled user cannot sign in (and is told so)");
+    assert_eq!(
+        login.status(),
+        403,
+        "a disabled user cannot sign in (and is told so)"
+    );
     b.quit().await;
 
     let phone = Browser::start(390, 844).await;

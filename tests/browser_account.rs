@@ -346,6 +346,7 @@ async fn admin_dialogs_the_add_user_form_and_the_empty_log() {
         "!document.getElementById('log-empty').hidden && document.getElementById('log-lines').hidden",
     )
     .await;
+    b.screenshot("account-logs-empty-fa").await;
     b.quit().await;
 }
 

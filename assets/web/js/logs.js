@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, num } from "./i18n.js";
 
 const TAIL_EVERY = 2000;
 const LINES = 500;
@@ -57,7 +57,7 @@ export class LogsPage {
     this.lines.hidden = empty;
     this.empty.hidden = !empty;
     this.empty.replaceChildren(
-      h("p", { class: "empty-title" }, t("Nothing at this level in the last {lines} lines of the log.", { lines: LINES })),
+      h("p", { class: "empty-title" }, t("Nothing at this level in the last {lines} lines of the log.", { lines: num(LINES) })),
       h("p", { class: "muted" }, t("Choose a lower level to see more, or keep Live on to see new lines as they come.")));
   }
 
