@@ -142,7 +142,7 @@ async fn a_server_restart_mid_session_loses_and_doubles_nothing() {
         "document.querySelectorAll('#messages .msg.customer').length === 4",
     )
     .await;
-    b.find("#messages .retry").await.click().await.unwrap();
+    // The failed send goes again by itself once the socket is back (no Retry click).
     b.until(
         "the retried send",
         "document.querySelectorAll('#messages .msg.support[data-state=sent]').length === 1",
@@ -441,6 +441,11 @@ async fn customers_admin_and_a_phone_sized_screen() {
         .click()
         .await
         .unwrap();
+    b.find("dialog[open] button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
     b.until(
         "neda disabled",
         "document.querySelector('#user-rows tr[data-user=neda]')?.textContent.includes('disabled')",
@@ -469,7 +474,11 @@ async fn customers_admin_and_a_phone_sized_screen() {
         .send()
         .await
         .unwrap();
-    assert_eq!(login.status(), 400, "a disabled user cannot sign in");
+    assert_eq!(
+        login.status(),
+        403,
+        "a disabled user cannot sign in (and is told so)"
+    );
     b.quit().await;
 
     let phone = Browser::start(390, 844).await;

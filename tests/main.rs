@@ -10,11 +10,13 @@
 
 mod common;
 
+mod account;
 mod auth;
 mod backpressure;
 mod bad_input;
 mod binary;
 mod browser;
+mod browser_account;
 mod browser_attention;
 mod browser_channels;
 mod browser_delivery;

@@ -2,6 +2,7 @@
 //! argon2 work), and the one place auth failures get their `error_code` and user-facing text.
 
 mod checks;
+mod error;
 pub mod passwords;
 pub mod secret;
 mod sign_in;
@@ -9,79 +10,14 @@ pub mod tokens;
 
 use crate::clock;
 use crate::config::TokenConfig;
-use crate::protocol::codes::auth as code;
 use crate::storage::tokens::{self as token_rows, NewToken, RevokeReason};
 use crate::storage::users::{self, UserRow};
 use crate::storage::{Store, StoreError, StoreResult, revocations};
 
 pub use checks::Checks;
+pub use error::AuthError;
 pub use sign_in::SignIn;
 pub use tokens::{Keys, TokenKind};
-
-/// Why a caller is not authenticated (PROTOCOL §3.2).
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    /// No token was given.
-    #[error("no token")]
-    NoToken,
-    /// Not a JWT, a bad signature, a wrong algorithm or a wrong `type`.
-    #[error("invalid token")]
-    Invalid,
-    /// The token has no `user_id`.
-    #[error("token without user_id")]
-    BadPayload,
-    #[error("expired token")]
-    Expired,
-    /// Revoked (logout, password change) or never recorded.
-    #[error("revoked token")]
-    Revoked,
-    /// The user does not exist or is deactivated.
-    #[error("user not found or deactivated")]
-    UserNotFound,
-    /// Development mode found no user to fall back to.
-    #[error("no user exists")]
-    NoUserAvailable,
-    /// The database failed; not the caller's fault.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl AuthError {
-    /// The `error_code` clients switch on.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NoToken | Self::UserNotFound | Self::Store(_) => code::AUTH_REQUIRED,
-            Self::Invalid | Self::BadPayload | Self::Revoked => code::INVALID_TOKEN,
-            Self::Expired => code::EXPIRED_TOKEN,
-            Self::NoUserAvailable => code::NO_USER_AVAILABLE,
-        }
-    }
-
-    /// The user-facing `message`.
-    #[must_use]
-    pub fn message(&self) -> &'static str {
-        match self {
-            Self::NoToken => "No authentication token provided",
-            Self::Invalid | Self::Expired | Self::Revoked => {
-                "Invalid or expired authentication token"
-            }
-            Self::BadPayload => "Invalid token payload",
-            Self::UserNotFound => "User not found",
-            Self::NoUserAvailable => "Authentication required",
-            Self::Store(_) => "Authentication error",
-        }
-    }
-
-    /// The failure an open socket gets when its token is revoked for `reason`.
-    #[must_use]
-    pub fn for_revocation(reason: RevokeReason) -> Self {
-        match reason {
-            RevokeReason::Logout | RevokeReason::Password | RevokeReason::Deleted => Self::Revoked,
-            RevokeReason::Disabled => Self::UserNotFound,
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -164,11 +100,12 @@ impl Auth {
             })
             .await?;
         if removed {
-            return Err(AuthError::Revoked);
+            return Err(AuthError::Revoked(Some(RevokeReason::Deleted)));
         }
-        let user = user
-            .filter(|u| u.is_active)
-            .ok_or(AuthError::UserNotFound)?;
+        let user = user.ok_or(AuthError::UserNotFound)?;
+        if !user.is_active {
+            return Err(AuthError::Disabled);
+        }
         match record {
             Some(r) if !r.revoked && r.user_id == user.id => Ok((
                 Identity {
@@ -178,7 +115,8 @@ impl Auth {
                 },
                 also,
             )),
-            _ => Err(AuthError::Revoked),
+            Some(r) if r.user_id == user.id => Err(AuthError::Revoked(r.revoked_reason)),
+            _ => Err(AuthError::Revoked(None)),
         }
     }
 

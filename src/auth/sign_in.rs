@@ -12,6 +12,9 @@ use crate::storage::users::{self, UserRow};
 pub enum SignIn {
     /// The password is an active user's.
     Accepted(UserRow),
+    /// The password is right, and the user is deactivated: they are told so (only someone who
+    /// knows the password learns it).
+    Disabled(UserRow),
     /// Refused; `known` is the user's name when the name given belongs to one, the only name
     /// that may be logged.
     Refused {
@@ -42,11 +45,29 @@ impl Auth {
             .unwrap_or(false);
         Ok(match user {
             Some(user) if matched && user.is_active => SignIn::Accepted(user),
+            Some(user) if matched => SignIn::Disabled(user),
             Some(user) => SignIn::Refused {
                 known: Some(user.username),
             },
             None => SignIn::Refused { known: None },
         })
+    }
+
+    /// Whether `password` is user `user_id`'s current one.
+    pub async fn password_matches(
+        &self,
+        user_id: i64,
+        password: String,
+    ) -> Result<bool, AuthError> {
+        let hash = self
+            .store
+            .read(move |c| users::password_hash(c, user_id))
+            .await?;
+        Ok(self
+            .checks
+            .run(move |memory| passwords::verify_with(&password, &hash, memory))
+            .await
+            .unwrap_or(false))
     }
 
     /// Whether `password`, when one is given, may become user `user_id`'s (the policy of

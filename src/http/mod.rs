@@ -1,9 +1,11 @@
 //! REST routes under `/api/v1/` (PROTOCOL §10), one file per resource, and the one rejection
 //! handler that turns warp's own refusals into JSON.
 
+mod account;
 pub mod auth;
 mod caller;
 pub mod channels;
+mod connections;
 pub mod conversations;
 pub mod customers;
 pub mod error;
@@ -122,6 +124,10 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(users::routes(state))
         .unify()
         .or(preferences::routes(state))
+        .unify()
+        .or(account::routes(state))
+        .unify()
+        .or(connections::routes(state))
         .unify()
         .or(logs::routes(state))
         .unify()

@@ -1,7 +1,7 @@
 //! The guards a socket holds: its registration and its group memberships. Dropping them is the
 //! cleanup, so a socket that panics or vanishes still leaves its groups and frees its slot.
 
-use super::{Announce, Closer, Hub, Member};
+use super::{Announce, Closer, Hub, Member, SocketInfo, SocketStats};
 
 /// A registered socket; dropping it unregisters the socket.
 pub struct Connection {
@@ -23,6 +23,22 @@ impl Connection {
     /// Completes when a group this socket is in was nudged since the last call.
     pub async fn nudged(&self) {
         self.member.nudge.notified().await;
+    }
+
+    /// The socket's counters (ping round trip, frames dropped).
+    #[must_use]
+    pub fn stats(&self) -> &SocketStats {
+        &self.member.stats
+    }
+
+    /// Says who and what the socket is, for the admin's connections page.
+    pub fn describe(&self, info: SocketInfo) {
+        self.hub.describe(self.member.id, info);
+    }
+
+    /// Records how the socket ended (`code`, closed by `by`) among the recent closes.
+    pub fn record_close(&self, code: u16, by: &'static str) {
+        self.hub.record_close(self.member.id, code, by);
     }
 
     #[must_use]

@@ -9,6 +9,7 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 
 use super::Frame;
 use super::closer::{Close, Closer};
+use super::watch::SocketStats;
 
 /// How a published frame may be treated by a socket whose queue is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub struct Member {
     pub closer: Arc<Closer>,
     /// Raised by [`Groups::nudge`]; several nudges before the socket looks count as one.
     pub nudge: Arc<Notify>,
+    /// The socket's counters (frames dropped), for the admin's connections page.
+    pub stats: Arc<SocketStats>,
 }
 
 /// Counts of one publish, for metrics and tests.
@@ -119,6 +122,7 @@ impl Groups for LocalGroups {
                 Ok(()) => fanout.delivered += 1,
                 Err(TrySendError::Full(_)) if delivery == Delivery::Ephemeral => {
                     fanout.dropped += 1;
+                    member.stats.dropped_one();
                 }
                 Err(TrySendError::Full(_)) => {
                     fanout.overflowed += 1;
@@ -214,6 +218,7 @@ mod tests {
                 queue,
                 closer,
                 nudge: Arc::new(Notify::new()),
+                stats: Arc::default(),
             },
             rx,
         )

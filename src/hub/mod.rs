@@ -5,6 +5,7 @@
 pub mod closer;
 mod connection;
 pub mod groups;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,6 +17,7 @@ use tokio::sync::{Notify, mpsc};
 pub use closer::{Close, Closer};
 pub use connection::{Connection, Membership};
 pub use groups::{Delivery, Fanout, Groups, LocalGroups, Member};
+pub use watch::{ClosedSocket, OpenSocket, SocketInfo, SocketStats};
 
 /// One serialized server frame, shared by every socket it is delivered to: reference counted,
 /// so each socket's copy is a pointer, and handed to the WebSocket writer as is.
@@ -106,6 +108,7 @@ struct Inner {
     shutting_down: AtomicBool,
     next_id: AtomicU64,
     limits: HubLimits,
+    closes: watch::Closes,
 }
 
 #[derive(Default)]
@@ -118,6 +121,11 @@ struct Entry {
     user_id: i64,
     jti: Option<Arc<str>>,
     closer: Arc<Closer>,
+    /// Set by [`Connection::describe`] once the feed starts.
+    info: SocketInfo,
+    stats: Arc<SocketStats>,
+    /// Weak, so the registry never keeps a socket's queue open; read for its depth.
+    queue: mpsc::WeakSender<Frame>,
 }
 
 impl Hub {
@@ -142,6 +150,7 @@ impl Hub {
                 shutting_down: AtomicBool::new(false),
                 next_id: AtomicU64::new(1),
                 limits,
+                closes: watch::Closes::default(),
             }),
         }
     }
@@ -179,6 +188,7 @@ impl Hub {
     ) -> Result<(Connection, mpsc::Receiver<Frame>), Refusal> {
         let (queue, rx) = mpsc::channel(self.inner.limits.queue_capacity.max(1));
         let closer = Arc::new(Closer::default());
+        let stats = Arc::new(SocketStats::default());
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let mut registry = self.registry();
         self.room_in(&registry, user_id)?;
@@ -188,6 +198,9 @@ impl Hub {
                 user_id,
                 jti: jti.map(Arc::from),
                 closer: Arc::clone(&closer),
+                info: SocketInfo::default(),
+                stats: Arc::clone(&stats),
+                queue: queue.downgrade(),
             },
         );
         let count = registry.per_user.entry(user_id).or_insert(0);
@@ -202,6 +215,7 @@ impl Hub {
             queue,
             closer,
             nudge: Arc::new(Notify::new()),
+            stats,
         };
         Ok((Connection::new(self.clone(), member), rx))
     }

@@ -27,6 +27,9 @@ pub enum InboxError {
     /// Signed in, but not allowed to do this.
     #[error("permission denied")]
     Forbidden,
+    /// The right password of a deactivated account.
+    #[error("the account is disabled")]
+    AccountDisabled,
     /// The change would break a rule of the workspace; the text says which.
     #[error("{0}")]
     Conflict(String),
@@ -83,6 +86,11 @@ impl InboxError {
                 403,
                 code::PERMISSION_DENIED,
                 "You do not have permission to perform this action.".into(),
+            ),
+            Self::AccountDisabled => (
+                403,
+                code::ACCOUNT_DISABLED,
+                "This account is disabled. Ask an admin to turn it back on.".into(),
             ),
             Self::Conflict(text) => (409, code::CONFLICT, text.clone().into()),
             Self::Upstream { code, message } => (502, *code, message.clone().into()),

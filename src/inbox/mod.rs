@@ -12,6 +12,7 @@ mod customers;
 mod deliveries;
 pub mod error;
 mod messages;
+mod own_password;
 mod preferences;
 mod presence;
 pub mod publish;

@@ -16,6 +16,7 @@ pub fn auth_error_frame(why: &AuthError) -> Frame {
     ServerFrame::AuthenticationError {
         message: why.message(),
         error_code: why.code(),
+        reason: why.reason(),
         timestamp: clock::now_wire(),
     }
     .encode()

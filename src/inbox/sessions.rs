@@ -16,8 +16,8 @@ pub struct SignIn {
 }
 
 impl Inbox {
-    /// Checks a name (or e-mail) and password and issues a token pair; an unknown name, a
-    /// disabled user and a wrong password are refused alike.
+    /// Checks a name (or e-mail) and password and issues a token pair; an unknown name and a
+    /// wrong password are refused alike, a disabled user with the right password is told so.
     pub async fn sign_in(&self, from: IpAddr, login: LoginBody) -> InboxResult<SignIn> {
         let name = login.email_or_username.trim().to_owned();
         let user = match self.auth.sign_in(&name, login.password).await? {
@@ -32,6 +32,13 @@ impl Inbox {
                     code::INVALID_CREDENTIALS,
                     "Invalid email/username or password.",
                 ));
+            }
+            Attempt::Disabled(user) => {
+                tracing::info!(
+                    "refused sign-in of disabled {:?} from {from}",
+                    user.username
+                );
+                return Err(InboxError::AccountDisabled);
             }
         };
         let tokens = self.auth.issue_pair(user.id).await?;

@@ -18,6 +18,25 @@ pub mod close {
     pub const TRY_AGAIN_LATER: u16 = 1013;
     /// Authentication error: never reconnect; sign in again.
     pub const AUTH: u16 = 4001;
+
+    /// What a close code means, in words for an admin (PROTOCOL §9); 1005 and 1006 are the
+    /// codes a close without one and a lost connection are recorded with.
+    #[must_use]
+    pub fn meaning(code: u16) -> &'static str {
+        match code {
+            NORMAL => "Normal close (signed out, tab closed, or the conversation was deleted)",
+            GOING_AWAY => "Going away (the server restarted, the page was left, or silence)",
+            1005 => "Closed without a code",
+            1006 => "Connection lost without a close (network, sleep, or a killed tab)",
+            INVALID_PAYLOAD => "A text frame was not UTF-8 (a client bug)",
+            POLICY => "Too many frames (rate limit)",
+            TOO_BIG => "A frame was over the size limit (a client bug)",
+            INTERNAL => "Server error",
+            TRY_AGAIN_LATER => "Too slow: its queue filled up or a write stalled",
+            AUTH => "Authentication failed or ended (expired, signed out, password, disabled)",
+            _ => "Other close code",
+        }
+    }
 }
 
 /// `error_code` values of the `authentication_error` frame (PROTOCOL §3.2).
@@ -94,6 +113,10 @@ pub mod http {
     pub const INVALID_INTEGRATION_KEY: &str = "INVALID_INTEGRATION_KEY";
     /// Sign-in with an unknown name or a wrong password.
     pub const INVALID_CREDENTIALS: &str = "INVALID_CREDENTIALS";
+    /// The right password of a disabled account: ask an admin; do not retry.
+    pub const ACCOUNT_DISABLED: &str = "ACCOUNT_DISABLED";
+    /// A password change whose `current_password` is not the user's password.
+    pub const WRONG_PASSWORD: &str = "WRONG_PASSWORD";
     /// A refresh token that is not valid any more: sign in.
     pub const INVALID_TOKEN: &str = "INVALID_TOKEN";
     /// A role that is neither admin nor agent.

@@ -112,3 +112,11 @@ pub struct BlacklistBody {
     #[serde(default)]
     pub reason: Option<String>,
 }
+
+/// `POST /api/v1/usr/me/password`: a user's own new password.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnPasswordBody {
+    pub current_password: String,
+    pub new_password: String,
+}

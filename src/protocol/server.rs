@@ -36,6 +36,8 @@ pub enum ServerFrame {
         message: &'static str,
         /// Machine code (`AUTH_REQUIRED`, `INVALID_TOKEN`, …).
         error_code: &'static str,
+        /// Why, for the sign-in page's words (`expired`, `signed_out`, `password_changed`, …).
+        reason: &'static str,
         timestamp: String,
     },
     /// A page of history, oldest first.

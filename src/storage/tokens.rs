@@ -10,8 +10,10 @@ use crate::clock;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevokeReason {
     Logout,
-    /// The user's password changed.
+    /// An admin (or the CLI) set a new password for the user.
     Password,
+    /// The user changed their own password, ending their other sign-ins.
+    OwnPassword,
     Disabled,
     Deleted,
 }
@@ -22,6 +24,7 @@ impl RevokeReason {
         match self {
             Self::Logout => "logout",
             Self::Password => "password",
+            Self::OwnPassword => "own_password",
             Self::Disabled => "disabled",
             Self::Deleted => "deleted",
         }
@@ -32,6 +35,7 @@ impl RevokeReason {
         match text {
             "logout" => Some(Self::Logout),
             "password" => Some(Self::Password),
+            "own_password" => Some(Self::OwnPassword),
             "disabled" => Some(Self::Disabled),
             "deleted" => Some(Self::Deleted),
             _ => None,
@@ -64,6 +68,8 @@ pub struct TokenRecord {
     pub pair_jti: Option<String>,
     pub session: Option<String>,
     pub revoked: bool,
+    /// Why it was revoked (`None` when it is not, or was revoked before reasons were kept).
+    pub revoked_reason: Option<RevokeReason>,
 }
 
 pub fn record(conn: &Connection, token: &NewToken<'_>) -> StoreResult<()> {
@@ -87,16 +93,18 @@ pub fn record(conn: &Connection, token: &NewToken<'_>) -> StoreResult<()> {
 pub fn lookup(conn: &Connection, jti: &str) -> StoreResult<Option<TokenRecord>> {
     optional(
         conn.prepare_cached(
-            "SELECT user_id, kind, pair_jti, session, revoked_at IS NOT NULL FROM auth_tokens \
-             WHERE jti = ?1",
+            "SELECT user_id, kind, pair_jti, session, revoked_at IS NOT NULL, revoked_reason \
+             FROM auth_tokens WHERE jti = ?1",
         )?
         .query_row([jti], |r| {
+            let reason: Option<String> = r.get(5)?;
             Ok(TokenRecord {
                 user_id: r.get(0)?,
                 kind: r.get(1)?,
                 pair_jti: r.get(2)?,
                 session: r.get(3)?,
                 revoked: r.get(4)?,
+                revoked_reason: reason.as_deref().and_then(RevokeReason::parse),
             })
         }),
     )
@@ -119,8 +127,9 @@ pub fn revoke(
     for id in std::iter::once(jti).chain(pair.as_deref()) {
         let now = clock::now_db();
         let n = conn.exec(
-            "UPDATE auth_tokens SET revoked_at = ?2 WHERE jti = ?1 AND revoked_at IS NULL",
-            params![id, now],
+            "UPDATE auth_tokens SET revoked_at = ?2, revoked_reason = ?3 \
+             WHERE jti = ?1 AND revoked_at IS NULL",
+            params![id, now, reason.as_str()],
         )?;
         if n > 0 {
             conn.exec(
@@ -142,10 +151,10 @@ pub fn revoke_session(conn: &Connection, jti: &str, reason: RevokeReason) -> Sto
     let now = clock::now_db();
     let revoked: Vec<String> = conn
         .prepare_cached(
-            "UPDATE auth_tokens SET revoked_at = ?2 WHERE session = ?1 AND revoked_at IS NULL \
-             RETURNING jti",
+            "UPDATE auth_tokens SET revoked_at = ?2, revoked_reason = ?3 \
+             WHERE session = ?1 AND revoked_at IS NULL RETURNING jti",
         )?
-        .query_map(params![session, now], |r| r.get(0))?
+        .query_map(params![session, now, reason.as_str()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &revoked {
         conn.exec(
@@ -160,14 +169,42 @@ pub fn revoke_session(conn: &Connection, jti: &str, reason: RevokeReason) -> Sto
 pub fn revoke_user(conn: &Connection, user_id: i64, reason: RevokeReason) -> StoreResult<usize> {
     let now = clock::now_db();
     let n = conn.exec(
-        "UPDATE auth_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
-        params![user_id, now],
+        "UPDATE auth_tokens SET revoked_at = ?2, revoked_reason = ?3 \
+         WHERE user_id = ?1 AND revoked_at IS NULL",
+        params![user_id, now, reason.as_str()],
     )?;
     conn.exec(
         "INSERT INTO revocations (user_id, reason, created_at) VALUES (?1, ?2, ?3)",
         params![user_id, reason.as_str(), now],
     )?;
     Ok(n)
+}
+
+/// Revokes every token of a user but those of sign-in `session` (a password change keeps the
+/// sign-in that made it); each revoked token is logged by itself, so only its sockets close.
+pub fn revoke_user_except(
+    conn: &Connection,
+    user_id: i64,
+    session: &str,
+    reason: RevokeReason,
+) -> StoreResult<usize> {
+    let now = clock::now_db();
+    let revoked: Vec<String> = conn
+        .prepare_cached(
+            "UPDATE auth_tokens SET revoked_at = ?3, revoked_reason = ?4 WHERE user_id = ?1 \
+             AND session IS NOT ?2 AND revoked_at IS NULL RETURNING jti",
+        )?
+        .query_map(params![user_id, session, now, reason.as_str()], |r| {
+            r.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &revoked {
+        conn.exec(
+            "INSERT INTO revocations (jti, reason, created_at) VALUES (?1, ?2, ?3)",
+            params![id, reason.as_str(), now],
+        )?;
+    }
+    Ok(revoked.len())
 }
 
 /// Records that every token of a deleted user is gone, so their open sockets close (the
@@ -239,7 +276,26 @@ mod tests {
         record(&db, &token("a", uid, None)).unwrap();
         record(&db, &token("b", uid, None)).unwrap();
         assert_eq!(revoke_user(&db, uid, RevokeReason::Disabled).unwrap(), 2);
-        assert!(lookup(&db, "b").unwrap().unwrap().revoked);
+        let b = lookup(&db, "b").unwrap().unwrap();
+        assert!(b.revoked);
+        assert_eq!(b.revoked_reason, Some(RevokeReason::Disabled));
+    }
+
+    #[test]
+    fn revoking_all_but_one_session_keeps_that_session() {
+        let db = test_db();
+        let uid = user(&db);
+        let here = NewToken {
+            session: Some("here"),
+            ..token("a", uid, None)
+        };
+        record(&db, &here).unwrap();
+        record(&db, &token("b", uid, None)).unwrap();
+        let n = revoke_user_except(&db, uid, "here", RevokeReason::OwnPassword).unwrap();
+        assert_eq!(n, 1);
+        assert!(!lookup(&db, "a").unwrap().unwrap().revoked);
+        let b = lookup(&db, "b").unwrap().unwrap();
+        assert_eq!(b.revoked_reason, Some(RevokeReason::OwnPassword));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::upgrade::{Upgrade, WebSocket};
 use crate::auth::{AuthError, Identity, TokenKind};
 use crate::clock;
 use crate::http::error::ApiError;
-use crate::hub::Refusal;
+use crate::hub::{Refusal, SocketInfo};
 use crate::inbox::revocations;
 use crate::metrics::Metrics;
 use crate::protocol::codes::{close, http as code};
@@ -85,6 +85,12 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
         .hub
         .connect(identity.user.id, identity.jti.as_deref())
         .map_err(|r| fail(refusal(r)))?;
+    conn.describe(SocketInfo {
+        username: identity.user.username.clone(),
+        feed: path.clone(),
+        peer: ip.to_string(),
+        since: clock::now_wire(),
+    });
     let (what, message, conversation_id) = match &route {
         Route::Chat(id) => (
             format!("chat {id}"),

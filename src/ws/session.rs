@@ -207,8 +207,8 @@ impl Outbox<'_> {
 /// How a socket's loop ended.
 enum Ending {
     Close(Close),
-    /// The client closed; answer its close.
-    ClientClosed,
+    /// The client closed (with this code, 1005 when it gave none); answer its close.
+    ClientClosed(u16),
     Lost,
 }
 
@@ -245,6 +245,11 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
         peer,
         ..
     } = socket;
+    match &ending {
+        Ending::Close(close) => conn.record_close(close.code, "server"),
+        Ending::ClientClosed(code) => conn.record_close(*code, "client"),
+        Ending::Lost => conn.record_close(1006, "lost"),
+    }
     // Leave the groups (and, for a last socket, start the presence grace) before the close
     // handshake, which a dead peer never answers.
     drop((rx, conn));
@@ -254,7 +259,7 @@ pub async fn run<F: Feed>(mut ws: WebSocket, mut socket: Socket, mut feed: F) {
             send_close(&mut ws, close).await;
             how
         }
-        Ending::ClientClosed => {
+        Ending::ClientClosed(_) => {
             let _ = tokio::time::timeout(CLOSE_GRACE, ws.close(None)).await;
             "closed by the client".to_owned()
         }
@@ -329,8 +334,8 @@ async fn drive<F: Feed>(
                     Some(Ok(message)) => message,
                 };
                 last_heard = Instant::now();
-                if message.is_close() {
-                    return Ending::ClientClosed;
+                if let Some(ending) = control(&message, &s.conn) {
+                    return ending;
                 }
                 if !(message.is_text() || message.is_binary()) {
                     continue;
@@ -360,6 +365,7 @@ async fn drive<F: Feed>(
                 if outbox!().write(vec![Message::Ping(bytes::Bytes::new())]).await.is_err() {
                     return ended(closer);
                 }
+                s.conn.stats().pinged();
             }
             () = &mut wake, if armed.is_some() => {
                 armed = None;
@@ -372,6 +378,21 @@ async fn drive<F: Feed>(
             }
             () = s.conn.nudged(), if feed.wants_nudges() => feed.on_nudge(),
         }
+    }
+}
+
+/// What a control message from the client means: its close ends the socket (1005 when it gave
+/// no code); a pong times the last ping for the admin's connections page.
+fn control(message: &Message, conn: &Connection) -> Option<Ending> {
+    match message {
+        Message::Close(frame) => Some(Ending::ClientClosed(
+            frame.as_ref().map_or(1005, |f| f.code.into()),
+        )),
+        Message::Pong(_) => {
+            conn.stats().ponged();
+            None
+        }
+        _ => None,
     }
 }
 

@@ -1,9 +1,15 @@
-// Administration: users (add, role, disable, reset password, remove) and the IP blacklist.
+// Administration: users (add, role, disable, reset password, remove) and the IP blacklist. The
+// actions that need words or a second thought ask in a dialog (dialog.js); a refused "Add user"
+// keeps what was typed and says why next to the field.
 
 import { api } from "./api.js";
 import { session } from "./session.js";
 import { h, fill, when } from "./dom.js";
 import { t } from "./i18n.js";
+import { ask } from "./dialog.js";
+
+/** Which field of the "Add user" form a refusal is about. */
+const FIELD_OF = { INVALID_USERNAME: "username", CONFLICT: "username", WEAK_PASSWORD: "password", INVALID_ROLE: "role" };
 
 export class AdminPage {
   constructor(container) {
@@ -49,19 +55,46 @@ export class AdminPage {
         h("td", {}, role),
         h("td", {}, t(u.is_active ? (u.is_online ? "online" : "offline") : "disabled")),
         h("td", {},
-          h("button", { type: "button", disabled: u.id === me, onclick: () => this.run(() => api("PATCH", `usr/users/${u.id}`, { is_active: !u.is_active }), t(u.is_active ? "User disabled; their sessions are closed." : "User enabled.")) },
+          h("button", { type: "button", disabled: u.id === me, onclick: () => this.setActive(u) },
             t(u.is_active ? "Disable" : "Enable")),
-          h("button", { type: "button", onclick: () => this.resetPassword(u) }, t("Reset password")),
-          h("button", { type: "button", disabled: u.id === me, onclick: () => confirm(t("Remove {name}?", { name: u.username })) && this.run(() => api("DELETE", `usr/users/${u.id}`), t("User removed.")) }, t("Remove"))));
+          h("button", { type: "button", class: "reset-password", onclick: () => this.resetPassword(u) }, t("Reset password")),
+          h("button", { type: "button", disabled: u.id === me, onclick: () => this.remove(u) }, t("Remove"))));
     }));
     fill(this.blocked, blocked.map((b) => h("tr", {},
       h("td", {}, b.ip), h("td", { dir: "auto" }, b.reason || ""), h("td", {}, when(b.created_at)),
       h("td", {}, h("button", { type: "button", onclick: () => this.run(() => api("DELETE", `usr/blacklist/${encodeURIComponent(b.ip)}`), t("Address unblocked.")) }, t("Unblock"))))));
   }
 
-  resetPassword(user) {
-    const password = prompt(t("New password for {name} (at least 8 characters)", { name: user.username }));
-    if (password) this.run(() => api("PATCH", `usr/users/${user.id}`, { password }), t("Password changed; their sessions are closed."));
+  async resetPassword(user) {
+    const done = await ask({
+      title: t("Reset the password of {name}", { name: user.username }),
+      text: t("They are signed out everywhere and sign in with the new password."),
+      fields: [{ name: "password", label: t("New password (at least 8 characters)"), type: "password", minlength: 8, autocomplete: "new-password" }],
+      confirm: t("Reset password"),
+      submit: ({ password }) => api("PATCH", `usr/users/${user.id}`, { password }),
+    });
+    if (done) { this.say(t("Password changed; their sessions are closed.")); await this.load(); }
+  }
+
+  async setActive(user) {
+    const disabling = user.is_active;
+    const done = await ask({
+      title: t(disabling ? "Disable {name}?" : "Enable {name}?", { name: user.username }),
+      text: disabling ? t("Their open windows are signed out and they cannot sign in until enabled again.") : undefined,
+      confirm: t(disabling ? "Disable" : "Enable"), danger: disabling,
+      submit: () => api("PATCH", `usr/users/${user.id}`, { is_active: !disabling }),
+    });
+    if (done) { this.say(t(disabling ? "User disabled; their sessions are closed." : "User enabled.")); await this.load(); }
+  }
+
+  async remove(user) {
+    const done = await ask({
+      title: t("Remove {name}?", { name: user.username }),
+      text: t("Their replies stay; the account cannot be brought back."),
+      confirm: t("Remove"), danger: true,
+      submit: () => api("DELETE", `usr/users/${user.id}`),
+    });
+    if (done) { this.say(t("User removed.")); await this.load(); }
   }
 
   userForm() {
@@ -69,12 +102,27 @@ export class AdminPage {
     const password = h("input", { name: "password", type: "password", required: true, minlength: 8, "aria-label": t("Password"), placeholder: t("Password") });
     const email = h("input", { name: "email", type: "email", "aria-label": t("E-mail"), placeholder: t("E-mail (optional)") });
     const role = h("select", { name: "role", "aria-label": t("Role") }, h("option", { value: "agent" }, t("agent")), h("option", { value: "admin" }, t("admin")));
-    const form = h("form", { class: "row", id: "add-user" }, username, password, email, role, h("button", { class: "primary", type: "submit" }, t("Add user")));
-    form.addEventListener("submit", (e) => {
+    const fields = { username, password, email, role };
+    const why = Object.fromEntries(Object.keys(fields).map((k) => [k, h("span", { class: "error field-why", id: `add-user-${k}-why`, role: "alert" })]));
+    for (const [k, el] of Object.entries(fields)) el.setAttribute("aria-describedby", why[k].id);
+    const cell = (k) => h("span", { class: "field" }, fields[k], why[k]);
+    const form = h("form", { class: "row", id: "add-user" }, cell("username"), cell("password"), cell("email"), cell("role"),
+      h("button", { class: "primary", type: "submit" }, t("Add user")));
+    form.addEventListener("submit", async (e) => {
       e.preventDefault();
+      for (const w of Object.values(why)) w.textContent = "";
       const body = { username: username.value.trim(), password: password.value, role: role.value };
       if (email.value.trim()) body.email = email.value.trim();
-      this.run(() => api("POST", "usr/users", body), t("Added {name}.", { name: body.username })).then(() => form.reset());
+      try {
+        await api("POST", "usr/users", body);
+      } catch (err) {
+        const field = FIELD_OF[err.code];
+        if (field) { why[field].textContent = err.message; fields[field].focus(); } else this.say(err.message, true);
+        return;
+      }
+      form.reset();
+      this.say(t("Added {name}.", { name: body.username }));
+      await this.load();
     });
     return form;
   }

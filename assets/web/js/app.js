@@ -13,17 +13,23 @@ import { CustomersPage } from "./customers.js";
 import { AdminPage } from "./admin.js";
 import { LogsPage } from "./logs.js";
 import { ChannelsPage } from "./channels.js";
+import { AccountPage } from "./account.js";
+import { ConnectionsPage } from "./connections.js";
 import { channelHealth } from "./health.js";
 import { applyLang } from "./i18n.js";
 import { attention } from "./attention.js";
 
-const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage };
-const ADMIN_ONLY = new Set(["admin", "logs", "channels"]);
+const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage,
+  account: AccountPage, connections: ConnectionsPage };
+const ADMIN_ONLY = new Set(["admin", "logs", "channels", "connections"]);
 
 applyLang();
 
 const root = document.getElementById("app");
 let page = null;
+// Why the session ended, kept until the sign-in form has shown it: setting the hash below
+// routes again, and that draw must not lose it.
+let endedBecause = "";
 
 function closePage() {
   page?.destroy?.();
@@ -37,12 +43,14 @@ function signInAgain(message) {
   attention.reset();
   session.clear();
   banner("");
+  endedBecause = message;
   location.hash = "#/signin";
-  showSignIn(message);
+  showSignIn();
 }
 
-function showSignIn(message) {
-  renderSignIn(root, message, () => {
+function showSignIn() {
+  renderSignIn(root, endedBecause, () => {
+    endedBecause = "";
     location.hash = "#/inbox";
     route();
   });
@@ -52,7 +60,7 @@ function route() {
   if (!session.token()) {
     closePage();
     channelHealth.reset();
-    showSignIn("");
+    showSignIn();
     return;
   }
   const [, section = "inbox", id] = location.hash.replace(/^#\/?/, "#/").split("/");

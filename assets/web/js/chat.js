@@ -44,7 +44,7 @@ export class Chat {
     this.composer.dropOn(pane);
     this.visible = () => { if (!document.hidden) this.markRead(); };
     document.addEventListener("visibilitychange", this.visible);
-    this.feed = openFeed(`/ws/chat/${id}/`, (frame) => this.frame(frame));
+    this.feed = openFeed(`/ws/chat/${id}/`, (frame) => this.frame(frame), () => this.loadDetails());
     this.loadDetails();
     this.setUsers(users);
   }
@@ -218,8 +218,10 @@ export class Chat {
     }
   }
 
+  /** Sends again every text reply not yet stored, those marked failed included: each carries
+   * its client_msg_id, so one that did reach the server is not stored twice. */
   resendPending() {
-    for (const [clientId, entry] of this.pending) if (entry.message.state === "sending") this.transmit(clientId);
+    for (const [clientId, entry] of this.pending) if (!entry.message.upload) this.transmit(clientId);
     this.render();
   }
 
@@ -292,7 +294,11 @@ export class Chat {
     };
   }
 
+  /** The conversation does not exist (any more): say so and stop reconnecting. */
   gone(text) {
+    if (this.isGone) return;
+    this.isGone = true;
+    closeFeed(this.feed);
     this.composer.disable();
     this.timeline.note(h("p", { class: "error", role: "alert" }, text || t("This conversation is gone.")));
   }

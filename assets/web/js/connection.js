@@ -4,6 +4,8 @@
 // - otherwise reconnects with jittered backoff, about 1 s doubling to 30 s, without an attempt
 //   cap while the tab is visible (a hidden tab waits until it is shown again);
 // - does not reconnect after a normal close (1000: logout, conversation deleted) or 1009;
+// - after each failed attempt tells `onDropped`, so a feed can ask whether what it shows still
+//   exists (a browser sees a refused handshake, e.g. 404 for an unknown conversation, as 1006);
 // - the token travels as the `bearer.<token>` subprotocol, so it stays out of URLs and logs.
 
 /** Connection states, in the order a healthy socket goes through them. */
@@ -26,7 +28,8 @@ export class Feed {
   /**
    * @param {string} path e.g. "/ws/conversations/"
    * @param {{token: () => string|null, onFrame: (frame: object) => void,
-   *          onState?: (state: string) => void, onAuthError?: (code: string) => void}} hooks
+   *          onState?: (state: string) => void, onAuthError?: (code: string, reason?: string) => void,
+   *          onDropped?: (code: number) => void}} hooks
    */
   constructor(path, hooks) {
     this.path = path;
@@ -125,7 +128,7 @@ export class Feed {
     } else if (frame.type === "authentication_error") {
       this.stopped = true;
       this.setState(State.AUTH_FAILED);
-      this.hooks.onAuthError?.(frame.error_code);
+      this.hooks.onAuthError?.(frame.error_code, frame.reason);
       return;
     }
     this.hooks.onFrame(frame);
@@ -153,5 +156,13 @@ export class Feed {
       if (document.hidden) return;
       this.open();
     }, backoff(this.attempts));
+    this.hooks.onDropped?.(event.code);
+  }
+
+  /** Tries at once instead of waiting out the backoff ("Reconnect now"). */
+  retryNow() {
+    if (this.state !== State.RECONNECTING || this.stopped || !this.timer) return;
+    clearTimeout(this.timer);
+    this.open();
   }
 }

@@ -8,8 +8,9 @@
 import { Feed, State } from "./connection.js";
 import { session } from "./session.js";
 import { refreshTokens } from "./auth.js";
-import { banner } from "./dom.js";
+import { banner, h } from "./dom.js";
 import { t } from "./i18n.js";
+import { endedWords } from "./reasons.js";
 
 const feeds = new Set();
 let sessionEnded = () => {};
@@ -22,13 +23,15 @@ export function onSessionEnded(handler) {
   sessionEnded = handler;
 }
 
-/** Opens a feed whose auth failures and reconnecting state are handled here. */
-export function openFeed(path, onFrame) {
+/** Opens a feed whose auth failures and reconnecting state are handled here; `onDropped` is
+ * told of each failed attempt (the chat asks whether its conversation still exists). */
+export function openFeed(path, onFrame, onDropped) {
   const feed = new Feed(path, {
     token: () => session.token(),
     onFrame,
     onState: updateBanner,
-    onAuthError: (code) => authFailed(code),
+    onAuthError: (code, reason) => authFailed(code, reason),
+    onDropped,
   });
   feeds.add(feed);
   feed.connect();
@@ -53,7 +56,11 @@ function updateBanner() {
   const states = [...feeds].map((f) => f.state);
   const reconnecting = states.includes(State.RECONNECTING);
   banner(reconnecting ? t("Reconnecting…") : "");
-  if (reconnecting) checkBlocked();
+  if (reconnecting) {
+    document.getElementById("status").append(" ", h("button", { type: "button", id: "reconnect-now", class: "link",
+      onclick: () => { for (const feed of feeds) feed.retryNow(); } }, t("Reconnect now")));
+    checkBlocked();
+  }
 }
 
 /** The server's words when it refuses this computer's address, else null. */
@@ -85,10 +92,10 @@ async function checkBlocked() {
   }
 }
 
-async function authFailed(code) {
+async function authFailed(code, reason) {
   if (code === "EXPIRED_TOKEN" && await refreshTokens()) {
     for (const feed of feeds) if (feed.state === State.AUTH_FAILED) feed.restart();
     return;
   }
-  sessionEnded(t("Your session has ended. Please sign in again."));
+  sessionEnded(endedWords(code === "EXPIRED_TOKEN" ? "expired" : reason));
 }

@@ -1,11 +1,22 @@
-// The signed-in frame around every page: the top bar with its navigation, the language switch
-// and Sign out, and the channel-health strip under it.
+// The signed-in frame around every page: the top bar with its navigation, the language switch,
+// the user's menu (Change my password, Sign out), and the channel-health strip under it.
 
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
 import { t, otherLang, setLang } from "./i18n.js";
 import { channelHealth } from "./health.js";
 import { settingsButton } from "./attention-settings.js";
+
+/** The user's name as a menu: their account page and Sign out. */
+function userMenu(user, out) {
+  const menu = h("details", { class: "user-menu", id: "user-menu" },
+    h("summary", { "aria-label": t("Account menu") }, h("bdi", { dir: "auto" }, user?.first_name || user?.username || "")),
+    h("div", { class: "user-menu-items" },
+      h("a", { href: "#/account", id: "my-account" }, t("Change my password")), out));
+  menu.addEventListener("click", (e) => { if (e.target.closest("a")) menu.open = false; });
+  menu.addEventListener("keydown", (e) => { if (e.key === "Escape") { menu.open = false; menu.querySelector("summary").focus(); } });
+  return menu;
+}
 
 /** Draws the frame in `root` with `active` highlighted; returns the element a page fills. */
 export function renderShell(root, active, onSignOut) {
@@ -23,8 +34,9 @@ export function renderShell(root, active, onSignOut) {
     h("nav", {}, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
       admin ? link("#/channels", t("Channels"), "channels") : null,
       admin ? link("#/admin", t("Admin"), "admin") : null,
-      admin ? link("#/logs", t("Logs"), "logs") : null),
-    h("span", { class: "me" }, h("span", { class: "hide-narrow", dir: "auto" }, user?.first_name || user?.username || ""), settingsButton(), language, out));
+      admin ? link("#/logs", t("Logs"), "logs") : null,
+      admin ? link("#/connections", t("Connections"), "connections") : null),
+    h("span", { class: "me" }, settingsButton(), language, userMenu(user, out)));
   fill(root, h("div", { class: "shell" }, bar, strip, main));
   channelHealth.attach(strip);
   return main;

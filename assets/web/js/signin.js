@@ -3,12 +3,13 @@
 import { signIn } from "./auth.js";
 import { h, fill } from "./dom.js";
 import { t, otherLang, setLang } from "./i18n.js";
+import { refusedWords } from "./reasons.js";
 
 /** Shows the sign-in form in `root` with `message` (why we are here); calls `done` once signed in. */
 export function renderSignIn(root, message, done) {
   const name = h("input", { name: "username", autocomplete: "username", required: true, "aria-label": t("User name or e-mail") });
   const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true, "aria-label": t("Password") });
-  const error = h("p", { class: "error", role: "alert" }, message || "");
+  const error = h("p", { class: "error", role: "alert", id: "signin-message" }, message || "");
   const form = h("form", { class: "signin", id: "signin" },
     h("h1", {}, "pilito-box"),
     h("label", {}, t("User name or e-mail"), name),
@@ -23,7 +24,7 @@ export function renderSignIn(root, message, done) {
       await signIn(name.value.trim(), password.value);
       done();
     } catch (e) {
-      error.textContent = e.message;
+      error.textContent = refusedWords(e);
     }
   });
   fill(root, form);

@@ -1,0 +1,82 @@
+// "Why isn't this agent getting messages?" (admins, `#/connections`): every open socket with its
+// feed, address, age, send-queue depth, last ping round trip and frames dropped, then the recent
+// closes with what their codes mean (GET /api/v1/admin/connections, PROTOCOL §10.6).
+
+import { api } from "./api.js";
+import { h, fill, when } from "./dom.js";
+import { t, num, locale } from "./i18n.js";
+
+const time = (iso) => new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+/** "16:57:20" today, "Mar 3 16:57:20" before. */
+const at = (iso) => (new Date(iso).toDateString() === new Date().toDateString() ? time(iso) : `${when(iso)} ${time(iso)}`);
+
+const REFRESH_EVERY = 5000;
+
+const MEANING = {
+  1000: "Normal close (signed out, tab closed, or the conversation was deleted)",
+  1001: "Going away (the server restarted, the page was left, or silence)",
+  1005: "Closed without a code",
+  1006: "Connection lost without a close (network, sleep, or a killed tab)",
+  1007: "A text frame was not UTF-8 (a client bug)",
+  1008: "Too many frames (rate limit)",
+  1009: "A frame was over the size limit (a client bug)",
+  1011: "Server error",
+  1013: "Too slow: its queue filled up or a write stalled",
+  4001: "Authentication failed or ended (expired, signed out, password, disabled)",
+};
+const BY = { server: "the server", client: "the browser", lost: "nobody (lost)" };
+
+/** A feed's path in words: "Chat Qm7pTk", "Conversation list". */
+function feedWords(path) {
+  const chat = /^\/ws\/chat\/([^/]+)\/?$/.exec(path || "");
+  if (chat) return h("a", { href: `#/inbox/${chat[1]}` }, t("Chat {id}", { id: chat[1] }));
+  if ((path || "").startsWith("/ws/conversations")) return t("Conversation list");
+  if ((path || "").startsWith("/ws/customers")) return t("Customer list");
+  return path || "";
+}
+
+export class ConnectionsPage {
+  constructor(container) {
+    this.open = h("tbody", { id: "open-sockets" });
+    this.closes = h("tbody", { id: "recent-closes" });
+    this.summary = h("p", { class: "muted", id: "connections-summary", role: "status" });
+    const head = (...cols) => h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, c))));
+    fill(container, h("div", { class: "page connections" },
+      h("h1", {}, t("Connections")),
+      h("p", { class: "muted" }, t("Each open window of each agent holds one connection per feed. An agent who is not getting messages has no chat or list connection here, a growing queue, or a slow ping.")),
+      this.summary,
+      h("section", {}, h("h2", {}, t("Open now")),
+        h("table", {}, head(t("User"), t("Feed"), t("Address"), t("Connected since"), t("Queue"), t("Ping"), t("Dropped")), this.open)),
+      h("section", {}, h("h2", {}, t("Recent closes")),
+        h("table", {}, head(t("When"), t("User"), t("Feed"), t("Code"), t("Closed by"), t("Meaning")), this.closes))));
+    this.load();
+    this.timer = setInterval(() => this.load().catch(() => {}), REFRESH_EVERY);
+  }
+
+  async load() {
+    const data = await api("GET", "admin/connections");
+    this.summary.textContent = t("{open} open, {closed} recent closes", { open: num(data.open.length), closed: num(data.recent_closes.length) });
+    const empty = (cols, text) => h("tr", {}, h("td", { colspan: cols, class: "empty-row" }, text));
+    fill(this.open, data.open.length ? data.open.map((s) => h("tr", { dataset: { user: s.username } },
+      h("td", { dir: "auto" }, h("bdi", {}, s.username)),
+      h("td", {}, feedWords(s.feed)),
+      h("td", { dir: "ltr" }, s.client_address),
+      h("td", {}, at(s.connected_since)),
+      h("td", { class: s.queued > s.queue_capacity / 2 ? "warn" : undefined }, `${num(s.queued)} / ${num(s.queue_capacity)}`),
+      h("td", {}, s.last_ping_rtt_ms === null ? t("not yet") : t("{ms} ms", { ms: num(Math.round(s.last_ping_rtt_ms * 10) / 10) })),
+      h("td", { class: s.frames_dropped ? "warn" : undefined }, num(s.frames_dropped))))
+      : [empty(7, t("No open connections."))]);
+    fill(this.closes, data.recent_closes.length ? data.recent_closes.map((c) => h("tr", {},
+      h("td", {}, at(c.at)),
+      h("td", { dir: "auto" }, h("bdi", {}, c.username)),
+      h("td", {}, feedWords(c.feed)),
+      h("td", {}, String(c.code)),
+      h("td", {}, t(BY[c.closed_by] || c.closed_by)),
+      h("td", {}, t(MEANING[c.code] || c.meaning))))
+      : [empty(6, t("No connection has closed since the server started."))]);
+  }
+
+  destroy() {
+    clearInterval(this.timer);
+  }
+}
