@@ -11,6 +11,7 @@ pub mod lists;
 pub mod logs;
 mod media;
 pub mod messages;
+pub mod saved_replies;
 pub mod users;
 
 use std::collections::HashMap;
@@ -123,6 +124,8 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(logs::routes(state))
         .unify()
         .or(media::routes(state))
+        .unify()
+        .or(saved_replies::routes(state))
         .unify()
         .boxed()
 }

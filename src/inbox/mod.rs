@@ -15,6 +15,7 @@ mod messages;
 mod presence;
 pub mod publish;
 pub mod revocations;
+mod saved_replies;
 mod sessions;
 mod users;
 
@@ -32,6 +33,7 @@ pub use customers::CustomerEdit;
 pub use deliveries::{Edit, InboundMedia, PlatformUpdate};
 pub use error::{Action, ClientError, InboxError};
 pub use messages::{Draft, Feedback, InboundMessage, PendingMessage, Sent};
+pub use saved_replies::ReplyForm;
 pub use sessions::SignIn;
 pub use users::{NewUserForm, UserChanges};
 

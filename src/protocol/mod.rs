@@ -8,6 +8,7 @@ pub mod codes;
 pub mod filters;
 pub mod lists;
 pub mod pagination;
+pub mod replies;
 pub mod rest;
 pub mod rules;
 pub mod server;

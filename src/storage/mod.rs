@@ -22,6 +22,7 @@ mod migrations;
 pub mod outbox;
 mod readers;
 pub mod revocations;
+pub mod saved_replies;
 pub mod search;
 pub mod settings;
 pub mod sql;
@@ -90,6 +91,7 @@ pub enum Entity {
     User,
     Tag,
     BlacklistedAddress,
+    SavedReply,
 }
 
 impl std::fmt::Display for Entity {
@@ -101,6 +103,7 @@ impl std::fmt::Display for Entity {
             Self::User => "user",
             Self::Tag => "tag",
             Self::BlacklistedAddress => "blacklisted address",
+            Self::SavedReply => "saved reply",
         })
     }
 }
