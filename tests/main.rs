@@ -16,6 +16,7 @@ mod bad_input;
 mod binary;
 mod browser;
 mod browser_channels;
+mod browser_compose;
 mod browser_delivery;
 mod browser_tls;
 mod chat;

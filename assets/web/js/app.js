@@ -1,6 +1,6 @@
 // The entry module: wires sign-in, the feeds' end-of-session and the pages together, and picks
 // the page from the URL hash (the inbox, the customer list, and for admins administration and
-// the server log, the channels), and sets the page's language and direction.
+// the server log, the channels, the saved replies), and sets the page's language and direction.
 
 import { session } from "./session.js";
 import { signOut } from "./auth.js";
@@ -13,11 +13,12 @@ import { CustomersPage } from "./customers.js";
 import { AdminPage } from "./admin.js";
 import { LogsPage } from "./logs.js";
 import { ChannelsPage } from "./channels.js";
+import { RepliesPage } from "./replies.js";
 import { channelHealth } from "./health.js";
 import { applyLang } from "./i18n.js";
 
-const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage };
-const ADMIN_ONLY = new Set(["admin", "logs", "channels"]);
+const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage, replies: RepliesPage };
+const ADMIN_ONLY = new Set(["admin", "logs", "channels", "replies"]);
 
 applyLang();
 

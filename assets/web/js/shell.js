@@ -22,6 +22,7 @@ export function renderShell(root, active, onSignOut) {
     h("nav", {}, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
       admin ? link("#/channels", t("Channels"), "channels") : null,
       admin ? link("#/admin", t("Admin"), "admin") : null,
+      admin ? link("#/replies", t("Saved replies"), "replies") : null,
       admin ? link("#/logs", t("Logs"), "logs") : null),
     h("span", { class: "me" }, h("span", { class: "hide-narrow", dir: "auto" }, user?.first_name || user?.username || ""), language, out));
   fill(root, h("div", { class: "shell" }, bar, strip, main));
