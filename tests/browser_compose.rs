@@ -3,18 +3,17 @@
 //! shows six lines; a 3,000-character reply reaches Telegram whole and one over 4,096 is refused
 //! with the limit said, nothing cut; a pasted image is sent; links are links (http/https only);
 //! `/hello` inserts a saved reply; the side panel shows and edits the customer and lists their
-//! other conversation; day separators divide the timeline. The REST half of saved replies and the
-//! per-channel limit are checked with plain HTTP.
+//! other conversation; day separators divide the timeline. The REST half is `tests/saved_replies.rs`.
 
 use std::time::Duration;
 
 use pilito_box::storage::users::Role;
 use pilito_box::storage::{conversations, customers};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::botapi::BotApi;
 use crate::common::browser::Browser;
-use crate::common::{PASSWORD, TestApp, spawn_app, spawn_with};
+use crate::common::{PASSWORD, TestApp, spawn_with};
 use crate::telegram::telegram;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -22,87 +21,6 @@ const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkY
 
 fn base(app: &TestApp) -> String {
     format!("http://{}/", app.addr)
-}
-
-async fn call(app: &TestApp, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app
-        .http
-        .request(method.parse().unwrap(), app.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-#[tokio::test]
-async fn saved_replies_and_channel_limits_over_rest() {
-    let app = spawn_app().await;
-    let admin = app.user("boss", Role::Admin).await;
-    let admin = app.token(admin.id).await;
-    let (_, agent) = app.agent("sara").await;
-    let path = "/api/v1/saved-replies/";
-
-    assert_eq!(call(&app, "GET", path, &agent, None).await, (200, json!([])));
-    let hello = json!({"shortcut": "/hello", "content": " Hi, how can I help? "});
-    let (status, body) = call(&app, "POST", path, &agent, Some(hello.clone())).await;
-    assert_eq!((status, body["error_code"].as_str()), (403, Some("PERMISSION_DENIED")));
-    let (status, made) = call(&app, "POST", path, &admin, Some(hello)).await;
-    assert_eq!(status, 201, "{made}");
-    assert_eq!((made["shortcut"].as_str(), made["content"].as_str()), (Some("hello"), Some("Hi, how can I help?")));
-    let (status, body) = call(&app, "POST", path, &admin, Some(json!({"shortcut": "HELLO", "content": "x"}))).await;
-    assert_eq!((status, body["error"].as_str()), (409, Some("A saved reply with the shortcut /HELLO already exists")));
-    for (bad, code) in [
-        (json!({"shortcut": "two words", "content": "x"}), "INVALID_SHORTCUT"),
-        (json!({"content": "x"}), "INVALID_SHORTCUT"),
-        (json!({"shortcut": "a"}), "EMPTY_CONTENT"),
-        (json!({"shortcut": "a", "content": "x".repeat(4097)}), "CONTENT_TOO_LONG"),
-        (json!({"shortcut": "a", "content": "x", "colour": "red"}), "INVALID_JSON"),
-    ] {
-        let (status, body) = call(&app, "POST", path, &admin, Some(bad.clone())).await;
-        assert_eq!((status, body["error_code"].as_str()), (400, Some(code)), "{bad}");
-    }
-    let one = format!("{path}{}", made["id"]);
-    let (status, body) = call(&app, "PATCH", &one, &admin, Some(json!({"content": "Hello!"}))).await;
-    assert_eq!((status, body["content"].as_str()), (200, Some("Hello!")));
-    let (status, body) = call(&app, "PATCH", &format!("{path}999"), &admin, Some(json!({"content": "x"}))).await;
-    assert_eq!((status, body["error_code"].as_str()), (404, Some("SAVED_REPLY_NOT_FOUND")));
-    let (_, list) = call(&app, "GET", path, &agent, None).await;
-    assert_eq!(list[0]["content"], "Hello!");
-    assert_eq!(call(&app, "DELETE", &one, &agent, None).await.0, 403);
-    assert_eq!(call(&app, "DELETE", &one, &admin, None).await.0, 204);
-    assert_eq!(call(&app, "DELETE", &one, &admin, None).await.0, 404);
-
-    // The limit is the channel's: Telegram 4096, Instagram 1000, said in the error.
-    let tg = app.conversation("Reza").await;
-    let (_, detail) = call(&app, "GET", &format!("/api/v1/message/conversation-item/{tg}/"), &agent, None).await;
-    assert_eq!(detail["max_message_chars"], 4096);
-    let send = format!("/api/v1/message/conversation/{tg}/send-message/");
-    let (status, _) = call(&app, "POST", &send, &agent, Some(json!({"content": "ی".repeat(4096)}))).await;
-    assert_eq!(status, 201);
-    let (status, body) = call(&app, "POST", &send, &agent, Some(json!({"content": "x".repeat(4097)}))).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("Message content too long (max 4096 characters)")));
-    let ig = app.inbound_conversation("instagram", "ig-1", "Mina", "salam").await;
-    let (_, detail) = call(&app, "GET", &format!("/api/v1/message/conversation-item/{ig}/"), &agent, None).await;
-    assert_eq!(detail["max_message_chars"], 1000);
-    let send = format!("/api/v1/message/conversation/{ig}/send-message/");
-    let (status, body) = call(&app, "POST", &send, &agent, Some(json!({"content": "x".repeat(1001)}))).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("Message content too long (max 1000 characters)")));
-
-    // Tags edit in place, and the customer's conversations are one call away.
-    let customer = detail["customer"]["id"].as_i64().unwrap();
-    let item = format!("/api/v1/message/customer-item/{customer}/");
-    let (status, body) = call(&app, "PATCH", &item, &agent, Some(json!({"tags": ["VIP", " VIP ", "new"]}))).await;
-    assert_eq!(status, 200, "{body}");
-    let names: Vec<&str> = body["tag"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["VIP", "new"]);
-    let (status, _) = call(&app, "PATCH", &item, &agent, Some(json!({"tags": "VIP"}))).await;
-    assert_eq!(status, 400);
-    let (status, body) = call(&app, "GET", &format!("{item}conversations/"), &agent, None).await;
-    assert_eq!((status, body["conversations"][0]["id"].as_str()), (200, Some(ig.as_str())));
 }
 
 /// A second conversation of the customer of `conv`, and the first message moved to yesterday.
@@ -133,7 +51,11 @@ async fn set_draft(b: &Browser, text_js: &str) {
 }
 
 async fn press_enter(b: &Browser) {
-    b.find("#compose").await.send_keys("\u{E007}").await.unwrap();
+    b.find("#compose")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -148,15 +70,22 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
             .state
             .store
             .read(|c| {
-                Ok(c.query_row("SELECT id FROM conversations LIMIT 1", [], |r| r.get::<_, String>(0))
-                    .ok())
+                Ok(
+                    c.query_row("SELECT id FROM conversations LIMIT 1", [], |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .ok(),
+                )
             })
             .await
             .unwrap();
         if let Some(id) = found {
             break id;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the Telegram message never arrived");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the Telegram message never arrived"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let other = history(&app, &conv).await;
@@ -165,28 +94,66 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     b.sign_in(&base(&app), "boss", PASSWORD).await;
 
     // Saved replies: an admin adds one on its page.
-    b.client.goto(&format!("{}#/replies", base(&app))).await.unwrap();
-    b.find("#add-reply input[name=shortcut]").await.send_keys("hello").await.unwrap();
+    b.client
+        .goto(&format!("{}#/replies", base(&app)))
+        .await
+        .unwrap();
+    b.find("#add-reply input[name=shortcut]")
+        .await
+        .send_keys("hello")
+        .await
+        .unwrap();
     b.find("#add-reply textarea[name=content]")
         .await
         .send_keys("Hi! Thanks for writing to us, how can I help?")
         .await
         .unwrap();
-    b.find("#add-reply button[type=submit]").await.click().await.unwrap();
-    b.until("the reply listed", "document.querySelector('.reply-row[data-shortcut=hello]')").await;
-    b.find("#add-reply input[name=shortcut]").await.send_keys("tracking").await.unwrap();
+    b.find("#add-reply button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "the reply listed",
+        "document.querySelector('.reply-row[data-shortcut=hello]')",
+    )
+    .await;
+    b.find("#add-reply input[name=shortcut]")
+        .await
+        .send_keys("tracking")
+        .await
+        .unwrap();
     b.find("#add-reply textarea[name=content]")
         .await
         .send_keys("You can follow your parcel at https://post.example/track with the code we e-mailed you.")
         .await
         .unwrap();
-    b.find("#add-reply button[type=submit]").await.click().await.unwrap();
-    b.until("two replies", "document.querySelectorAll('.reply-row').length === 2").await;
+    b.find("#add-reply button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "two replies",
+        "document.querySelectorAll('.reply-row').length === 2",
+    )
+    .await;
     b.screenshot("compose-replies-admin-en").await;
 
-    b.client.goto(&format!("{}#/inbox/{conv}", base(&app))).await.unwrap();
-    b.until("the history", "document.querySelectorAll('#messages .msg').length >= 1").await;
-    b.until("the limit known", "document.querySelector('#compose-count')").await;
+    b.client
+        .goto(&format!("{}#/inbox/{conv}", base(&app)))
+        .await
+        .unwrap();
+    b.until(
+        "the history",
+        "document.querySelectorAll('#messages .msg').length >= 1",
+    )
+    .await;
+    b.until(
+        "the limit known",
+        "document.querySelector('#compose-count')",
+    )
+    .await;
 
     // Day separators.
     b.until(
@@ -196,8 +163,15 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     .await;
 
     // Shift+Enter is a new line, not a send; a six-line draft shows six lines, twenty scroll.
-    b.find("#compose").await.send_keys("line one\u{E008}\u{E007}\u{E000}line two").await.unwrap();
-    assert_eq!(b.eval("document.querySelector('#compose').value").await, "line one\nline two");
+    b.find("#compose")
+        .await
+        .send_keys("line one\u{E008}\u{E007}\u{E000}line two")
+        .await
+        .unwrap();
+    assert_eq!(
+        b.eval("document.querySelector('#compose').value").await,
+        "line one\nline two"
+    );
     set_draft(&b, "'1\\n2\\n3\\n4\\n5\\n6'").await;
     let fit = b
         .eval(
@@ -205,7 +179,10 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
                return { lines: el.clientHeight / lh, scrolls: el.scrollHeight > el.clientHeight + 1 }; })()",
         )
         .await;
-    assert!(fit["lines"].as_f64().unwrap() >= 6.0 && fit["scrolls"] == false, "six lines: {fit}");
+    assert!(
+        fit["lines"].as_f64().unwrap() >= 6.0 && fit["scrolls"] == false,
+        "six lines: {fit}"
+    );
     set_draft(&b, "Array.from({ length: 20 }, (_, i) => i).join('\\n')").await;
     let tall = b
         .eval(
@@ -214,26 +191,49 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
         )
         .await;
     let lines = tall["lines"].as_f64().unwrap();
-    assert!((9.0..11.5).contains(&lines) && tall["scrolls"] == true, "about ten lines then scroll: {tall}");
+    assert!(
+        (9.0..11.5).contains(&lines) && tall["scrolls"] == true,
+        "about ten lines then scroll: {tall}"
+    );
 
     // 3,000 characters reach Telegram whole.
     let long: String = "سلام دنیا ".repeat(300);
-    set_draft(&b, &format!("{:?}", long)).await;
+    set_draft(&b, &format!("{long:?}")).await;
     press_enter(&b).await;
     let sent = bot.wait_sent(1, WAIT).await;
-    assert_eq!(sent[0].text.chars().count(), 2999, "the reply as Telegram got it (trimmed)");
+    assert_eq!(
+        sent[0].text.chars().count(),
+        2999,
+        "the reply as Telegram got it (trimmed)"
+    );
     assert_eq!(sent[0].text, long.trim());
 
     // Over 4,096: refused in the page with the limit said, the text kept whole.
     set_draft(&b, "'x'.repeat(4097)").await;
-    let count = b.eval("document.querySelector('#compose-count').textContent").await;
+    let count = b
+        .eval("document.querySelector('#compose-count').textContent")
+        .await;
     assert_eq!(count, "4,097 / 4,096");
-    assert_eq!(b.eval("document.querySelector('#compose-count').classList.contains('over')").await, true);
+    assert_eq!(
+        b.eval("document.querySelector('#compose-count').classList.contains('over')")
+            .await,
+        true
+    );
     press_enter(&b).await;
-    b.until("the refusal", "!document.querySelector('#compose-refusal').hidden").await;
-    let refusal = b.eval("document.querySelector('#compose-refusal').textContent").await;
+    b.until(
+        "the refusal",
+        "!document.querySelector('#compose-refusal').hidden",
+    )
+    .await;
+    let refusal = b
+        .eval("document.querySelector('#compose-refusal').textContent")
+        .await;
     assert!(refusal.as_str().unwrap().contains("4,096"), "{refusal}");
-    assert_eq!(b.eval("document.querySelector('#compose').value.length").await, 4097);
+    assert_eq!(
+        b.eval("document.querySelector('#compose').value.length")
+            .await,
+        4097
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(bot.sent().len(), 1, "nothing more went to Telegram");
     set_draft(&b, "''").await;
@@ -255,13 +255,32 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     bot.wait_sent(2, WAIT).await;
 
     // Links: http(s) only, new tab, no opener.
-    bot.text(5150, 2, "Tracking: https://post.example/track?c=42. Not this: javascript:alert(1)");
-    b.until("the customer's link", "document.querySelector('#messages a[href=\"https://post.example/track?c=42\"]')").await;
+    bot.text(
+        5150,
+        2,
+        "Tracking: https://post.example/track?c=42. Not this: javascript:alert(1)",
+    );
+    b.until(
+        "the customer's link",
+        "document.querySelector('#messages a[href=\"https://post.example/track?c=42\"]')",
+    )
+    .await;
     let link = b
         .eval("(() => { const a = document.querySelector('#messages a[href=\"https://post.example/track?c=42\"]'); return [a.rel, a.target, a.textContent]; })()")
         .await;
-    assert_eq!(link, json!(["noopener noreferrer", "_blank", "https://post.example/track?c=42"]));
-    assert_eq!(b.eval("document.querySelectorAll('#messages a[href^=\"javascript\"]').length").await, 0);
+    assert_eq!(
+        link,
+        json!([
+            "noopener noreferrer",
+            "_blank",
+            "https://post.example/track?c=42"
+        ])
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('#messages a[href^=\"javascript\"]').length")
+            .await,
+        0
+    );
     assert_eq!(
         b.eval("[...document.querySelectorAll('#messages .text')].some((t) => t.textContent.includes('javascript:alert(1)'))").await,
         true
@@ -269,24 +288,60 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
 
     // "/" opens the saved replies, filtered; Enter inserts; Escape closes.
     b.find("#compose").await.send_keys("/").await.unwrap();
-    b.until("the saved replies", "document.querySelectorAll('#saved-replies li[role=option]').length === 2").await;
-    b.find("#compose").await.send_keys("\u{E00C}").await.unwrap();
-    b.until("closed by Escape", "document.querySelector('#saved-replies').hidden").await;
+    b.until(
+        "the saved replies",
+        "document.querySelectorAll('#saved-replies li[role=option]').length === 2",
+    )
+    .await;
+    b.find("#compose")
+        .await
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    b.until(
+        "closed by Escape",
+        "document.querySelector('#saved-replies').hidden",
+    )
+    .await;
     set_draft(&b, "''").await;
     b.find("#compose").await.send_keys("/hel").await.unwrap();
-    b.until("filtered", "document.querySelectorAll('#saved-replies li[role=option]').length === 1").await;
+    b.until(
+        "filtered",
+        "document.querySelectorAll('#saved-replies li[role=option]').length === 1",
+    )
+    .await;
     press_enter(&b).await;
     assert_eq!(
         b.eval("document.querySelector('#compose').value").await,
         "Hi! Thanks for writing to us, how can I help?"
     );
-    assert_eq!(bot.sent().len(), 2, "inserting is not sending (the image was the second send)");
+    assert_eq!(
+        bot.sent().len(),
+        2,
+        "inserting is not sending (the image was the second send)"
+    );
 
     // The customer beside the chat: handle, phone edited in place, the other conversation.
-    b.until("the panel", "document.querySelector('#customer-panel .handle')").await;
-    assert_eq!(b.eval("document.querySelector('#customer-panel .handle').textContent").await, "@reza_k");
-    b.find("#customer-phone").await.send_keys("+98 912 000 1111\u{E007}").await.unwrap();
-    b.until("saved", "document.querySelector('#customer-panel .saved-note').textContent === 'Saved.'").await;
+    b.until(
+        "the panel",
+        "document.querySelector('#customer-panel .handle')",
+    )
+    .await;
+    assert_eq!(
+        b.eval("document.querySelector('#customer-panel .handle').textContent")
+            .await,
+        "@reza_k"
+    );
+    b.find("#customer-phone")
+        .await
+        .send_keys("+98 912 000 1111\u{E007}")
+        .await
+        .unwrap();
+    b.until(
+        "saved",
+        "document.querySelector('#customer-panel .saved-note').textContent === 'Saved.'",
+    )
+    .await;
     let customer_id = app
         .state
         .store
@@ -308,30 +363,76 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
         &format!("document.querySelector('#customer-conversations a[data-id=\"{other}\"]')"),
     )
     .await;
-    set_draft(&b, "'Thanks Reza, I have checked: https://post.example/track?c=42'").await;
+    set_draft(
+        &b,
+        "'Thanks Reza, I have checked: https://post.example/track?c=42'",
+    )
+    .await;
     b.screenshot("compose-chat-en").await;
 
     // The customer list's names open the customer's newest conversation with the panel.
-    b.client.goto(&format!("{}#/customers", base(&app))).await.unwrap();
-    b.find("#customer-rows .customer-name").await.click().await.unwrap();
-    b.until("a conversation of theirs open", "location.hash.startsWith('#/inbox/') && document.querySelector('#customer-panel .handle')").await;
-    b.client.goto(&format!("{}#/inbox", base(&app))).await.unwrap();
-    b.until("the empty state", "document.querySelector('#chat-pane .empty-state')").await;
+    b.client
+        .goto(&format!("{}#/customers", base(&app)))
+        .await
+        .unwrap();
+    b.find("#customer-rows .customer-name")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.until(
+        "a conversation of theirs open",
+        "location.hash.startsWith('#/inbox/') && document.querySelector('#customer-panel .handle')",
+    )
+    .await;
+    b.client
+        .goto(&format!("{}#/inbox", base(&app)))
+        .await
+        .unwrap();
+    b.until(
+        "the empty state",
+        "document.querySelector('#chat-pane .empty-state')",
+    )
+    .await;
     b.screenshot("compose-list-en").await;
 
     // Persian: the same views right to left, dates in the Solar Hijri calendar.
-    b.eval("(() => { localStorage.setItem('pilito-box.lang', 'fa'); return 1; })()").await;
-    b.client.goto(&format!("{}#/inbox/{conv}", base(&app))).await.unwrap();
+    b.eval("(() => { localStorage.setItem('pilito-box.lang', 'fa'); return 1; })()")
+        .await;
+    b.client
+        .goto(&format!("{}#/inbox/{conv}", base(&app)))
+        .await
+        .unwrap();
     b.client.refresh().await.unwrap();
     b.until("the history in Persian", "document.documentElement.dir === 'rtl' && document.querySelectorAll('#messages .msg').length >= 3").await;
-    b.until("دیروز", "[...document.querySelectorAll('#messages .day')].some((d) => d.textContent === 'دیروز')").await;
+    b.until(
+        "دیروز",
+        "[...document.querySelectorAll('#messages .day')].some((d) => d.textContent === 'دیروز')",
+    )
+    .await;
     set_draft(&b, "''").await;
     b.find("#compose").await.send_keys("/").await.unwrap();
-    b.until("the saved replies", "document.querySelectorAll('#saved-replies li[role=option]').length === 2").await;
+    b.until(
+        "the saved replies",
+        "document.querySelectorAll('#saved-replies li[role=option]').length === 2",
+    )
+    .await;
     b.screenshot("compose-chat-fa").await;
-    b.find("#compose").await.send_keys("\u{E00C}").await.unwrap();
-    b.find("#customer-notes").await.send_keys("مشتری قدیمی؛ سفارش‌ها را با پست پیشتاز می‌فرستد").await.unwrap();
-    b.find("#customer-tag-add").await.send_keys("VIP\u{E007}").await.unwrap();
+    b.find("#compose")
+        .await
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    b.find("#customer-notes")
+        .await
+        .send_keys("مشتری قدیمی؛ سفارش‌ها را با پست پیشتاز می‌فرستد")
+        .await
+        .unwrap();
+    b.find("#customer-tag-add")
+        .await
+        .send_keys("VIP\u{E007}")
+        .await
+        .unwrap();
     b.until("tagged", "[...document.querySelectorAll('#customer-panel .tag')].some((t) => t.textContent.startsWith('VIP'))").await;
     b.screenshot("compose-panel-fa").await;
     b.quit().await;

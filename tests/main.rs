@@ -40,6 +40,7 @@ mod presence;
 mod refusals;
 mod rest;
 mod restart;
+mod saved_replies;
 mod search;
 mod startup;
 mod telegram;

@@ -12,9 +12,9 @@ use super::error::ApiError;
 use super::{admin, body, ok, parse, respond, signed_in, with_state};
 use crate::auth::Identity;
 use crate::inbox::CustomerEdit;
+use crate::protocol::lists::CustomerListView;
 use crate::protocol::views::CustomerView;
 use crate::state::AppState;
-use crate::protocol::lists::CustomerListView;
 use crate::storage::{customer_list, customers};
 
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
@@ -51,7 +51,10 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
 
 /// The customer with every conversation of theirs (`CustomerWithConversations`).
 async fn threads(state: AppState, id: i64) -> Result<Response, ApiError> {
-    let entry = state.store.read(move |c| customer_list::entry(c, id)).await?;
+    let entry = state
+        .store
+        .read(move |c| customer_list::entry(c, id))
+        .await?;
     Ok(ok(&CustomerListView::from(&entry)))
 }
 

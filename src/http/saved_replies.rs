@@ -56,13 +56,13 @@ async fn list(state: AppState) -> Result<Response, ApiError> {
 }
 
 async fn add(state: AppState, me: Identity, body: Bytes) -> Result<Response, ApiError> {
-    let form = ReplyForm::new_reply(parse::<SavedReplyBody>(&body)?)?;
+    let form = ReplyForm::new_reply(&parse::<SavedReplyBody>(&body)?)?;
     let row = state.inbox.add_saved_reply(&me, form).await?;
     Ok(reply(StatusCode::CREATED, &SavedReplyView::from(&row)))
 }
 
 async fn change(state: AppState, me: Identity, id: i64, body: Bytes) -> Result<Response, ApiError> {
-    let form = ReplyForm::changes(parse::<SavedReplyBody>(&body)?)?;
+    let form = ReplyForm::changes(&parse::<SavedReplyBody>(&body)?)?;
     let row = state.inbox.change_saved_reply(&me, id, form).await?;
     Ok(ok(&SavedReplyView::from(&row)))
 }

@@ -34,7 +34,10 @@ impl TryFrom<&Map<String, Value>> for CustomerEdit {
         for (key, value) in body {
             if key == "tags" {
                 changes.tags = Some(tag_names(value).ok_or_else(|| {
-                    invalid(key, "expected a list of at most 20 names of 1-50 characters")
+                    invalid(
+                        key,
+                        "expected a list of at most 20 names of 1-50 characters",
+                    )
                 })?);
                 continue;
             }

@@ -19,18 +19,21 @@ pub struct ReplyForm(ReplyChanges);
 
 impl ReplyForm {
     /// A new reply: both fields required.
-    pub fn new_reply(body: SavedReplyBody) -> InboxResult<Self> {
+    pub fn new_reply(body: &SavedReplyBody) -> InboxResult<Self> {
         if body.shortcut.is_none() {
             return Err(invalid_shortcut("shortcut is required"));
         }
         if body.content.is_none() {
-            return Err(InboxError::invalid(code::EMPTY_CONTENT, "content is required"));
+            return Err(InboxError::invalid(
+                code::EMPTY_CONTENT,
+                "content is required",
+            ));
         }
         Self::changes(body)
     }
 
     /// A change: either field, or both.
-    pub fn changes(body: SavedReplyBody) -> InboxResult<Self> {
+    pub fn changes(body: &SavedReplyBody) -> InboxResult<Self> {
         let shortcut = body.shortcut.as_deref().map(shortcut).transpose()?;
         let content = body.content.as_deref().map(rules::content).transpose()?;
         Ok(Self(ReplyChanges { shortcut, content }))
@@ -47,7 +50,10 @@ fn shortcut(raw: &str) -> InboxResult<String> {
     if name.is_empty() || name.chars().count() > MAX_SHORTCUT {
         return Err(invalid_shortcut("shortcut must be 1-32 characters"));
     }
-    if !name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(invalid_shortcut(
             "shortcut may hold only letters, digits, - and _ (no spaces)",
         ));
@@ -65,7 +71,11 @@ fn admin_only(by: &Identity) -> InboxResult<()> {
 
 impl Inbox {
     /// Stores a new saved reply.
-    pub async fn add_saved_reply(&self, by: &Identity, form: ReplyForm) -> InboxResult<SavedReplyRow> {
+    pub async fn add_saved_reply(
+        &self,
+        by: &Identity,
+        form: ReplyForm,
+    ) -> InboxResult<SavedReplyRow> {
         admin_only(by)?;
         let author = by.user.id;
         let ReplyChanges { shortcut, content } = form.0;
@@ -76,7 +86,11 @@ impl Inbox {
             .store
             .write(move |c| saved_replies::insert(c, &shortcut, &content, author))
             .await?;
-        tracing::info!("{} added the saved reply /{}", by.user.username, row.shortcut);
+        tracing::info!(
+            "{} added the saved reply /{}",
+            by.user.username,
+            row.shortcut
+        );
         Ok(row)
     }
 
@@ -118,16 +132,26 @@ mod tests {
 
     #[test]
     fn shortcuts_and_texts_are_checked() {
-        let form = ReplyForm::new_reply(body(Some(" /سلام_1 "), Some(" Hi "))).unwrap();
+        let form = ReplyForm::new_reply(&body(Some(" /سلام_1 "), Some(" Hi "))).unwrap();
         assert_eq!(form.0.shortcut.as_deref(), Some("سلام_1"));
         assert_eq!(form.0.content.as_deref(), Some("Hi"));
         for bad in ["", "/", "two words", "a/b", &"x".repeat(33)] {
-            let e = ReplyForm::changes(body(Some(bad), None)).unwrap_err();
-            assert_eq!(e.client(super::super::Action::Request).code, "INVALID_SHORTCUT", "{bad}");
+            let e = ReplyForm::changes(&body(Some(bad), None)).unwrap_err();
+            assert_eq!(
+                e.client(super::super::Action::Request).code,
+                "INVALID_SHORTCUT",
+                "{bad}"
+            );
         }
-        let e = ReplyForm::new_reply(body(Some("hi"), None)).unwrap_err();
-        assert_eq!(e.client(super::super::Action::Request).code, "EMPTY_CONTENT");
-        let e = ReplyForm::changes(body(None, Some(&"x".repeat(4097)))).unwrap_err();
-        assert_eq!(e.client(super::super::Action::Request).code, "CONTENT_TOO_LONG");
+        let e = ReplyForm::new_reply(&body(Some("hi"), None)).unwrap_err();
+        assert_eq!(
+            e.client(super::super::Action::Request).code,
+            "EMPTY_CONTENT"
+        );
+        let e = ReplyForm::changes(&body(None, Some(&"x".repeat(4097)))).unwrap_err();
+        assert_eq!(
+            e.client(super::super::Action::Request).code,
+            "CONTENT_TOO_LONG"
+        );
     }
 }

@@ -127,9 +127,11 @@ mod tests {
         assert_eq!(max_chars("telegram"), 4096);
         assert_eq!(max_caption_chars("telegram"), 1024);
         assert_eq!(max_chars("instagram"), 1000);
-        assert!(["unknown", "api", "telegram", "instagram"]
-            .iter()
-            .all(|s| max_chars(s) >= FITS_EVERYWHERE && max_chars(s) <= MAX_CONTENT));
+        assert!(
+            ["unknown", "api", "telegram", "instagram"]
+                .iter()
+                .all(|s| max_chars(s) >= FITS_EVERYWHERE && max_chars(s) <= MAX_CONTENT)
+        );
     }
 
     #[test]

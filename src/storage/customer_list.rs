@@ -180,7 +180,9 @@ pub fn page(
 /// One customer with their conversations, as a list entry shows them.
 pub fn entry(conn: &Connection, id: i64) -> StoreResult<CustomerEntry> {
     let customer = customers::get(conn, id)?;
-    let conversations = conversations_of(conn, &[id])?.remove(&id).unwrap_or_default();
+    let conversations = conversations_of(conn, &[id])?
+        .remove(&id)
+        .unwrap_or_default();
     Ok(CustomerEntry {
         customer,
         conversations,

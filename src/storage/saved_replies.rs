@@ -41,7 +41,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SavedReplyRow> {
 
 /// The conflict a taken shortcut is refused with.
 fn taken(shortcut: &str) -> StoreError {
-    StoreError::Conflict(format!("A saved reply with the shortcut /{shortcut} already exists"))
+    StoreError::Conflict(format!(
+        "A saved reply with the shortcut /{shortcut} already exists"
+    ))
 }
 
 /// Every saved reply, by shortcut.
@@ -116,17 +118,26 @@ mod tests {
         .unwrap();
         let hello = insert(&db, "hello", "Hi, how can I help?", 1).unwrap();
         let thanks = insert(&db, "thanks", "Thank you!", 1).unwrap();
-        assert!(matches!(insert(&db, "HELLO", "x", 1), Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            insert(&db, "HELLO", "x", 1),
+            Err(StoreError::Conflict(_))
+        ));
         let renamed = ReplyChanges {
             shortcut: Some("Hello".into()),
             content: None,
         };
-        assert!(matches!(update(&db, thanks.id, &renamed), Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            update(&db, thanks.id, &renamed),
+            Err(StoreError::Conflict(_))
+        ));
         let edited = ReplyChanges {
             shortcut: None,
             content: Some("Hello! How can I help?".into()),
         };
-        assert_eq!(update(&db, hello.id, &edited).unwrap().content, "Hello! How can I help?");
+        assert_eq!(
+            update(&db, hello.id, &edited).unwrap().content,
+            "Hello! How can I help?"
+        );
         assert_eq!(list(&db).unwrap().len(), 2);
         delete(&db, hello.id).unwrap();
         assert!(matches!(

@@ -45,7 +45,10 @@ pub fn tags_of(conn: &Connection, customer_ids: &[i64]) -> StoreResult<HashMap<i
 
 /// Makes `names` the customer's tags: the others are detached, new names created.
 pub fn set_tags(conn: &Connection, customer_id: i64, names: &[String]) -> StoreResult<()> {
-    conn.exec("DELETE FROM customer_tags WHERE customer_id = ?1", [customer_id])?;
+    conn.exec(
+        "DELETE FROM customer_tags WHERE customer_id = ?1",
+        [customer_id],
+    )?;
     for name in names {
         add_tag(conn, customer_id, name)?;
     }
