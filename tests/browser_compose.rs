@@ -435,5 +435,12 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
         .unwrap();
     b.until("tagged", "[...document.querySelectorAll('#customer-panel .tag')].some((t) => t.textContent.startsWith('VIP'))").await;
     b.screenshot("compose-panel-fa").await;
+
+    // On a narrow window the panel folds away until asked for.
+    b.client.set_window_size(900, 800).await.unwrap();
+    let shown = "getComputedStyle(document.querySelector('#customer-panel')).display !== 'none'";
+    b.until("the panel folded", &format!("!({shown})")).await;
+    b.find("#panel-toggle").await.click().await.unwrap();
+    b.until("the panel shown on request", shown).await;
     b.quit().await;
 }

@@ -7,6 +7,7 @@ import { h, fill, when, customerName } from "./dom.js";
 import { t, num } from "./i18n.js";
 import { avatar, channelIcon, channelWords } from "./avatar.js";
 
+const STATUSES = { active: "Active", support_active: "Support active", marketing_active: "Marketing active", closed: "Closed" };
 const FIELDS = [
   ["phone_number", "Phone", "tel", "customer-phone"],
   ["email", "E-mail", "email", "customer-email"],
@@ -107,7 +108,7 @@ export class CustomerPanel {
     }
     fill(this.threads, entry.conversations.map((c) => h("li", { "aria-current": c.id === this.conversationId ? "true" : undefined },
       h("a", { href: `#/inbox/${c.id}`, dataset: { id: c.id } },
-        h("span", { class: "thread-status" }, t(c.status.replaceAll("_", " "))),
+        h("span", { class: "thread-status" }, t(STATUSES[c.status] || c.status)),
         h("span", { class: "muted" }, when(c.last_message?.created_at || c.updated_at)),
         h("span", { class: "preview", dir: "auto" }, c.last_message?.content || t("No messages yet")),
         c.unread_count ? h("span", { class: "badge" }, num(c.unread_count)) : null))));
