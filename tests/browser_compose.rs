@@ -23,10 +23,12 @@ fn base(app: &TestApp) -> String {
     format!("http://{}/", app.addr)
 }
 
-/// A second conversation of the customer of `conv`, and the first message moved to yesterday.
+/// A second conversation of the customer of `conv`, 40 days old, and the first message moved to
+/// yesterday.
 async fn history(app: &TestApp, conv: &str) -> String {
     let id = conv.to_owned();
     let yesterday = pilito_box::clock::to_db(chrono::Utc::now() - chrono::Duration::days(1));
+    let long_ago = pilito_box::clock::to_db(chrono::Utc::now() - chrono::Duration::days(40));
     app.state
         .store
         .write(move |c| {
@@ -36,7 +38,12 @@ async fn history(app: &TestApp, conv: &str) -> String {
                 "UPDATE messages SET created_at = ?1 WHERE conversation_id = ?2",
                 rusqlite::params![yesterday, id],
             )?;
-            Ok(conversations::insert(c, &customer, "telegram", None)?.id)
+            let other = conversations::insert(c, &customer, "telegram", None)?.id;
+            c.execute(
+                "UPDATE conversations SET created_at = ?1, updated_at = ?1 WHERE id = ?2",
+                rusqlite::params![long_ago, other],
+            )?;
+            Ok(other)
         })
         .await
         .unwrap()
@@ -408,6 +415,12 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     b.until(
         "دیروز",
         "[...document.querySelectorAll('#messages .day')].some((d) => d.textContent === 'دیروز')",
+    )
+    .await;
+    b.until(
+        "a Solar Hijri month for the old conversation",
+        "(() => { const m = new Intl.DateTimeFormat('fa-IR', { month: 'short' }).format(new Date(Date.now() - 40 * 864e5)); \
+           return /[آ-ی]/.test(m) && !/(نوامبر|دسامبر)/.test(m) && document.querySelector('#customer-conversations').textContent.includes(m); })()",
     )
     .await;
     set_draft(&b, "''").await;

@@ -52,7 +52,7 @@ export class CustomerPanel {
   /** An input that saves its value when it loses focus or on Enter; Escape puts it back. */
   field(key, type, id) {
     const value = this.customer[key] || "";
-    const attrs = { id, name: key, dir: "auto", placeholder: t("Add…") };
+    const attrs = { id, name: key, dir: type === "textarea" ? undefined : "auto", placeholder: t("Add") };
     const input = type === "textarea" ? h("textarea", { ...attrs, rows: 3 }, value) : h("input", { ...attrs, type, value });
     input.addEventListener("focus", () => this.editing.add(key));
     input.addEventListener("keydown", (e) => {

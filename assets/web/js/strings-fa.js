@@ -248,7 +248,6 @@ export const FA = {
   "Handle": "شناسه",
   "Phone": "تلفن",
   "Notes": "یادداشت‌ها",
-  "Add…": "افزودن…",
   "Add a tag": "افزودن برچسب",
   "Remove the tag {name}": "حذف برچسب {name}",
   "Open their newest conversation with their details": "باز کردن تازه‌ترین گفتگوی این مشتری همراه با جزئیاتش",
