@@ -56,11 +56,11 @@ async fn malformed_frames_get_precise_errors_and_the_socket_stays_open() {
         let err = c.recv().await;
         assert_eq!(err, json!({"type": "error", "error": expected}), "{text}");
     }
-    let long = "x".repeat(1001);
+    let long = "x".repeat(4097);
     c.send(json!({"content": long})).await;
     assert_eq!(
         c.recv().await["error"],
-        "Message content too long (max 1000 characters)"
+        "Message content too long (max 4096 characters)"
     );
     c.ws.send(Message::binary(vec![1_u8, 2, 3])).await.unwrap();
     assert_eq!(

@@ -150,7 +150,7 @@ async fn send_message_validates_stores_and_broadcasts() {
     for (payload, code, status) in [
         (json!({"content": "  "}), "EMPTY_CONTENT", 400),
         (
-            json!({"content": "x".repeat(1001)}),
+            json!({"content": "x".repeat(4097)}),
             "CONTENT_TOO_LONG",
             400,
         ),

@@ -12,9 +12,10 @@ use super::error::ApiError;
 use super::{admin, body, ok, parse, respond, signed_in, with_state};
 use crate::auth::Identity;
 use crate::inbox::CustomerEdit;
+use crate::protocol::lists::CustomerListView;
 use crate::protocol::views::CustomerView;
 use crate::state::AppState;
-use crate::storage::customers;
+use crate::storage::{customer_list, customers};
 
 pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
     let item = || warp::path!("api" / "v1" / "message" / "customer-item" / i64);
@@ -34,7 +35,27 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .and(admin(state))
         .and(with_state(state))
         .then(|id, me, s| async move { respond(delete(s, me, id).await) });
-    get.or(edit).unify().or(delete).unify().boxed()
+    let threads = warp::path!("api" / "v1" / "message" / "customer-item" / i64 / "conversations")
+        .and(warp::get())
+        .and(signed_in(state))
+        .and(with_state(state))
+        .then(|id, _me, s| async move { respond(threads(s, id).await) });
+    get.or(edit)
+        .unify()
+        .or(delete)
+        .unify()
+        .or(threads)
+        .unify()
+        .boxed()
+}
+
+/// The customer with every conversation of theirs (`CustomerWithConversations`).
+async fn threads(state: AppState, id: i64) -> Result<Response, ApiError> {
+    let entry = state
+        .store
+        .read(move |c| customer_list::entry(c, id))
+        .await?;
+    Ok(ok(&CustomerListView::from(&entry)))
 }
 
 async fn get(state: AppState, id: i64) -> Result<Response, ApiError> {

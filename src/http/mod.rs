@@ -14,6 +14,7 @@ pub mod logs;
 mod media;
 pub mod messages;
 mod preferences;
+pub mod saved_replies;
 pub mod users;
 
 use std::collections::HashMap;
@@ -132,6 +133,8 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(logs::routes(state))
         .unify()
         .or(media::routes(state))
+        .unify()
+        .or(saved_replies::routes(state))
         .unify()
         .boxed()
 }

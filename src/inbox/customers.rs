@@ -11,6 +11,9 @@ use crate::storage::users::Role;
 
 /// Longest value of an editable customer field.
 const MAX_FIELD: usize = 250;
+/// Most tags on one customer, and the longest tag name.
+const MAX_TAGS: usize = 20;
+const MAX_TAG: usize = 50;
 
 /// Changes to a customer, checked: only editable fields, strings of bounded length or `null`,
 /// and `data` an object.
@@ -29,6 +32,15 @@ impl TryFrom<&Map<String, Value>> for CustomerEdit {
         };
         let mut changes = CustomerChanges::default();
         for (key, value) in body {
+            if key == "tags" {
+                changes.tags = Some(tag_names(value).ok_or_else(|| {
+                    invalid(
+                        key,
+                        "expected a list of at most 20 names of 1-50 characters",
+                    )
+                })?);
+                continue;
+            }
             if key == "data" {
                 if !value.is_object() {
                     return Err(invalid(key, "expected an object"));
@@ -49,6 +61,21 @@ impl TryFrom<&Map<String, Value>> for CustomerEdit {
         }
         Ok(Self(changes))
     }
+}
+
+/// Trimmed, distinct tag names from a JSON list, or `None` if it breaks the bounds.
+fn tag_names(value: &Value) -> Option<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for item in value.as_array()? {
+        let name = item.as_str()?.trim();
+        if name.is_empty() || name.chars().count() > MAX_TAG {
+            return None;
+        }
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    (names.len() <= MAX_TAGS).then_some(names)
 }
 
 impl Inbox {

@@ -80,6 +80,11 @@ impl InboxError {
                 code::NOT_FOUND,
                 "that address is not blacklisted".into(),
             ),
+            Self::NotFound(Entity::SavedReply) => (
+                404,
+                code::SAVED_REPLY_NOT_FOUND,
+                "Saved reply not found".into(),
+            ),
             Self::NotFound(other) => (404, code::NOT_FOUND, format!("{other} not found").into()),
             Self::Auth(why) => (401, why.code(), why.message().into()),
             Self::Forbidden => (

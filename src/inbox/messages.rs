@@ -12,12 +12,12 @@ use crate::hub::{Frame, Hub};
 use crate::protocol::client::{SendMessage, SubmitFeedback};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::{InboundBody, SendBody};
-use crate::protocol::rules;
+use crate::protocol::rules::{self, InvalidMessage};
 use crate::storage::inbound::{self, Inbound, Received};
 use crate::storage::messages::{self, Media, NewMessage, Stored};
 use crate::storage::summary;
 use crate::storage::users::UserRow;
-use crate::storage::{Queued, StoreResult, customers, outbox};
+use crate::storage::{Queued, StoreResult, conversations, customers, outbox};
 
 /// Longest feedback comment kept; longer ones are cut.
 const MAX_COMMENT: usize = 500;
@@ -44,12 +44,24 @@ impl Kind {
     }
 }
 
-/// A message to store, checked: trimmed text within the limit, a valid idempotency key.
+/// A message to store, checked: trimmed text within the longest limit, a valid idempotency
+/// key. Its conversation's own limit is checked when it is stored.
 #[derive(Debug, Clone)]
 pub struct Draft {
     kind: Kind,
     content: String,
     client_msg_id: Option<String>,
+    /// The caption of a file, held to the channel's caption limit.
+    caption: bool,
+}
+
+/// The longest text a conversation from `source` takes for a message (or a file's caption).
+fn limit(caption: bool, source: &str) -> usize {
+    if caption {
+        rules::max_caption_chars(source)
+    } else {
+        rules::max_chars(source)
+    }
 }
 
 impl TryFrom<&SendMessage> for Draft {
@@ -67,6 +79,7 @@ impl TryFrom<&SendMessage> for Draft {
             kind,
             content: rules::content(&m.content)?,
             client_msg_id: rules::client_msg_id(m.client_msg_id.as_deref())?,
+            caption: false,
         })
     }
 }
@@ -89,6 +102,7 @@ impl TryFrom<SendBody> for Draft {
             kind,
             content,
             client_msg_id: rules::client_msg_id(body.client_msg_id.as_deref())?,
+            caption: false,
         })
     }
 }
@@ -105,6 +119,7 @@ impl Draft {
             kind: Kind::Support,
             content,
             client_msg_id: rules::client_msg_id(client_msg_id)?,
+            caption: true,
         })
     }
 }
@@ -125,7 +140,8 @@ pub struct PendingMessage {
     /// The inbox's count of replies queued for a channel, bumped if this one is.
     replies: Arc<watch::Sender<u64>>,
     key: Option<String>,
-    queued: Queued<Stored>,
+    /// The stored message, or the limit its text was over (nothing stored).
+    queued: Queued<Result<Stored, InvalidMessage>>,
 }
 
 impl PendingMessage {
@@ -133,7 +149,7 @@ impl PendingMessage {
     /// second half of [`Inbox::send_message`]. Awaiting the messages of one sender in the
     /// order they were queued publishes them in that order.
     pub async fn published(self) -> InboxResult<Sent> {
-        let stored = self.queued.committed().await?;
+        let stored = self.queued.committed().await??;
         if stored.message.external_send_result.is_some() && !stored.duplicate {
             self.replies.send_modify(|n| *n = n.wrapping_add(1));
         }
@@ -198,7 +214,7 @@ impl TryFrom<InboundBody> for InboundMessage {
                 ));
             }
         };
-        let content = rules::content(&form.content)?;
+        let content = rules::content_within(&form.content, rules::max_chars(&form.source))?;
         let name = |v: Option<String>| {
             v.map(|s| s.trim().chars().take(MAX_NAME).collect::<String>())
                 .filter(|s| !s.is_empty())
@@ -314,6 +330,8 @@ impl Inbox {
         draft: Draft,
         media: Option<Media>,
     ) -> InboxResult<PendingMessage> {
+        let long = draft.content.len() > rules::FITS_EVERYWHERE;
+        let caption = draft.caption;
         let new = NewMessage {
             conversation_id: conversation_id.to_owned(),
             kind: draft.kind.as_str().to_owned(),
@@ -325,12 +343,18 @@ impl Inbox {
         let queued = self
             .store
             .enqueue(move |c| {
+                if long {
+                    let source = conversations::get(c, &new.conversation_id)?.source;
+                    if let Err(refused) = rules::within(&new.content, limit(caption, &source)) {
+                        return Ok(Err(refused));
+                    }
+                }
                 let mut stored = messages::insert(c, &new)?;
                 if let Some(media) = media.as_ref().filter(|_| !stored.duplicate) {
                     stored.message = messages::attach_media(c, stored.message.seq, media)?;
                 }
                 queue_out(c, &mut stored)?;
-                Ok(stored)
+                Ok(Ok(stored))
             })
             .await?;
         Ok(PendingMessage {

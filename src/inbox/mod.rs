@@ -17,6 +17,7 @@ mod preferences;
 mod presence;
 pub mod publish;
 pub mod revocations;
+mod saved_replies;
 mod sessions;
 mod users;
 
@@ -35,6 +36,7 @@ pub use deliveries::{Edit, InboundMedia, PlatformUpdate};
 pub use error::{Action, ClientError, InboxError};
 pub use messages::{Draft, Feedback, InboundMessage, PendingMessage, Sent};
 pub use preferences::{PreferenceChanges, Preferences};
+pub use saved_replies::ReplyForm;
 pub use sessions::SignIn;
 pub use users::{NewUserForm, UserChanges};
 

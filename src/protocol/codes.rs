@@ -152,6 +152,10 @@ pub mod http {
     pub const MESSAGE_NOT_FOUND: &str = "MESSAGE_NOT_FOUND";
     /// A request warp could not read.
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// A saved reply's shortcut is empty, too long or has characters other than letters, digits, `-` and `_`.
+    pub const INVALID_SHORTCUT: &str = "INVALID_SHORTCUT";
+    /// No saved reply has that id.
+    pub const SAVED_REPLY_NOT_FOUND: &str = "SAVED_REPLY_NOT_FOUND";
     /// A signed media link that is forged, for another file, or expired: ask for a new one.
     pub const LINK_INVALID: &str = "LINK_INVALID";
 }

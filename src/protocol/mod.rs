@@ -9,6 +9,7 @@ pub mod filters;
 pub mod lists;
 pub mod pagination;
 pub mod preferences;
+pub mod replies;
 pub mod rest;
 pub mod rules;
 pub mod server;

@@ -117,6 +117,8 @@ pub struct ConversationDetail {
     pub conversation: ConversationView,
     /// The assigned agent's id, or null.
     pub assigned_to: Option<i64>,
+    /// The longest reply its channel takes (PROTOCOL §4.2).
+    pub max_message_chars: usize,
 }
 
 impl From<&ConversationSummary> for ConversationDetail {
@@ -124,6 +126,7 @@ impl From<&ConversationSummary> for ConversationDetail {
         Self {
             conversation: ConversationView::from(s),
             assigned_to: s.conversation.user_id,
+            max_message_chars: super::rules::max_chars(&s.conversation.source),
         }
     }
 }

@@ -177,6 +177,18 @@ pub fn page(
     Ok((entries, count))
 }
 
+/// One customer with their conversations, as a list entry shows them.
+pub fn entry(conn: &Connection, id: i64) -> StoreResult<CustomerEntry> {
+    let customer = customers::get(conn, id)?;
+    let conversations = conversations_of(conn, &[id])?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(CustomerEntry {
+        customer,
+        conversations,
+    })
+}
+
 type Threads = HashMap<i64, Vec<(ConversationRow, Option<MessageRow>)>>;
 
 /// The conversations of several customers with their newest messages, in one query.

@@ -181,6 +181,8 @@ pub struct CustomerChanges {
     pub fields: Vec<(&'static str, Option<String>)>,
     /// A new `data` object, as JSON text.
     pub data: Option<String>,
+    /// The customer's tags by name, replacing the ones attached.
+    pub tags: Option<Vec<String>>,
 }
 
 /// Applies changes to a customer and returns it.
@@ -198,6 +200,10 @@ pub fn update(conn: &Connection, id: i64, changes: &CustomerChanges) -> StoreRes
             "UPDATE customers SET data = ?2 WHERE id = ?1",
             params![id, data],
         )?;
+    }
+    if let Some(names) = &changes.tags {
+        get(conn, id)?;
+        super::tags::set_tags(conn, id, names)?;
     }
     let n = conn.exec(
         "UPDATE customers SET updated_at = ?2 WHERE id = ?1",

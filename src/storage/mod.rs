@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod preferences;
 mod readers;
 pub mod revocations;
+pub mod saved_replies;
 pub mod search;
 pub mod settings;
 pub mod sql;
@@ -91,6 +92,7 @@ pub enum Entity {
     User,
     Tag,
     BlacklistedAddress,
+    SavedReply,
 }
 
 impl std::fmt::Display for Entity {
@@ -102,6 +104,7 @@ impl std::fmt::Display for Entity {
             Self::User => "user",
             Self::Tag => "tag",
             Self::BlacklistedAddress => "blacklisted address",
+            Self::SavedReply => "saved reply",
         })
     }
 }

@@ -43,6 +43,18 @@ pub fn tags_of(conn: &Connection, customer_ids: &[i64]) -> StoreResult<HashMap<i
     Ok(by_customer)
 }
 
+/// Makes `names` the customer's tags: the others are detached, new names created.
+pub fn set_tags(conn: &Connection, customer_id: i64, names: &[String]) -> StoreResult<()> {
+    conn.exec(
+        "DELETE FROM customer_tags WHERE customer_id = ?1",
+        [customer_id],
+    )?;
+    for name in names {
+        add_tag(conn, customer_id, name)?;
+    }
+    Ok(())
+}
+
 /// Attaches a tag named `name` to a customer, creating the tag if needed.
 pub fn add_tag(conn: &Connection, customer_id: i64, name: &str) -> StoreResult<TagRow> {
     let existing = optional(conn.row(

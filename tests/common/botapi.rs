@@ -278,6 +278,9 @@ async fn handle(
                     StatusCode::from_u16(code).unwrap(),
                 )
                 .into_response(),
+                Answer::Ok if too_long(method, &params) => {
+                    error(400, "Bad Request: message is too long", None)
+                }
                 Answer::Ok => {
                     s.next_message += 1;
                     let id = s.next_message;
@@ -302,6 +305,17 @@ async fn handle(
             }
         }
         _ => error(404, "Not Found: method not found", None),
+    }
+}
+
+/// Whether a send breaks Telegram's documented limits: `text` 1-4096 characters, `caption`
+/// 0-1024, counted in UTF-16 code units as Telegram does.
+fn too_long(method: &str, params: &Value) -> bool {
+    let units = |key: &str| params[key].as_str().map_or(0, |t| t.encode_utf16().count());
+    if method == "sendMessage" {
+        units("text") > 4096
+    } else {
+        units("caption") > 1024
     }
 }
 

@@ -1,6 +1,6 @@
 // The entry module: wires sign-in, the feeds' end-of-session and the pages together, and picks
 // the page from the URL hash (the inbox, the customer list, and for admins administration and
-// the server log, the channels), and sets the page's language and direction.
+// the server log, the channels, the saved replies), and sets the page's language and direction.
 
 import { session } from "./session.js";
 import { signOut } from "./auth.js";
@@ -15,13 +15,14 @@ import { LogsPage } from "./logs.js";
 import { ChannelsPage } from "./channels.js";
 import { AccountPage } from "./account.js";
 import { ConnectionsPage } from "./connections.js";
+import { RepliesPage } from "./replies.js";
 import { channelHealth } from "./health.js";
 import { applyLang } from "./i18n.js";
 import { attention } from "./attention.js";
 
 const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage,
-  account: AccountPage, connections: ConnectionsPage };
-const ADMIN_ONLY = new Set(["admin", "logs", "channels", "connections"]);
+  account: AccountPage, connections: ConnectionsPage, replies: RepliesPage };
+const ADMIN_ONLY = new Set(["admin", "logs", "channels", "connections", "replies"]);
 
 applyLang();
 

@@ -2,8 +2,9 @@
 // (a reply being sent from this tab) and the customer (the delivery mark), AI feedback, and the
 // Retry buttons. The chat keeps each bubble until its message changes.
 
-import { h, when } from "./dom.js";
-import { t, size } from "./i18n.js";
+import { h } from "./dom.js";
+import { t, size, clock, locale } from "./i18n.js";
+import { linked } from "./linkify.js";
 import { deliveryMark, deliveryNote, deliveryState } from "./delivery.js";
 import { hasMedia } from "./media.js";
 
@@ -26,14 +27,14 @@ export function bubble(m, on, problem) {
   const local = m.local && OUTGOING.has(m.type) ? localMark(m.state) : null;
   const saved = !m.local && !delivery && OUTGOING.has(m.type)
     ? h("span", { class: "tick saved", title: t("Saved"), role: "img", "aria-label": t("Saved") }, "✓") : null;
-  const meta = h("span", { class: "meta" }, when(m.created_at), m.type === "AI" ? " · AI" : "", local, saved, deliveryMark(m));
+  const meta = h("span", { class: "meta", title: new Date(m.created_at).toLocaleString(locale()) }, clock(m.created_at), m.type === "AI" ? " · AI" : "", local, saved, deliveryMark(m));
   const retry = m.local && m.state === "failed" && !m.upload
     ? h("button", { type: "button", class: "retry", onclick: on.retrySend }, t("Retry")) : null;
   const feedback = m.type === "AI" ? h("span", { class: "feedback" },
     h("button", { type: "button", "aria-label": t("Good answer"), "aria-pressed": String(m.feedback === "positive"), onclick: () => on.feedback("positive") }, "👍"),
     h("button", { type: "button", "aria-label": t("Bad answer"), "aria-pressed": String(m.feedback === "negative"), onclick: () => on.feedback("negative") }, "👎")) : null;
   const file = m.upload ? uploading(m, on) : hasMedia(m) ? on.media(m) : null;
-  const text = m.content ? h("span", { class: "text", dir: "auto" }, m.content) : null;
+  const text = m.content ? h("span", { class: "text", dir: "auto" }, linked(m.content)) : null;
   const transcript = m.transcription ? h("span", { class: "transcript muted", dir: "auto" }, m.transcription) : null;
   return h("div", {
     class: `msg ${m.type} ${state}${file ? " has-media" : ""}${delivery ? ` delivery-${delivery}` : ""}`,

@@ -11,6 +11,8 @@ import { Timeline } from "./timeline.js";
 import { Composer } from "./composer.js";
 import { sendFile } from "./upload.js";
 import { errorText } from "./channel-words.js";
+import { CustomerPanel } from "./customer-panel.js";
+import { avatar, channelIcon } from "./avatar.js";
 
 const ACK_TIMEOUT = 10000;
 const STATUSES = { active: "Active", support_active: "Support active", marketing_active: "Marketing active", closed: "Closed" };
@@ -29,6 +31,10 @@ export class Chat {
     this.list = this.timeline.el;
     this.typing = h("div", { class: "typing", id: "typing" });
     this.title = h("h2", { dir: "auto" }, "…");
+    this.face = h("span", { class: "face" });
+    this.panel = new CustomerPanel(id);
+    this.panelToggle = h("button", { type: "button", class: "panel-toggle", id: "panel-toggle", "aria-controls": "customer-panel",
+      "aria-expanded": "false", title: t("Customer details"), onclick: () => this.togglePanel() }, t("Customer"));
     this.status = h("select", { id: "conversation-status", "aria-label": t("Status"), onchange: () => this.setStatus() },
       Object.entries(STATUSES).map(([s, words]) => h("option", { value: s }, t(words))));
     this.assign = h("select", { id: "assign", "aria-label": t("Assigned to"), onchange: () => this.setAssignee() });
@@ -38,9 +44,16 @@ export class Chat {
       typing: (isTyping) => this.feed.send({ type: "typing", is_typing: isTyping }),
     });
     fill(pane,
-      h("header", {}, h("a", { class: "back", href: "#/inbox", "aria-label": t("Back to the list") }, "‹"),
-        this.title, this.status, this.assign),
-      this.list, this.typing, this.composer.el);
+      h("div", { class: "conversation" },
+        h("header", {}, h("a", { class: "back", href: "#/inbox", "aria-label": t("Back to the list") }, "‹"),
+          this.face, this.title, this.status, this.assign, this.panelToggle),
+        this.list, this.typing, this.composer.el),
+      this.panel.el);
+    this.pane = pane;
+    requestAnimationFrame(() => {
+      this.composer.measure();
+      this.panelToggle.setAttribute("aria-expanded", String(getComputedStyle(this.panel.el).display !== "none"));
+    });
     this.composer.dropOn(pane);
     this.visible = () => { if (!document.hidden) this.markRead(); };
     document.addEventListener("visibilitychange", this.visible);
@@ -59,7 +72,10 @@ export class Chat {
 
   setSummary(c) {
     if (!c) return;
-    this.title.textContent = customerName(c.customer);
+    this.title.replaceChildren(h("bdi", {}, customerName(c.customer)));
+    fill(this.face, avatar(c.customer?.id ?? c.id, customerName(c.customer)), channelIcon(c.source));
+    if (c.max_message_chars) this.composer.setLimit(c.max_message_chars);
+    this.panel.show(c.customer);
     this.status.value = c.status;
     if ("assigned_to" in c) {
       this.assignedTo = c.assigned_to;
@@ -72,6 +88,14 @@ export class Chat {
     fill(this.assign, h("option", { value: "" }, t("Unassigned")),
       [...users.values()].map((u) => h("option", { value: u.user_id }, u.username)));
     this.assign.value = this.assignedTo ?? "";
+  }
+
+  /** Shows or folds the customer panel (shown by default on wide screens only). */
+  togglePanel() {
+    const shown = getComputedStyle(this.panel.el).display !== "none";
+    this.pane.classList.toggle("panel-open", !shown);
+    this.pane.classList.toggle("panel-closed", shown);
+    this.panelToggle.setAttribute("aria-expanded", String(!shown));
   }
 
   async setStatus() {

@@ -1,13 +1,19 @@
-// The send box of a conversation: the text (its draft kept per conversation), Enter to send,
-// typing notices, and files: the paperclip, a pasted image, or files dropped on the chat.
-// The text box is the caption of a file sent with it.
+// The send box of a conversation: the text (its draft kept per conversation), growing to ten
+// lines then scrolling, Enter to send and Shift+Enter for a new line, the channel's length limit
+// with a counter near it (text past it is kept and refused, never cut), saved replies with "/",
+// typing notices, and files: the paperclip, a pasted image, or files dropped on the chat. The
+// text box is the caption of a file sent with it.
 
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, num } from "./i18n.js";
+import { SlashMenu } from "./slash.js";
 
 const TYPING_EVERY = 3000;
 const TYPING_IDLE = 4000;
-const MAX_LENGTH = 1000;
+/** What the server takes everywhere until the conversation says its own limit. */
+const DEFAULT_LIMIT = 1000;
+/** The counter shows once this share of the limit is used. */
+const COUNT_FROM = 0.8;
 
 export class Composer {
   /**
@@ -19,14 +25,19 @@ export class Composer {
     this.on = on;
     this.typingSent = 0;
     this.draftKey = `pilito-box.draft.${id}`;
-    this.input = h("textarea", { id: "compose", dir: "auto", "aria-label": t("Message"), maxlength: MAX_LENGTH,
-      placeholder: t("Write a reply…"), onkeydown: (e) => this.key(e), oninput: () => this.typed(), onpaste: (e) => this.pasted(e) });
+    this.limit = DEFAULT_LIMIT;
+    this.input = h("textarea", { id: "compose", dir: "auto", rows: 1, "aria-label": t("Message"), "aria-describedby": "compose-count",
+      placeholder: t("Write a reply… (/ for saved replies)"), onkeydown: (e) => this.key(e), oninput: () => this.typed(), onpaste: (e) => this.pasted(e) });
     this.input.value = localStorage.getItem(this.draftKey) || "";
     this.picker = h("input", { type: "file", id: "attach-file", multiple: true, hidden: true, onchange: () => this.picked() });
     this.attach = h("button", { type: "button", id: "attach", class: "attach", title: t("Attach a file"), "aria-label": t("Attach a file"),
       onclick: () => this.picker.click() }, h("img", { src: "/img/attach.svg", alt: "" }));
     this.send = h("button", { class: "primary", type: "submit", id: "send" }, t("Send"));
-    this.el = h("form", { class: "compose" }, this.attach, this.picker, this.input, this.send);
+    this.count = h("span", { class: "count", id: "compose-count", "aria-live": "polite" });
+    this.refusal = h("p", { class: "error compose-refusal", id: "compose-refusal", role: "alert", hidden: true });
+    this.slash = new SlashMenu(this.input, (text) => this.insert(text));
+    this.el = h("form", { class: "compose" }, this.slash.el, this.refusal,
+      h("div", { class: "compose-row" }, this.attach, this.picker, this.input, this.count, this.send));
     this.el.addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
   }
 
@@ -47,8 +58,39 @@ export class Composer {
     });
   }
 
+  /** The longest reply the conversation's channel takes (`max_message_chars`). */
+  setLimit(limit) {
+    if (limit > 0) this.limit = limit;
+    this.measure();
+  }
+
+  /** Grows the box with its text, up to ten lines (app.css caps it), and redraws the counter. */
+  measure() {
+    this.input.style.height = "auto";
+    this.input.style.height = `${this.input.scrollHeight + (this.input.offsetHeight - this.input.clientHeight)}px`;
+    const used = this.input.value.trim().length;
+    const over = used > this.limit;
+    this.count.hidden = used < this.limit * COUNT_FROM;
+    this.count.textContent = t("{used} / {limit}", { used: num(used), limit: num(this.limit) });
+    this.count.classList.toggle("over", over);
+    this.input.toggleAttribute("aria-invalid", over);
+    if (!over) this.refusal.hidden = true;
+  }
+
+  /** Puts a saved reply's text in the box, ready to edit or send. */
+  insert(text) {
+    this.input.value = text;
+    this.input.focus();
+    this.input.setSelectionRange(text.length, text.length);
+    this.typed();
+  }
+
   key(event) {
-    if (event.key === "Enter" && !event.shiftKey) {
+    if (this.slash.key(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.submit();
     }
@@ -56,6 +98,8 @@ export class Composer {
 
   typed() {
     localStorage.setItem(this.draftKey, this.input.value);
+    this.measure();
+    this.slash.typed();
     const now = Date.now();
     if (now - this.typingSent > TYPING_EVERY && this.input.value.trim()) {
       if (this.on.typing(true)) this.typingSent = now;
@@ -90,6 +134,13 @@ export class Composer {
   submit() {
     const content = this.input.value.trim();
     if (!content) return;
+    if (content.length > this.limit) {
+      this.refusal.textContent = t("This reply is {used} characters long; this channel takes at most {limit}. Shorten it or send it in parts.",
+        { used: num(content.length), limit: num(this.limit) });
+      this.refusal.hidden = false;
+      this.measure();
+      return;
+    }
     this.take();
     this.on.text(content);
   }
@@ -99,6 +150,8 @@ export class Composer {
     const text = this.input.value.trim();
     this.input.value = "";
     localStorage.removeItem(this.draftKey);
+    this.measure();
+    this.slash.close();
     clearTimeout(this.idle);
     this.typingSent = 0;
     return text;
@@ -107,6 +160,7 @@ export class Composer {
   /** Gives a caption back to an empty box (its file was not sent after all). */
   restore(text) {
     if (text && !this.input.value.trim()) this.input.value = text;
+    this.measure();
   }
 
   disable() {

@@ -4,6 +4,8 @@
 import { LiveList } from "./list.js";
 import { h, fill, when, customerName } from "./dom.js";
 import { t, num } from "./i18n.js";
+import { avatar } from "./avatar.js";
+import { plural } from "./plural.js";
 
 export class CustomersPage {
   constructor(container) {
@@ -13,7 +15,7 @@ export class CustomersPage {
       filter: "filter_customers", list: "customers_list",
       askOptions: "get_filter_options", options: "filter_options",
       previous: t("‹ Previous"), next: t("Next ›"),
-      summary: ({ count, page, total_pages: pages }) => t("{count} customers · page {page} of {pages}", { count: num(count), page: num(page), pages: num(pages) }),
+      summary: ({ count, page, total_pages: pages }) => plural(count, "1 customer · page {page} of {pages}", "{count} customers · page {page} of {pages}", { page: num(page), pages: num(pages) }),
       onPage: (frame) => this.render(frame),
     });
     fill(container, h("div", { class: "page" },
@@ -40,7 +42,10 @@ export class CustomersPage {
       const open = latest ? h("a", { href: `#/inbox/${latest.id}` }, `${num(c.conversations.length)} · ${t(latest.status.replaceAll("_", " "))}`) : "—";
       const unread = c.conversations.reduce((n, x) => n + x.unread_count, 0);
       return h("tr", { dataset: { id: c.id } },
-        h("td", { dir: "auto" }, customerName(c), c.username ? h("div", { class: "muted" }, "@" + c.username) : null),
+        h("td", { class: "who" }, avatar(c.id, customerName(c)),
+          h("div", {}, latest ? h("a", { class: "customer-name", href: `#/inbox/${latest.id}`, title: t("Open their newest conversation with their details") }, h("bdi", {}, customerName(c)))
+            : h("bdi", {}, customerName(c)),
+          c.username ? h("div", { class: "muted" }, h("bdi", { dir: "ltr" }, "@" + c.username)) : null)),
         h("td", {}, t(c.source)),
         h("td", { class: "hide-narrow" }, [c.email, c.phone_number].filter(Boolean).join(" · ") || "—"),
         h("td", {}, c.tags.map((t) => h("span", { class: "tag", dir: "auto" }, t.name))),

@@ -27,14 +27,15 @@ export function fill(el, ...children) {
   return el;
 }
 
-/** "14:05" today, "Mar 3" otherwise. */
+/** "14:05" today, "3 Mar, 14:05" otherwise (with the year when not this year's). */
 export function when(iso) {
   if (!iso) return "";
   const d = new Date(iso);
   const today = new Date();
-  return d.toDateString() === today.toDateString()
-    ? d.toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleDateString(locale(), { month: "short", day: "numeric" });
+  const time = { hour: "2-digit", minute: "2-digit" };
+  if (d.toDateString() === today.toDateString()) return d.toLocaleTimeString(locale(), time);
+  const year = d.getFullYear() === today.getFullYear() ? undefined : "numeric";
+  return d.toLocaleString(locale(), { month: "short", day: "numeric", year, ...time });
 }
 
 /** A customer's display name. */

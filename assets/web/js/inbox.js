@@ -8,9 +8,19 @@ import { Chat } from "./chat.js";
 import { t, num } from "./i18n.js";
 import { attention } from "./attention.js";
 import { Keys } from "./keys.js";
+import { avatar, channelIcon } from "./avatar.js";
+import { plural } from "./plural.js";
 
 /** `assigned` has no entry in the options frame: its values are fixed by the protocol. */
 const ASSIGNED = () => [["me", t("Mine")], ["unassigned", t("Unassigned")]];
+
+/** The pane before a conversation is chosen: what it is for and what to do. */
+function emptyState() {
+  return h("div", { class: "empty-state" },
+    h("img", { src: "/img/chat.svg", alt: "", width: 72, height: 72 }),
+    h("h2", {}, t("Choose a conversation")),
+    h("p", { class: "muted" }, t("Pick one from the list to read it and reply. New customer messages appear there as they arrive.")));
+}
 
 export class Inbox {
   constructor(container, openId) {
@@ -19,13 +29,13 @@ export class Inbox {
     this.selected = null;
     this.list = h("div", { class: "list", id: "conversation-list", role: "list" });
     this.online = h("div", { class: "online", id: "online-users", "aria-label": t("Who is online") });
-    this.pane = h("section", { class: "chat empty", id: "chat-pane" }, t("Choose a conversation"));
+    this.pane = h("section", { class: "chat empty", id: "chat-pane" }, emptyState());
     this.live = new LiveList({
       path: "/ws/conversations/",
       filter: "filter_conversations", list: "conversations_list",
       askOptions: "get_conversation_filter_options", options: "conversation_filter_options",
       previous: t("‹ Newer"), next: t("Older ›"),
-      summary: ({ count, page, total_pages: pages }) => t("{count} · page {page} of {pages}", { count: num(count), page: num(page), pages: num(pages) }),
+      summary: ({ count, page, total_pages: pages }) => plural(count, "1 conversation · page {page} of {pages}", "{count} conversations · page {page} of {pages}", { page: num(page), pages: num(pages) }),
       onPage: (frame) => this.renderList(frame),
       onFrame: (frame) => this.frame(frame),
     });
@@ -86,17 +96,17 @@ export class Inbox {
   item(c) {
     const last = c.last_message;
     return h("button", {
-      type: "button", class: "item", role: "listitem", dataset: { id: c.id },
+      type: "button", class: "item with-avatar", role: "listitem", dataset: { id: c.id },
       "aria-current": c.id === this.selected ? "true" : undefined,
       onclick: () => { location.hash = `#/inbox/${c.id}`; },
     },
-    h("span", { class: "name", dir: "auto" }, customerName(c.customer)),
+    avatar(c.customer?.id ?? c.id, customerName(c.customer)),
+    h("span", { class: "name", dir: "auto" }, channelIcon(c.source), h("bdi", {}, customerName(c.customer))),
     h("span", { class: "muted" }, when(last?.created_at || c.updated_at)),
     h("span", { class: "preview", dir: "auto" },
       last?.processing_status === "failed" ? h("span", { class: "tick failed", role: "img", title: t("Not delivered"), "aria-label": t("Not delivered") }, "!") : null,
       last ? last.content || t("File") : t("No messages yet")),
-    c.unread_count > 0 ? h("span", { class: "badge", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count))
-      : h("span", { class: "tag" }, t(c.source)));
+    c.unread_count > 0 ? h("span", { class: "badge", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count)) : null);
   }
 
   /** Opens conversation `id` (or none). */
@@ -111,7 +121,7 @@ export class Inbox {
       el.setAttribute("aria-current", el.dataset.id === id ? "true" : "false");
     }
     if (!id) {
-      fill(this.pane, t("Choose a conversation"));
+      fill(this.pane, emptyState());
       this.pane.className = "chat empty";
       return;
     }

@@ -14,7 +14,7 @@ export class LogsPage {
     this.level = "info";
     this.lines = h("pre", { class: "log", id: "log-lines", "aria-live": "polite" });
     this.note = h("span", { class: "muted", id: "log-file" });
-    this.empty = h("div", { class: "empty-state", id: "log-empty", hidden: true });
+    this.empty = h("div", { class: "log-empty", id: "log-empty", hidden: true });
     const level = h("select", { id: "log-level", "aria-label": t("Lowest level shown") },
       ["debug", "info", "warn", "error"].map((l) => h("option", { value: l, selected: l === "info" }, l)));
     level.addEventListener("change", () => { this.level = level.value; this.load(); });

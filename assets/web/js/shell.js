@@ -34,6 +34,7 @@ export function renderShell(root, active, onSignOut) {
     h("nav", {}, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
       admin ? link("#/channels", t("Channels"), "channels") : null,
       admin ? link("#/admin", t("Admin"), "admin") : null,
+      admin ? link("#/replies", t("Saved replies"), "replies") : null,
       admin ? link("#/logs", t("Logs"), "logs") : null,
       admin ? link("#/connections", t("Connections"), "connections") : null),
     h("span", { class: "me" }, settingsButton(), language, userMenu(user, out)));

@@ -5,6 +5,7 @@
 import { h } from "./dom.js";
 import { bubble, signature } from "./bubble.js";
 import { mediaFor } from "./media.js";
+import { dayKey, dayLabel } from "./days.js";
 
 const NEAR = 60;
 const NEAR_TOP = 40;
@@ -47,13 +48,19 @@ export class Timeline {
   render(messages, on, problems) {
     const sorted = [...messages].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
     const shown = new Map();
-    const els = sorted.map((m) => {
+    const els = [];
+    let day = null;
+    for (const m of sorted) {
       const key = signature(m, problems.get(m.id));
       let node = this.nodes.get(m.id);
       if (!node || node.key !== key) node = { key, el: bubble(m, { media: (x) => this.mediaOf(x), ...on(m) }, problems.get(m.id)) };
       shown.set(m.id, node);
-      return node.el;
-    });
+      if (dayKey(m.created_at) !== day) {
+        day = dayKey(m.created_at);
+        els.push(h("div", { class: "day", role: "separator" }, h("span", {}, dayLabel(m.created_at))));
+      }
+      els.push(node.el);
+    }
     this.nodes = shown;
     for (const id of [...this.media.keys()]) if (!shown.has(id)) this.media.delete(id);
     this.el.replaceChildren(...els);

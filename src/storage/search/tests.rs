@@ -155,7 +155,7 @@ fn renamed_customers_are_found_by_their_new_name_only() {
             ("first_name", Some("رضا".into())),
             ("phone_number", Some("۰۹۱۲".into())),
         ],
-        data: None,
+        ..CustomerChanges::default()
     };
     customers::update(&db, customer.id, &changes).unwrap();
     for stage in ["pending", "indexed"] {
