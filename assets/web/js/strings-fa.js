@@ -339,7 +339,6 @@ export const FA = {
   "Add": "افزودن",
   "Added /{shortcut}.": "‏/{shortcut} اضافه شد.",
   "Edit": "ویرایش",
-  "Cancel": "انصراف",
   "Remove the saved reply /{shortcut}?": "پاسخ آمادهٔ ‏/{shortcut} حذف شود؟",
   "Removed /{shortcut}.": "‏/{shortcut} حذف شد.",
   "Customer details": "جزئیات مشتری",
