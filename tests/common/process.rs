@@ -36,6 +36,21 @@ pub fn cli(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// Whether a server on `port` answers a request: the port accepts connections from the moment it
+/// is bound, before the data folder is opened, so a connect alone proves too little.
+fn answers(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut byte = [0u8; 1];
+    stream
+        .write_all(b"GET /api/v1/health HTTP/1.0\r\n\r\n")
+        .is_ok()
+        && matches!(stream.read(&mut byte), Ok(1))
+}
+
 /// A port that was free a moment ago.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -80,7 +95,7 @@ impl Served {
             .stderr(stderr);
         let mut child = command.spawn().expect("start pilito-box serve");
         let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while !answers(port) {
             if let Some(status) = child.try_wait().expect("wait") {
                 panic!("the server exited before listening: {status}");
             }
