@@ -41,6 +41,7 @@ mod rest;
 mod restart;
 mod search;
 mod startup;
+mod state;
 mod telegram;
 mod tls;
 mod tls_cli;

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_sessions.sql"),
     include_str!("migrations/0003_channels.sql"),
     include_str!("migrations/0004_search.sql"),
+    include_str!("migrations/0007_notes.sql"),
 ];
 
 /// The newest schema version this build knows.
