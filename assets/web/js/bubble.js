@@ -6,12 +6,13 @@ import { h, when } from "./dom.js";
 import { t, size } from "./i18n.js";
 import { deliveryMark, deliveryNote, deliveryState } from "./delivery.js";
 import { hasMedia } from "./media.js";
+import { authorLine } from "./authorship.js";
 
 const OUTGOING = new Set(["support", "marketing"]);
 
 /** What a bubble shows; a bubble is drawn again only when this changes. */
 export function signature(m, problem) {
-  return JSON.stringify([m.content, m.state, m.feedback, m.processing_status, m.external_send_result, m.upload?.error, problem]);
+  return JSON.stringify([m.content, m.state, m.feedback, m.processing_status, m.external_send_result, m.upload?.error, problem, m.author?.username]);
 }
 
 /**
@@ -23,7 +24,7 @@ export function signature(m, problem) {
 export function bubble(m, on, problem) {
   const state = m.local ? m.state : "sent";
   const delivery = deliveryState(m);
-  const local = m.local && OUTGOING.has(m.type) ? localMark(m.state) : null;
+  const local = m.local && (OUTGOING.has(m.type) || m.type === "note") ? localMark(m.state) : null;
   const saved = !m.local && !delivery && OUTGOING.has(m.type)
     ? h("span", { class: "tick saved", title: t("Saved"), role: "img", "aria-label": t("Saved") }, "✓") : null;
   const meta = h("span", { class: "meta" }, when(m.created_at), m.type === "AI" ? " · AI" : "", local, saved, deliveryMark(m));
@@ -38,7 +39,7 @@ export function bubble(m, on, problem) {
   return h("div", {
     class: `msg ${m.type} ${state}${file ? " has-media" : ""}${delivery ? ` delivery-${delivery}` : ""}`,
     dataset: delivery ? { id: m.id, state, delivery } : { id: m.id, state },
-  }, file, text, transcript, meta, deliveryNote(m, on.retryDelivery, problem), feedback, retry);
+  }, authorLine(m), file, text, transcript, meta, deliveryNote(m, on.retryDelivery, problem), feedback, retry);
 }
 
 function localMark(state) {

@@ -1,9 +1,11 @@
 // The send box of a conversation: the text (its draft kept per conversation), Enter to send,
 // typing notices, and files: the paperclip, a pasted image, or files dropped on the chat.
-// The text box is the caption of a file sent with it.
+// The text box is the caption of a file sent with it. The Note toggle turns the box into an
+// internal note's (yellow; for the agents only, never sent to the customer).
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
+import { lockIcon } from "./authorship.js";
 
 const TYPING_EVERY = 3000;
 const TYPING_IDLE = 4000;
@@ -26,7 +28,10 @@ export class Composer {
     this.attach = h("button", { type: "button", id: "attach", class: "attach", title: t("Attach a file"), "aria-label": t("Attach a file"),
       onclick: () => this.picker.click() }, h("img", { src: "/img/attach.svg", alt: "" }));
     this.send = h("button", { class: "primary", type: "submit", id: "send" }, t("Send"));
-    this.el = h("form", { class: "compose" }, this.attach, this.picker, this.input, this.send);
+    this.noteToggle = h("button", { type: "button", id: "note-toggle", class: "note-toggle", "aria-pressed": "false",
+      title: t("Internal note: only agents see it"), onclick: () => this.setNote(!this.note) }, lockIcon(), h("span", {}, t("Note")));
+    this.el = h("form", { class: "compose" }, this.noteToggle, this.attach, this.picker, this.input, this.send);
+    this.note = false;
     this.el.addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
   }
 
@@ -87,11 +92,23 @@ export class Composer {
     this.on.files(files, caption);
   }
 
+  /** Switches between a reply to the customer and an internal note. */
+  setNote(on) {
+    this.note = on;
+    this.el.classList.toggle("note-mode", on);
+    this.noteToggle.setAttribute("aria-pressed", String(on));
+    this.noteToggle.lastChild.textContent = on ? t("Internal note") : t("Note");
+    this.input.placeholder = on ? t("Write an internal note (only agents see it)…") : t("Write a reply…");
+    this.send.textContent = on ? t("Add note") : t("Send");
+    this.attach.hidden = on;
+    this.input.focus();
+  }
+
   submit() {
     const content = this.input.value.trim();
     if (!content) return;
     this.take();
-    this.on.text(content);
+    this.on.text(content, this.note);
   }
 
   /** Empties the box (and its draft) and returns what it held. */
@@ -100,6 +117,7 @@ export class Composer {
     this.input.value = "";
     localStorage.removeItem(this.draftKey);
     clearTimeout(this.idle);
+    if (this.typingSent) this.on.typing(false);
     this.typingSent = 0;
     return text;
   }
@@ -110,7 +128,7 @@ export class Composer {
   }
 
   disable() {
-    for (const el of [this.input, this.send, this.attach]) el.disabled = true;
+    for (const el of [this.input, this.send, this.attach, this.noteToggle]) el.disabled = true;
   }
 
   destroy() {

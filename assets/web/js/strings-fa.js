@@ -221,4 +221,16 @@ export const FA = {
   "Only admins can change the channels.": "فقط مدیران می‌توانند کانال‌ها را تغییر دهند.",
   "pilito-box is not answering. Is it running?": "pilito-box پاسخ نمی‌دهد. آیا در حال اجراست؟",
   "Something went wrong.": "مشکلی پیش آمد.",
+
+  // authorship, internal notes, who is viewing, Mine / Unassigned / All (issue #16)
+  "You": "شما",
+  "Internal note": "یادداشت داخلی",
+  "Note": "یادداشت",
+  "Internal note: only agents see it": "یادداشت داخلی: فقط کارشناسان آن را می‌بینند",
+  "Write an internal note (only agents see it)…": "یادداشت داخلی بنویسید (فقط کارشناسان می‌بینند)…",
+  "Add note": "افزودن یادداشت",
+  "{names} is viewing": "{names} این گفتگو را می‌بیند",
+  "{names} are viewing": "{names} این گفتگو را می‌بینند",
+  "All": "همه",
+  "Whose conversations": "گفتگوهای چه کسی",
 };
