@@ -17,6 +17,7 @@ mod binary;
 mod browser;
 mod browser_channels;
 mod browser_delivery;
+mod browser_state;
 mod browser_tls;
 mod chat;
 mod connections;
