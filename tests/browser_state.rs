@@ -149,6 +149,7 @@ async fn authors_notes_typing_and_viewers_in_a_telegram_conversation() {
         json!(["true", "Internal note", true, "rgb(255, 247, 214)"]),
         "the reply box says it is in note mode"
     );
+    s.screenshot("state-note-mode-en").await;
     s.find("#compose")
         .await
         .send_keys("VIP customer, answer first\u{E007}")
