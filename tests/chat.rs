@@ -383,6 +383,7 @@ async fn frames_carry_exactly_the_reference_keys() {
         keys(&frame["message"]),
         [
             "attachment",
+            "author",
             "content",
             "conversation_id",
             "created_at",

@@ -505,6 +505,7 @@ async fn frames_carry_exactly_the_reference_keys() {
         [
             "conversations",
             "count",
+            "counts",
             "filters",
             "page_count",
             "pagination",
@@ -515,11 +516,14 @@ async fn frames_carry_exactly_the_reference_keys() {
     assert_eq!(
         keys(&first["conversations"][0]),
         [
+            "assigned_to",
+            "assignee",
             "created_at",
             "customer",
             "id",
             "is_active",
             "last_message",
+            "max_message_chars",
             "priority",
             "source",
             "status",

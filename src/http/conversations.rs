@@ -13,7 +13,7 @@ use super::{body, ok, parse, respond, signed_in, stored_reply, with_state};
 use crate::auth::Identity;
 use crate::inbox::{Assignment, Draft, StatusChange};
 use crate::protocol::rest::{AssignBody, SendBody, StatusBody};
-use crate::protocol::views::{ConversationDetail, MessageView};
+use crate::protocol::views::{ConversationView, MessageView};
 use crate::state::AppState;
 use crate::storage::summary;
 
@@ -60,7 +60,7 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
 
 async fn get(state: AppState, id: String) -> Result<Response, ApiError> {
     let found = state.store.read(move |c| summary::summary(c, &id)).await?;
-    Ok(ok(&ConversationDetail::from(&found)))
+    Ok(ok(&ConversationView::from(&found)))
 }
 
 async fn delete(state: AppState, me: Identity, id: String) -> Result<Response, ApiError> {
@@ -95,7 +95,7 @@ async fn status(state: AppState, id: String, body: Bytes) -> Result<Response, Ap
     Ok(ok(&json!({
         "status": "success",
         "message": "Conversation status updated",
-        "data": {"conversation": ConversationDetail::from(&changed)},
+        "data": {"conversation": ConversationView::from(&changed)},
     })))
 }
 
@@ -111,7 +111,7 @@ async fn assign(
         "status": "success",
         "message": "Conversation assigned",
         "data": {
-            "conversation": ConversationDetail::from(&changed),
+            "conversation": ConversationView::from(&changed),
             "assigned_to": to.user_id(),
         },
     })))

@@ -17,7 +17,7 @@ use crate::lists;
 use crate::protocol::codes::http as code;
 use crate::protocol::filters;
 use crate::protocol::lists::CustomerListView;
-use crate::protocol::views::ConversationDetail;
+use crate::protocol::views::ConversationView;
 use crate::state::AppState;
 
 type Params = HashMap<String, String>;
@@ -60,7 +60,7 @@ async fn conversations(
     let selection =
         lists::conversations::Selection::new(&f, me.user.id).map_err(|e| invalid(&e))?;
     let loaded = state.store.read(move |c| selection.load(c)).await?;
-    let results: Vec<ConversationDetail> = loaded.views();
+    let results: Vec<ConversationView> = loaded.views();
     let path = "/api/v1/message/user-conversation-full";
     Ok(ok(&drf_page(
         path,

@@ -66,6 +66,8 @@ pub trait Groups: Send + Sync + 'static {
     fn close(&self, group: &str, close: &Close) -> usize;
     /// How many sockets are in `group`.
     fn size(&self, group: &str) -> usize;
+    /// The users with at least one socket in `group` (a chat's viewers).
+    fn users(&self, group: &str) -> Vec<i64>;
 }
 
 /// In-process groups: a map of group name to members, each group behind its own short lock.
@@ -199,6 +201,15 @@ impl Groups for LocalGroups {
                 .unwrap_or_else(PoisonError::into_inner)
                 .members
                 .len()
+        })
+    }
+
+    fn users(&self, group: &str) -> Vec<i64> {
+        self.group(group).map_or_else(Vec::new, |g| {
+            let g = g.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut users: Vec<i64> = g.per_user.keys().copied().collect();
+            users.sort_unstable();
+            users
         })
     }
 }

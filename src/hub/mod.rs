@@ -277,6 +277,12 @@ impl Hub {
         self.registry().per_user.keys().copied().collect()
     }
 
+    /// Users with a socket in `group`, by id.
+    #[must_use]
+    pub fn group_users(&self, group: &str) -> Vec<i64> {
+        self.inner.groups.users(group)
+    }
+
     /// Sockets in `group`.
     #[must_use]
     pub fn group_size(&self, group: &str) -> usize {

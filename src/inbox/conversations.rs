@@ -63,7 +63,7 @@ impl Inbox {
                 summary::summary(c, &target)
             })
             .await?;
-        publish::conversation_updated(&self.hub, &summary);
+        publish::conversation_changed(&self.hub, &summary);
         Ok(summary)
     }
 
@@ -92,7 +92,7 @@ impl Inbox {
             "{} assigned conversation {id} to {user_id:?}",
             by.user.username
         );
-        publish::conversation_updated(&self.hub, &summary);
+        publish::conversation_changed(&self.hub, &summary);
         Ok(summary)
     }
 

@@ -32,6 +32,8 @@ enum Kind {
     Marketing,
     /// Written on the customer's behalf from the chat socket (PROTOCOL §4.2's `message_type`).
     Customer,
+    /// An internal note: for the agents only, never sent to a channel, never an answer.
+    Note,
 }
 
 impl Kind {
@@ -40,6 +42,7 @@ impl Kind {
             Self::Support => "support",
             Self::Marketing => "marketing",
             Self::Customer => "customer",
+            Self::Note => messages::NOTE,
         }
     }
 }
@@ -68,12 +71,12 @@ impl TryFrom<&SendMessage> for Draft {
     type Error = InboxError;
 
     /// A chat socket's `chat_message`: `message_type: "customer"` writes as the customer,
-    /// anything else as support.
+    /// `"note"` an internal note, anything else as support.
     fn try_from(m: &SendMessage) -> InboxResult<Self> {
-        let kind = if m.message_type.as_deref() == Some("customer") {
-            Kind::Customer
-        } else {
-            Kind::Support
+        let kind = match m.message_type.as_deref() {
+            Some("customer") => Kind::Customer,
+            Some("note") => Kind::Note,
+            _ => Kind::Support,
         };
         Ok(Self {
             kind,
@@ -87,14 +90,15 @@ impl TryFrom<&SendMessage> for Draft {
 impl TryFrom<SendBody> for Draft {
     type Error = InboxError;
 
-    /// A REST send: `support` (default) or `marketing`.
+    /// A REST send: `support` (default), `marketing` or `note`.
     fn try_from(body: SendBody) -> InboxResult<Self> {
         let content = rules::content(body.content.as_deref().unwrap_or_default())?;
         let kind = match body.kind.as_deref() {
             None | Some("support") => Kind::Support,
             Some("marketing") => Kind::Marketing,
+            Some("note") => Kind::Note,
             Some(_) => {
-                let text = "Message type must be \"support\" or \"marketing\"";
+                let text = "Message type must be \"support\", \"marketing\" or \"note\"";
                 return Err(InboxError::invalid(code::INVALID_TYPE, text));
             }
         };

@@ -13,7 +13,7 @@ use crate::protocol::codes::close;
 use crate::protocol::server::{FeedbackData, ServerFrame};
 use crate::protocol::views::{ConversationView, CustomerView, MessageView, send_result};
 use crate::storage::customers::CustomerRow;
-use crate::storage::messages::{MessageRow, Stored};
+use crate::storage::messages::{MessageRow, NOTE, Stored};
 use crate::storage::summary::ConversationSummary;
 use crate::storage::users::UserRow;
 
@@ -54,6 +54,9 @@ pub fn message_stored(hub: &Hub, stored: &Stored, client_msg_id: Option<&str>) -
         return frame;
     }
     hub.publish(&chat_group(&stored.conversation.id), &frame);
+    if stored.message.kind == NOTE {
+        return frame;
+    }
     lists_changed(hub);
     if hub.group_size(CONVERSATIONS) > 0 {
         if stored.message.kind == "customer" {
@@ -63,12 +66,7 @@ pub fn message_stored(hub: &Hub, stored: &Stored, client_msg_id: Option<&str>) -
             };
             hub.publish_ephemeral(CONVERSATIONS, &note.encode(), None);
         }
-        let summary = ConversationSummary {
-            conversation: stored.conversation.clone(),
-            customer: stored.customer.clone(),
-            last_message: Some(stored.message.clone()),
-        };
-        publish_update(hub, &summary);
+        publish_update(hub, &ConversationSummary::from(stored));
     }
     frame
 }
@@ -134,7 +132,19 @@ pub fn feedback_updated(hub: &Hub, conversation_id: &str, asked_id: &str, m: &Me
     .encode()
 }
 
-/// A conversation changed (status, assignment, read): list feeds get its new state.
+/// A conversation's status or assignment changed: its viewers and the list feeds get its new
+/// state as `conversation_updated`.
+pub fn conversation_changed(hub: &Hub, summary: &ConversationSummary) {
+    let frame = ServerFrame::ConversationUpdated {
+        conversation: Box::new(ConversationView::from(summary)),
+    }
+    .encode();
+    hub.publish(&chat_group(&summary.conversation.id), &frame);
+    lists_changed(hub);
+    hub.publish_ephemeral(CONVERSATIONS, &frame, None);
+}
+
+/// A conversation changed (read, a delivery): list feeds get its new state.
 pub fn conversation_updated(hub: &Hub, summary: &ConversationSummary) {
     lists_changed(hub);
     if hub.group_size(CONVERSATIONS) > 0 {

@@ -1,6 +1,6 @@
 //! The conversation list (PROTOCOL §5): filters → [`ConversationQuery`] → a page
 //! of [`ConversationSummary`] rows → the `conversations_list` frame, or REST's
-//! `ConversationDetail`s; and the frames around it, the filter menus and `online_users`.
+//! `ConversationView`s; and the frames around it, the filter menus and `online_users`.
 
 use rusqlite::Connection;
 use serde_json::{Map, Value};
@@ -8,12 +8,13 @@ use serde_json::{Map, Value};
 use super::{ListError, Loaded, count_of, page_of};
 use crate::clock;
 use crate::protocol::Frame;
+use crate::protocol::counts::CountsView;
 use crate::protocol::filters::{self, FilterError};
 use crate::protocol::lists::OnlineUser;
 use crate::protocol::pagination::{PageRequest, Pagination};
 use crate::protocol::server::ServerFrame;
 use crate::protocol::views::ConversationView;
-use crate::storage::conversation_list::{self, ConversationQuery};
+use crate::storage::conversation_list::{self, ConversationQuery, Counts};
 use crate::storage::summary::ConversationSummary;
 use crate::storage::{StoreResult, users};
 
@@ -52,11 +53,16 @@ pub fn page(
     filters: &Map<String, Value>,
 ) -> Result<Frame, ListError> {
     let loaded = Selection::new(filters, viewer)?.load(conn)?;
-    Ok(frame(&loaded, filters))
+    let counts = conversation_list::counts(conn, viewer)?;
+    Ok(frame(&loaded, filters, counts))
 }
 
 /// The `conversations_list` frame of a loaded page, echoing the `filters` it was asked with.
-pub fn frame(loaded: &Loaded<ConversationSummary>, filters: &Map<String, Value>) -> Frame {
+pub fn frame(
+    loaded: &Loaded<ConversationSummary>,
+    filters: &Map<String, Value>,
+    counts: Counts,
+) -> Frame {
     let conversations: Vec<ConversationView> = loaded.views();
     let page_count = count_of(&conversations);
     ServerFrame::ConversationsList {
@@ -65,6 +71,7 @@ pub fn frame(loaded: &Loaded<ConversationSummary>, filters: &Map<String, Value>)
         filters: filters.clone(),
         count: loaded.count,
         page_count,
+        counts: CountsView::from(counts),
         timestamp: clock::now_wire(),
     }
     .encode()
@@ -103,7 +110,7 @@ mod tests {
 
     use super::*;
     use crate::lists::fixture::{VIEWER, filters, json, workspace};
-    use crate::protocol::views::ConversationDetail;
+    use crate::protocol::views::ConversationView;
 
     #[test]
     fn a_page_carries_its_rows_the_count_and_the_filters_it_was_asked_with() {
@@ -151,8 +158,8 @@ mod tests {
         let conn = workspace();
         let asked = filters(&json!({"order_by": "-created_at"}));
         let loaded = Selection::new(&asked, VIEWER).unwrap().load(&conn).unwrap();
-        let details: Vec<ConversationDetail> = loaded.views();
-        let rest: Vec<Value> = details.iter().map(|d| json!(d.conversation.id)).collect();
+        let details: Vec<ConversationView> = loaded.views();
+        let rest: Vec<Value> = details.iter().map(|d| json!(d.id)).collect();
         let socket = json(&page(&conn, VIEWER, &asked).unwrap());
         let ids: Vec<Value> = socket["conversations"]
             .as_array()

@@ -35,7 +35,7 @@ pub struct Loaded<R> {
 }
 
 impl<R> Loaded<R> {
-    /// The rows as wire views (`ConversationView` for the socket, `ConversationDetail` for REST).
+    /// The rows as wire views (`ConversationView`s for the socket and REST alike).
     pub fn views<'a, V: From<&'a R>>(&'a self) -> Vec<V> {
         self.rows.iter().map(V::from).collect()
     }

@@ -101,7 +101,7 @@ pub struct SendMessage {
     /// Text; trimmed and length-checked by the feed.
     #[serde(default)]
     pub content: String,
-    /// `support` (default) or `customer`; anything else counts as `support`.
+    /// `support` (default), `customer` or `note`; anything else counts as `support`.
     #[serde(default)]
     pub message_type: Option<String>,
     /// Idempotency key, at most 64 characters.

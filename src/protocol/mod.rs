@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod codes;
+pub mod counts;
 pub mod filters;
 pub mod lists;
 pub mod pagination;

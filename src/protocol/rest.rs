@@ -11,7 +11,7 @@ use serde_json::Value;
 pub struct SendBody {
     #[serde(default)]
     pub content: Option<String>,
-    /// `support` (default) or `marketing`.
+    /// `support` (default), `marketing` or `note`.
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::Frame;
+use super::counts::CountsView;
 use super::lists::{ConversationMenus, CustomerListView, CustomerMenus, OnlineUser};
 use super::pagination::Pagination;
 use super::views::{ConversationView, CustomerView, MessageView};
@@ -82,6 +83,12 @@ pub enum ServerFrame {
         is_online: bool,
         timestamp: String,
     },
+    /// Who else has the conversation open, once right after `connection_established` on the
+    /// chat feed (additive, PROTOCOL §4.3); `user_presence` frames follow the changes.
+    ChatViewers {
+        viewers: Vec<Viewer>,
+        timestamp: String,
+    },
     /// Someone started or stopped typing.
     Typing {
         /// Who (a string, as PROTOCOL §4 shows).
@@ -127,6 +134,9 @@ pub enum ServerFrame {
         count: i64,
         /// Same as `pagination.page_count`.
         page_count: i64,
+        /// The Mine / Unassigned / All counts (additive, PROTOCOL §5.2).
+        counts: CountsView,
+        /// Last, so a list socket's digest of what it shows can leave it out.
         timestamp: String,
     },
     /// The conversation list's filter menus.
@@ -250,4 +260,11 @@ mod tests {
         let v: Value = serde_json::from_str(INVALID_JSON).unwrap();
         assert_eq!(v, serde_json::json!({"error": "Invalid JSON format"}));
     }
+}
+
+/// One user in `chat_viewers`, named as in `user_presence`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub username: String,
 }

@@ -10,7 +10,7 @@ use crate::storage::customers::CustomerRow;
 use crate::storage::messages::{MessageRow, Stored};
 use crate::storage::summary::ConversationSummary;
 use crate::storage::tags::TagRow;
-use crate::storage::users::UserRow;
+use crate::storage::users::{UserRef, UserRow};
 
 /// A tag inside `customer.tag`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -49,9 +49,11 @@ pub struct CustomerView {
 pub struct MessageView {
     pub id: String,
     pub content: String,
-    /// `customer`, `AI`, `support` or `marketing`.
+    /// `customer`, `AI`, `support`, `marketing` or `note` (an internal note, PROTOCOL §12.2).
     #[serde(rename = "type")]
     pub kind: String,
+    /// The user who wrote it (support, marketing, note), or null.
+    pub author: Option<UserRefView>,
     /// The conversation's customer (shared by every message of one fan-out or page).
     pub customer: Option<Arc<CustomerView>>,
     pub conversation_id: String,
@@ -108,25 +110,27 @@ pub struct ConversationView {
     pub last_message: Option<LastMessageView>,
     /// Customer messages not yet answered.
     pub unread_count: i64,
-}
-
-/// A conversation as REST shows it: the list view plus its assigned agent.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ConversationDetail {
-    #[serde(flatten)]
-    pub conversation: ConversationView,
     /// The assigned agent's id, or null.
     pub assigned_to: Option<i64>,
+    /// The assigned agent, or null.
+    pub assignee: Option<UserRefView>,
     /// The longest reply its channel takes (PROTOCOL §4.2).
     pub max_message_chars: usize,
 }
 
-impl From<&ConversationSummary> for ConversationDetail {
-    fn from(s: &ConversationSummary) -> Self {
+/// A user named inside another object: a message's `author`, a conversation's `assignee`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UserRefView {
+    pub id: i64,
+    /// Display name: "first last", else the sign-in name.
+    pub username: String,
+}
+
+impl From<&UserRef> for UserRefView {
+    fn from(u: &UserRef) -> Self {
         Self {
-            conversation: ConversationView::from(s),
-            assigned_to: s.conversation.user_id,
-            max_message_chars: super::rules::max_chars(&s.conversation.source),
+            id: u.id,
+            username: u.name.clone(),
         }
     }
 }
@@ -194,6 +198,7 @@ impl MessageView {
             id: m.id.clone(),
             content: m.content.clone(),
             kind: m.kind.clone(),
+            author: m.author.as_ref().map(UserRefView::from),
             customer,
             conversation_id: m.conversation_id.clone(),
             is_ai_response: m.is_ai_response,
@@ -263,6 +268,9 @@ impl From<&ConversationSummary> for ConversationView {
             updated_at: c.updated_at.clone(),
             last_message: s.last_message.as_ref().map(LastMessageView::from),
             unread_count: c.unread_count,
+            assigned_to: c.user_id,
+            assignee: s.assignee.as_ref().map(UserRefView::from),
+            max_message_chars: super::rules::max_chars(&c.source),
         }
     }
 }

@@ -8,6 +8,7 @@ use super::conversations::{self, from_row_at};
 use super::search;
 use super::sql::{self, Where};
 use super::summary::ConversationSummary;
+use super::users::{self, UserRef};
 use super::{PageRequest, StoreResult, customers, messages};
 
 /// Whose conversations to show.
@@ -171,18 +172,47 @@ pub fn page(
         .query_row(rusqlite::params_from_iter(w.params(&[])), |r| r.get(0))?;
     let ids: Vec<i64> = rows.iter().map(|(c, _)| c.customer_id).collect();
     let customers = customers::by_ids(conn, &ids)?;
+    let agents: Vec<i64> = rows.iter().filter_map(|(c, _)| c.user_id).collect();
+    let names = users::names(conn, &agents)?;
     let summaries = rows
         .into_iter()
         .filter_map(|(conversation, last_message)| {
             let customer = customers.get(&conversation.customer_id)?.clone();
+            let assignee = conversation.user_id.and_then(|id| {
+                let name = names.get(&id)?.clone();
+                Some(UserRef { id, name })
+            });
             Some(ConversationSummary {
                 conversation,
                 customer,
                 last_message,
+                assignee,
             })
         })
         .collect();
     Ok((summaries, count))
+}
+
+/// The inbox's Mine / Unassigned / All counts: conversations not closed that are the viewer's,
+/// nobody's, and anyone's (PROTOCOL §5.2), whatever a list's own filters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub mine: i64,
+    pub unassigned: i64,
+    pub all: i64,
+}
+
+/// [`Counts`] as `viewer` sees them, in one pass over an index.
+pub fn counts(conn: &Connection, viewer: i64) -> StoreResult<Counts> {
+    let sql = "SELECT count(*), coalesce(sum(user_id = ?1), 0), coalesce(sum(user_id IS NULL), 0) \
+               FROM conversations WHERE status != 'closed'";
+    Ok(conn.prepare_cached(sql)?.query_row([viewer], |r| {
+        Ok(Counts {
+            all: r.get(0)?,
+            mine: r.get(1)?,
+            unassigned: r.get(2)?,
+        })
+    })?)
 }
 
 /// The values the filter menus offer (PROTOCOL §5.3).

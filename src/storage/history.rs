@@ -3,7 +3,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
-use super::messages::{COLUMNS, MessageRow, from_row, get};
+use super::messages::{MessageRow, READ, from_row, get};
 use super::sql::{Cached, Where};
 use super::{PageRequest, StoreResult, search, sql};
 
@@ -44,7 +44,7 @@ pub fn history(
         ("seq > ?2", "ASC")
     };
     let sql = format!(
-        "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND {condition} \
+        "SELECT {READ} FROM messages WHERE conversation_id = ?1 AND {condition} \
          ORDER BY seq {order} LIMIT ?3 OFFSET ?4"
     );
     let mut messages: Vec<MessageRow> = conn
@@ -104,7 +104,7 @@ pub fn search(
     }
     let order = if query.newest_first { "DESC" } else { "ASC" };
     let sql = format!(
-        "SELECT {COLUMNS} FROM messages {} ORDER BY seq {order} LIMIT ? OFFSET ?",
+        "SELECT {READ} FROM messages {} ORDER BY seq {order} LIMIT ? OFFSET ?",
         w.sql()
     );
     let rows = conn

@@ -5,11 +5,15 @@ use rusqlite::{Connection, Row, params};
 
 use super::conversations::{self, ConversationRow};
 use super::customers::{self, CustomerRow};
+use super::users::{self, UserRef};
 use super::{Entity, StoreError, StoreResult, found, is_unique_violation, optional};
 use crate::{clock, ids};
 
 /// Who a message speaks for (the wire's `type`).
-pub const KINDS: &[&str] = &["customer", "AI", "support", "marketing"];
+pub const KINDS: &[&str] = &["customer", "AI", "support", "marketing", "note"];
+
+/// An internal note: an agent's words to the other agents, never sent to a channel.
+pub const NOTE: &str = "note";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRow {
@@ -20,6 +24,8 @@ pub struct MessageRow {
     pub customer_id: Option<i64>,
     /// The agent who sent it, for `support` messages sent by a user.
     pub sender_user_id: Option<i64>,
+    /// That agent as they are named now (read with the row; none for rows read in a join).
+    pub author: Option<UserRef>,
     /// The sender's idempotency key.
     pub client_msg_id: Option<String>,
     /// One of [`KINDS`].
@@ -97,7 +103,7 @@ pub fn edit_by_key(
     content: &str,
 ) -> StoreResult<Option<MessageRow>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM messages WHERE client_msg_id = ?2 AND type = 'customer' \
+        "SELECT {READ} FROM messages WHERE client_msg_id = ?2 AND type = 'customer' \
          AND conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?1)"
     );
     let Some(message) = optional(conn.row(&sql, params![customer_id, client_msg_id], from_row))?
@@ -114,7 +120,7 @@ pub fn edit_by_key(
 
 /// The message with this public id, in whichever conversation.
 pub fn by_id(conn: &Connection, id: &str) -> StoreResult<MessageRow> {
-    let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1");
+    let sql = format!("SELECT {READ} FROM messages WHERE id = ?1");
     found(conn.row(&sql, [id], from_row), Entity::Message)
 }
 
@@ -125,6 +131,8 @@ pub struct Stored {
     /// Its conversation, after the write.
     pub conversation: ConversationRow,
     pub customer: CustomerRow,
+    /// The conversation's assigned agent.
+    pub assignee: Option<UserRef>,
     /// True when `client_msg_id` matched a message stored earlier; nothing new was written.
     pub duplicate: bool,
 }
@@ -134,8 +142,24 @@ pub(super) const COLUMNS: &str = "seq, id, conversation_id, customer_id, sender_
     message_type, media_url, media_file, transcription, processing_status, external_send_result, \
     metadata";
 
+/// [`COLUMNS`] and the author's names, for reads from `messages` alone (not aliased).
+pub(super) const READ: &str = "seq, id, conversation_id, customer_id, sender_user_id, client_msg_id, type, \
+    content, is_ai_response, is_answered, created_at, feedback, feedback_comment, feedback_at, \
+    message_type, media_url, media_file, transcription, processing_status, external_send_result, \
+    metadata, (SELECT json_array(u.username, u.first_name, u.last_name) FROM users u \
+    WHERE u.id = messages.sender_user_id)";
+
+/// Reads a message from [`READ`].
 pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
-    from_row_at(row, 0)
+    let mut message = from_row_at(row, 0)?;
+    let names: Option<String> = row.get(21)?;
+    message.author = message.sender_user_id.zip(names).and_then(|(id, names)| {
+        let (username, first, last) =
+            serde_json::from_str::<(String, Option<String>, Option<String>)>(&names).ok()?;
+        let name = users::display_name(&username, first.as_deref(), last.as_deref());
+        Some(UserRef { id, name })
+    });
+    Ok(message)
 }
 
 /// Reads a message from [`COLUMNS`] starting at column `at`; `None` when a LEFT JOIN found none.
@@ -153,6 +177,7 @@ fn from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<MessageRow> {
         conversation_id: row.get(at + 2)?,
         customer_id: row.get(at + 3)?,
         sender_user_id: row.get(at + 4)?,
+        author: None,
         client_msg_id: row.get(at + 5)?,
         kind: row.get(at + 6)?,
         content: row.get(at + 7)?,
@@ -177,12 +202,13 @@ pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
     let conversation = conversations::get(conn, &new.conversation_id)?;
     if let Some(key) = &new.client_msg_id {
         let sql = format!(
-            "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND client_msg_id = ?2"
+            "SELECT {READ} FROM messages WHERE conversation_id = ?1 AND client_msg_id = ?2"
         );
         let earlier = optional(conn.row(&sql, params![new.conversation_id, key], from_row))?;
         if let Some(message) = earlier {
             return Ok(Stored {
                 customer: customers::get(conn, conversation.customer_id)?,
+                assignee: users::user_ref(conn, conversation.user_id)?,
                 message,
                 conversation,
                 duplicate: true,
@@ -215,15 +241,22 @@ pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
             Err(e) => return Err(e.into()),
         }
     };
-    let conversation = conversations::record_message(
-        conn,
-        &new.conversation_id,
-        &now,
-        message.seq,
-        new.kind == "customer",
-    )?;
+    // A note is not part of the exchange with the customer: the conversation, its newest
+    // message and its unread count stay as they were.
+    let conversation = if new.kind == NOTE {
+        conversation
+    } else {
+        conversations::record_message(
+            conn,
+            &new.conversation_id,
+            &now,
+            message.seq,
+            new.kind == "customer",
+        )?
+    };
     Ok(Stored {
         customer: customers::get(conn, conversation.customer_id)?,
+        assignee: users::user_ref(conn, conversation.user_id)?,
         conversation,
         message,
         duplicate: false,
@@ -232,13 +265,13 @@ pub fn insert(conn: &Connection, new: &NewMessage) -> StoreResult<Stored> {
 
 /// The message at storage position `seq`.
 pub fn by_seq(conn: &Connection, seq: i64) -> StoreResult<MessageRow> {
-    let sql = format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1");
+    let sql = format!("SELECT {READ} FROM messages WHERE seq = ?1");
     found(conn.row(&sql, [seq], from_row), Entity::Message)
 }
 
 /// The message with this public id in this conversation.
 pub fn get(conn: &Connection, conversation_id: &str, id: &str) -> StoreResult<MessageRow> {
-    let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2");
+    let sql = format!("SELECT {READ} FROM messages WHERE id = ?1 AND conversation_id = ?2");
     found(
         conn.row(&sql, [id, conversation_id], from_row),
         Entity::Message,

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_search.sql"),
     include_str!("migrations/0005_preferences.sql"),
     include_str!("migrations/0006_saved_replies.sql"),
+    include_str!("migrations/0007_notes.sql"),
     include_str!("migrations/0008_revoke_reasons.sql"),
 ];
 

@@ -1,5 +1,7 @@
 //! The `users` table: the workspace's agents and admins.
 
+use std::collections::HashMap;
+
 use super::sql::Cached;
 use rusqlite::{Connection, Row, params};
 
@@ -59,18 +61,63 @@ impl UserRow {
     /// The name shown to other agents: "first last", else the username.
     #[must_use]
     pub fn display_name(&self) -> String {
-        let full = format!(
-            "{} {}",
-            self.first_name.as_deref().unwrap_or_default(),
-            self.last_name.as_deref().unwrap_or_default()
-        );
-        let full = full.trim();
-        if full.is_empty() {
-            self.username.clone()
-        } else {
-            full.to_owned()
-        }
+        display_name(
+            &self.username,
+            self.first_name.as_deref(),
+            self.last_name.as_deref(),
+        )
     }
+}
+
+/// "first last", else the sign-in name: how every feed names a user.
+#[must_use]
+pub fn display_name(username: &str, first: Option<&str>, last: Option<&str>) -> String {
+    let full = format!("{} {}", first.unwrap_or_default(), last.unwrap_or_default());
+    let full = full.trim();
+    if full.is_empty() {
+        username.to_owned()
+    } else {
+        full.to_owned()
+    }
+}
+
+/// A user as a message's author or a conversation's assignee: id and display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRef {
+    pub id: i64,
+    /// [`display_name`].
+    pub name: String,
+}
+
+/// The display names of the users with these ids (ids of no user are left out).
+pub fn names(conn: &Connection, ids: &[i64]) -> StoreResult<HashMap<i64, String>> {
+    let mut found = HashMap::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let sql = format!(
+        "SELECT id, username, first_name, last_name FROM users WHERE id IN ({})",
+        super::sql::marks(ids.len())
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| {
+        let (first, last): (Option<String>, Option<String>) = (r.get(2)?, r.get(3)?);
+        let name = display_name(&r.get::<_, String>(1)?, first.as_deref(), last.as_deref());
+        Ok((r.get::<_, i64>(0)?, name))
+    })?;
+    for row in rows {
+        let (id, name) = row?;
+        found.insert(id, name);
+    }
+    Ok(found)
+}
+
+/// The user `id` names, if any: a conversation's assignee.
+pub fn user_ref(conn: &Connection, id: Option<i64>) -> StoreResult<Option<UserRef>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(names(conn, &[id])?
+        .remove(&id)
+        .map(|name| UserRef { id, name }))
 }
 
 /// A user about to be created.

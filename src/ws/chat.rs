@@ -13,7 +13,7 @@ use crate::inbox::publish::chat_group;
 use crate::inbox::{Action, Draft, Feedback, InboxError};
 use crate::protocol::client::{ChatRequest, HistoryRequest, SendMessage, SubmitFeedback};
 use crate::protocol::pagination::{CONNECT_PAGE_SIZE, PageRequest, Pagination};
-use crate::protocol::server::{LoadError, ServerFrame, encode};
+use crate::protocol::server::{LoadError, ServerFrame, Viewer, encode};
 use crate::protocol::views::{CustomerView, MessageView};
 use crate::state::AppState;
 use crate::storage::history::{self, Window};
@@ -58,6 +58,9 @@ impl ChatFeed {
     /// Queues the message and reads on: its echo (or, for a retried `client_msg_id`, the stored
     /// message again; or its error) follows the commit, in the order the socket sent them.
     async fn send_message(&mut self, m: SendMessage, out: &mut Outbox<'_>) -> Result<(), Closing> {
+        if self.typing_until.is_some() {
+            self.typing(false);
+        }
         let inbox = &self.state.inbox;
         let queued = match Draft::try_from(&m) {
             Ok(draft) => {
@@ -141,6 +144,39 @@ impl ChatFeed {
         .await
     }
 
+    /// Tells the socket who else is viewing, if anyone, so "Sara is viewing" needs no delta to
+    /// appear (a client starts from nobody at `connection_established`).
+    async fn viewers(&mut self, out: &mut Outbox<'_>) -> Result<(), Closing> {
+        let inbox = &self.state.inbox;
+        let viewers = match inbox.viewers(&self.conversation_id, self.user.id).await {
+            Ok(viewers) => viewers,
+            Err(e) => {
+                tracing::error!(
+                    "could not name the viewers of {}: {e}",
+                    self.conversation_id
+                );
+                Vec::new()
+            }
+        };
+        if viewers.is_empty() {
+            return Ok(());
+        }
+        out.send(
+            &ServerFrame::ChatViewers {
+                viewers: viewers
+                    .into_iter()
+                    .map(|u| Viewer {
+                        user_id: u.id,
+                        username: u.name,
+                    })
+                    .collect(),
+                timestamp: clock::now_wire(),
+            }
+            .encode(),
+        )
+        .await
+    }
+
     async fn mark_read(&mut self, out: &mut Outbox<'_>) -> Result<(), Closing> {
         let inbox = &self.state.inbox;
         match inbox.mark_read(&self.user, &self.conversation_id).await {
@@ -182,6 +218,7 @@ impl Feed for ChatFeed {
     async fn open(&mut self, conn: &Connection, out: &mut Outbox<'_>) -> Result<(), Closing> {
         self.membership =
             Some(conn.join(&chat_group(&self.conversation_id), Some(self.announce())));
+        self.viewers(out).await?;
         self.history(&Map::new(), out).await
     }
 

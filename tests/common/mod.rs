@@ -227,7 +227,8 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
-    /// Opens a chat socket and reads `connection_established` and `recent_messages`.
+    /// Opens a chat socket and reads `connection_established`, `chat_viewers` when others
+    /// are viewing, and `recent_messages`.
     pub async fn chat(&self, conversation: &str, token: &str) -> Client {
         let mut client =
             Client::connect(&self.ws_url(&format!("/ws/chat/{conversation}/"), Some(token)))
@@ -235,7 +236,10 @@ impl TestApp {
                 .expect("connect");
         let welcome = client.recv().await;
         assert_eq!(welcome["type"], "connection_established", "{welcome}");
-        let recent = client.recv().await;
+        let mut recent = client.recv().await;
+        if recent["type"] == "chat_viewers" {
+            recent = client.recv().await;
+        }
         assert_eq!(recent["type"], "recent_messages", "{recent}");
         client
     }

@@ -7,12 +7,13 @@ import { t, size, clock, locale } from "./i18n.js";
 import { linked } from "./linkify.js";
 import { deliveryMark, deliveryNote, deliveryState } from "./delivery.js";
 import { hasMedia } from "./media.js";
+import { authorLine } from "./authorship.js";
 
 const OUTGOING = new Set(["support", "marketing"]);
 
 /** What a bubble shows; a bubble is drawn again only when this changes. */
 export function signature(m, problem) {
-  return JSON.stringify([m.content, m.state, m.feedback, m.processing_status, m.external_send_result, m.upload?.error, problem]);
+  return JSON.stringify([m.content, m.state, m.feedback, m.processing_status, m.external_send_result, m.upload?.error, problem, m.author?.username]);
 }
 
 /**
@@ -24,7 +25,7 @@ export function signature(m, problem) {
 export function bubble(m, on, problem) {
   const state = m.local ? m.state : "sent";
   const delivery = deliveryState(m);
-  const local = m.local && OUTGOING.has(m.type) ? localMark(m.state) : null;
+  const local = m.local && (OUTGOING.has(m.type) || m.type === "note") ? localMark(m.state) : null;
   const saved = !m.local && !delivery && OUTGOING.has(m.type)
     ? h("span", { class: "tick saved", title: t("Saved"), role: "img", "aria-label": t("Saved") }, "✓") : null;
   const meta = h("span", { class: "meta", title: new Date(m.created_at).toLocaleString(locale()) }, clock(m.created_at), m.type === "AI" ? " · AI" : "", local, saved, deliveryMark(m));
@@ -39,7 +40,7 @@ export function bubble(m, on, problem) {
   return h("div", {
     class: `msg ${m.type} ${state}${file ? " has-media" : ""}${delivery ? ` delivery-${delivery}` : ""}`,
     dataset: delivery ? { id: m.id, state, delivery } : { id: m.id, state },
-  }, file, text, transcript, meta, deliveryNote(m, on.retryDelivery, problem), feedback, retry);
+  }, authorLine(m), file, text, transcript, meta, deliveryNote(m, on.retryDelivery, problem), feedback, retry);
 }
 
 function localMark(state) {

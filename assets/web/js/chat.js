@@ -1,7 +1,8 @@
 // One open conversation: its history (older pages as you scroll up, what was missed after a
 // reconnect via `after_id`), replies sent with client_msg_id so a retry never duplicates, files
 // sent as replies, each reply's delivery to the customer (live through `message_status`, with a
-// Retry), typing, read marking and AI feedback.
+// Retry), internal notes, typing (ended by the typer's message), who else is viewing, the header's
+// status and assignee kept true by `conversation_updated`, read marking and AI feedback.
 
 import { openFeed, closeFeed } from "./feeds.js";
 import { api } from "./api.js";
@@ -13,9 +14,11 @@ import { sendFile } from "./upload.js";
 import { errorText } from "./channel-words.js";
 import { CustomerPanel } from "./customer-panel.js";
 import { avatar, channelIcon } from "./avatar.js";
+import { Viewers } from "./viewers.js";
+import { TypingLine } from "./typing.js";
+import { STATUSES } from "./status-pill.js";
 
 const ACK_TIMEOUT = 10000;
-const STATUSES = { active: "Active", support_active: "Support active", marketing_active: "Marketing active", closed: "Closed" };
 
 export class Chat {
   constructor(pane, id, users) {
@@ -26,28 +29,28 @@ export class Chat {
     this.problems = new Map();
     this.expect = [];
     this.hasOlder = false;
-    this.typers = new Map();
     this.timeline = new Timeline(() => this.loadOlder());
     this.list = this.timeline.el;
-    this.typing = h("div", { class: "typing", id: "typing" });
+    this.typing = new TypingLine();
     this.title = h("h2", { dir: "auto" }, "…");
     this.face = h("span", { class: "face" });
     this.panel = new CustomerPanel(id);
     this.panelToggle = h("button", { type: "button", class: "panel-toggle", id: "panel-toggle", "aria-controls": "customer-panel",
       "aria-expanded": "false", title: t("Customer details"), onclick: () => this.togglePanel() }, t("Customer"));
+    this.viewers = new Viewers();
     this.status = h("select", { id: "conversation-status", "aria-label": t("Status"), onchange: () => this.setStatus() },
       Object.entries(STATUSES).map(([s, words]) => h("option", { value: s }, t(words))));
     this.assign = h("select", { id: "assign", "aria-label": t("Assigned to"), onchange: () => this.setAssignee() });
     this.composer = new Composer(id, {
-      text: (content) => this.submit(content),
+      text: (content, note) => this.submit(content, note),
       files: (files, caption) => files.forEach((file, i) => this.upload(file, i === 0 ? caption : "")),
       typing: (isTyping) => this.feed.send({ type: "typing", is_typing: isTyping }),
     });
     fill(pane,
       h("div", { class: "conversation" },
         h("header", {}, h("a", { class: "back", href: "#/inbox", "aria-label": t("Back to the list") }, "‹"),
-          this.face, this.title, this.status, this.assign, this.panelToggle),
-        this.list, this.typing, this.composer.el),
+          this.face, this.title, this.viewers.el, this.status, this.assign, this.panelToggle),
+        this.list, this.typing.el, this.composer.el),
       this.panel.el);
     this.pane = pane;
     requestAnimationFrame(() => {
@@ -111,6 +114,7 @@ export class Chat {
   frame(frame) {
     switch (frame.type) {
       case "connection_established": {
+        this.viewers.reset([]);
         const newest = this.newest();
         this.expect = newest ? ["snapshot", "missed"] : ["snapshot"];
         if (newest) this.feed.send({ type: "get_messages", filters: { after_id: newest.id, page_size: 500 } });
@@ -144,7 +148,16 @@ export class Chat {
         break;
       }
       case "typing":
-        this.showTyping(frame);
+        this.typing.frame(frame);
+        break;
+      case "chat_viewers":
+        this.viewers.reset(frame.viewers);
+        break;
+      case "user_presence":
+        this.viewers.presence(frame);
+        break;
+      case "conversation_updated":
+        if (frame.conversation?.id === this.id) this.setSummary(frame.conversation);
         break;
       case "conversation_deleted":
         this.gone(frame.message);
@@ -162,6 +175,7 @@ export class Chat {
     m.external_send_result ??= frame.external_send_result ?? null;
     const local = frame.client_msg_id && this.pending.get(frame.client_msg_id);
     if (local) this.settle(frame.client_msg_id);
+    if (m.author) this.typing.sent(m.author.id);
     const pinned = this.timeline.pinned;
     this.messages.set(m.id, m);
     this.render();
@@ -224,8 +238,8 @@ export class Chat {
     return clientId;
   }
 
-  submit(content) {
-    const clientId = this.local(content);
+  submit(content, note = false) {
+    const clientId = this.local(content, note ? { type: "note" } : {});
     this.transmit(clientId);
     this.render();
     this.timeline.toBottom();
@@ -235,7 +249,8 @@ export class Chat {
     const entry = this.pending.get(clientId);
     if (!entry || entry.message.upload) return;
     clearTimeout(entry.timer);
-    const sent = this.feed.send({ type: "chat_message", content: entry.message.content, client_msg_id: clientId });
+    const note = entry.message.type === "note" ? { message_type: "note" } : {};
+    const sent = this.feed.send({ type: "chat_message", content: entry.message.content, client_msg_id: clientId, ...note });
     entry.message.state = sent ? "sending" : "failed";
     if (sent) {
       entry.timer = setTimeout(() => { entry.message.state = "failed"; this.render(); }, ACK_TIMEOUT);
@@ -291,15 +306,6 @@ export class Chat {
     this.render();
   }
 
-  showTyping(frame) {
-    if (frame.is_typing) this.typers.set(frame.user_id, { name: frame.username, until: Date.now() + 7000 });
-    else this.typers.delete(frame.user_id);
-    const names = [...this.typers.values()].filter((x) => x.until > Date.now()).map((x) => x.name);
-    this.typing.textContent = names.length ? t(names.length > 1 ? "{names} are typing…" : "{names} is typing…", { names: names.join(t(", ")) }) : "";
-    clearTimeout(this.typingTimer);
-    if (names.length) this.typingTimer = setTimeout(() => this.showTyping({ is_typing: false }), 7000);
-  }
-
   feedback(m, value) {
     this.feed.send({ type: "submit_feedback", message_id: m.id, feedback: m.feedback === value ? "none" : value });
   }
@@ -330,6 +336,7 @@ export class Chat {
   destroy() {
     document.removeEventListener("visibilitychange", this.visible);
     this.composer.destroy();
+    this.typing.destroy();
     for (const entry of this.pending.values()) clearTimeout(entry.timer);
     closeFeed(this.feed);
   }

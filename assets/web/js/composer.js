@@ -2,11 +2,13 @@
 // lines then scrolling, Enter to send and Shift+Enter for a new line, the channel's length limit
 // with a counter near it (text past it is kept and refused, never cut), saved replies with "/",
 // typing notices, and files: the paperclip, a pasted image, or files dropped on the chat. The
-// text box is the caption of a file sent with it.
+// text box is the caption of a file sent with it. The Note toggle turns the box into an internal
+// note's (yellow; for the agents only, never sent to the customer).
 
 import { h } from "./dom.js";
 import { t, num } from "./i18n.js";
 import { SlashMenu } from "./slash.js";
+import { lockIcon } from "./authorship.js";
 
 const TYPING_EVERY = 3000;
 const TYPING_IDLE = 4000;
@@ -36,8 +38,11 @@ export class Composer {
     this.count = h("span", { class: "count", id: "compose-count", "aria-live": "polite" });
     this.refusal = h("p", { class: "error compose-refusal", id: "compose-refusal", role: "alert", hidden: true });
     this.slash = new SlashMenu(this.input, (text) => this.insert(text));
+    this.noteToggle = h("button", { type: "button", id: "note-toggle", class: "note-toggle", "aria-pressed": "false",
+      title: t("Internal note: only agents see it"), onclick: () => this.setNote(!this.note) }, lockIcon(), h("span", {}, t("Note")));
     this.el = h("form", { class: "compose" }, this.slash.el, this.refusal,
-      h("div", { class: "compose-row" }, this.attach, this.picker, this.input, this.count, this.send));
+      h("div", { class: "compose-row" }, this.noteToggle, this.attach, this.picker, this.input, this.count, this.send));
+    this.note = false;
     this.el.addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
   }
 
@@ -131,6 +136,18 @@ export class Composer {
     this.on.files(files, caption);
   }
 
+  /** Switches between a reply to the customer and an internal note. */
+  setNote(on) {
+    this.note = on;
+    this.el.classList.toggle("note-mode", on);
+    this.noteToggle.setAttribute("aria-pressed", String(on));
+    this.noteToggle.lastChild.textContent = on ? t("Internal note") : t("Note");
+    this.input.placeholder = on ? t("Write an internal note (only agents see it)…") : t("Write a reply… (/ for saved replies)");
+    this.send.textContent = on ? t("Add note") : t("Send");
+    this.attach.hidden = on;
+    this.input.focus();
+  }
+
   submit() {
     const content = this.input.value.trim();
     if (!content) return;
@@ -142,7 +159,7 @@ export class Composer {
       return;
     }
     this.take();
-    this.on.text(content);
+    this.on.text(content, this.note);
   }
 
   /** Empties the box (and its draft) and returns what it held. */
@@ -153,6 +170,7 @@ export class Composer {
     this.measure();
     this.slash.close();
     clearTimeout(this.idle);
+    if (this.typingSent) this.on.typing(false);
     this.typingSent = 0;
     return text;
   }
@@ -164,7 +182,7 @@ export class Composer {
   }
 
   disable() {
-    for (const el of [this.input, this.send, this.attach]) el.disabled = true;
+    for (const el of [this.input, this.send, this.attach, this.noteToggle]) el.disabled = true;
   }
 
   destroy() {

@@ -1,6 +1,7 @@
 // The inbox: the live conversation list (its filters kept by the server, refreshed as things
 // happen), who is online, and the open conversation beside the list. A conversation whose last
-// reply did not reach the customer says so in the list.
+// reply did not reach the customer says so in the list; each row shows its status and assignee,
+// and Mine / Unassigned / All tabs with live counts choose whose conversations are listed.
 
 import { LiveList } from "./list.js";
 import { h, fill, when, customerName } from "./dom.js";
@@ -10,9 +11,8 @@ import { attention } from "./attention.js";
 import { Keys } from "./keys.js";
 import { avatar, channelIcon } from "./avatar.js";
 import { plural } from "./plural.js";
-
-/** `assigned` has no entry in the options frame: its values are fixed by the protocol. */
-const ASSIGNED = () => [["me", t("Mine")], ["unassigned", t("Unassigned")]];
+import { AssignedTabs } from "./tabs.js";
+import { statusPill } from "./status-pill.js";
 
 /** The pane before a conversation is chosen: what it is for and what to do. */
 function emptyState() {
@@ -39,8 +39,9 @@ export class Inbox {
       onPage: (frame) => this.renderList(frame),
       onFrame: (frame) => this.frame(frame),
     });
+    this.tabs = new AssignedTabs((assigned) => this.live.apply({ assigned }));
     this.el = h("div", { class: "inbox" },
-      h("aside", { class: "side" }, this.filterBar(), this.online, this.list, this.live.pager),
+      h("aside", { class: "side" }, this.filterBar(), this.tabs.el, this.online, this.list, this.live.pager),
       this.pane);
     fill(container, this.el);
     attention.attach();
@@ -55,7 +56,6 @@ export class Inbox {
       live.menu("status", { id: "status-filter", any: t("Any status"), from: "statuses" }),
       live.menu("source", { id: "source-filter", any: t("Any source"), from: "sources" }),
       live.menu("tags", { id: "tag-filter", any: t("Any tag"), from: "tags", text: String }),
-      live.menu("assigned", { id: "assigned-filter", any: t("Anyone's"), fixed: ASSIGNED() }),
       h("label", {}, live.toggle("unread_only", { id: "unread-only" }), t("Unread only")));
   }
 
@@ -87,6 +87,7 @@ export class Inbox {
   }
 
   renderList(frame) {
+    this.tabs.update(frame);
     fill(this.list, frame.conversations.length ? frame.conversations.map((c) => this.item(c))
       : h("p", { class: "muted nothing" }, t("No conversations match.")));
     this.chat?.setSummary(frame.conversations.find((c) => c.id === this.selected));
@@ -106,7 +107,9 @@ export class Inbox {
     h("span", { class: "preview", dir: "auto" },
       last?.processing_status === "failed" ? h("span", { class: "tick failed", role: "img", title: t("Not delivered"), "aria-label": t("Not delivered") }, "!") : null,
       last ? last.content || t("File") : t("No messages yet")),
-    c.unread_count > 0 ? h("span", { class: "badge", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count)) : null);
+    c.unread_count > 0 ? h("span", { class: "badge", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count)) : null,
+    h("span", { class: "row-state" }, statusPill(c.status),
+      h("span", { class: "assignee muted" }, c.assignee ? h("bdi", { dir: "auto" }, c.assignee.username) : t("Unassigned"))));
   }
 
   /** Opens conversation `id` (or none). */

@@ -358,4 +358,16 @@ export const FA = {
   "1 conversation · page {page} of {pages}": "۱ گفتگو، صفحهٔ {page} از {pages}",
   "{count} conversations · page {page} of {pages}": "{count} گفتگو، صفحهٔ {page} از {pages}",
   "1 customer · page {page} of {pages}": "۱ مشتری، صفحهٔ {page} از {pages}",
+
+  // authorship, internal notes, who is viewing, Mine / Unassigned / All (issue #16)
+  "You": "شما",
+  "Internal note": "یادداشت داخلی",
+  "Note": "یادداشت",
+  "Internal note: only agents see it": "یادداشت داخلی: فقط کارشناسان آن را می‌بینند",
+  "Write an internal note (only agents see it)…": "یادداشت داخلی بنویسید (فقط کارشناسان می‌بینند)…",
+  "Add note": "افزودن یادداشت",
+  "{names} is viewing": "{names} این گفتگو را می‌بیند",
+  "{names} are viewing": "{names} این گفتگو را می‌بینند",
+  "All": "همه",
+  "Whose conversations": "گفتگوهای چه کسی",
 };
