@@ -156,13 +156,23 @@ pub fn revoke_session(conn: &Connection, jti: &str, reason: RevokeReason) -> Sto
         )?
         .query_map(params![session, now, reason.as_str()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for id in &revoked {
+    log_revoked(conn, &revoked, reason, &now)
+}
+
+/// Logs each of `jtis` as revoked (the closer reads the log), returning how many.
+fn log_revoked(
+    conn: &Connection,
+    jtis: &[String],
+    reason: RevokeReason,
+    now: &str,
+) -> StoreResult<usize> {
+    for id in jtis {
         conn.exec(
             "INSERT INTO revocations (jti, reason, created_at) VALUES (?1, ?2, ?3)",
             params![id, reason.as_str(), now],
         )?;
     }
-    Ok(revoked.len())
+    Ok(jtis.len())
 }
 
 /// Revokes every token of a user.
@@ -198,13 +208,7 @@ pub fn revoke_user_except(
             r.get(0)
         })?
         .collect::<rusqlite::Result<_>>()?;
-    for id in &revoked {
-        conn.exec(
-            "INSERT INTO revocations (jti, reason, created_at) VALUES (?1, ?2, ?3)",
-            params![id, reason.as_str(), now],
-        )?;
-    }
-    Ok(revoked.len())
+    log_revoked(conn, &revoked, reason, &now)
 }
 
 /// Records that every token of a deleted user is gone, so their open sockets close (the
