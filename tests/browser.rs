@@ -39,15 +39,9 @@ async fn two_agents_chat_live_and_inbound_messages_appear() {
     .await;
     sara.screenshot("inbox").await;
 
-    sara.find(&format!("#conversation-list [data-id='{conv}']"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    reza.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    sara.click(&format!("#conversation-list [data-id='{conv}']"))
+        .await;
+    reza.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     for b in [&sara, &reza] {
         b.until(
             "the history",
@@ -55,11 +49,7 @@ async fn two_agents_chat_live_and_inbound_messages_appear() {
         )
         .await;
     }
-    sara.find("#compose")
-        .await
-        .send_keys("Tomorrow morning, Maryam.")
-        .await
-        .unwrap();
+    sara.type_in("#compose", "Tomorrow morning, Maryam.").await;
     sara.find("#send").await.click().await.unwrap();
     reza.until("sara's message", "[...document.querySelectorAll('#messages .msg')].some(m => m.textContent.includes('Tomorrow morning'))").await;
     sara.until(
@@ -99,10 +89,7 @@ async fn a_server_restart_mid_session_loses_and_doubles_nothing() {
     let conv = inbound(&app, "300", "Leila", "first").await;
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     b.until(
         "the history",
         "document.querySelectorAll('#messages .msg').length === 1",
@@ -116,11 +103,7 @@ async fn a_server_restart_mid_session_loses_and_doubles_nothing() {
         "!document.getElementById('status').hidden",
     )
     .await;
-    b.find("#compose")
-        .await
-        .send_keys("sent while offline\n")
-        .await
-        .unwrap();
+    b.type_in("#compose", "sent while offline\n").await;
     b.until(
         "the send marked failed",
         "document.querySelector('#messages .msg.failed .retry')",
@@ -200,15 +183,8 @@ async fn an_ended_session_goes_to_sign_in_once_and_keeps_the_draft() {
     let conv = inbound(&app, "400", "Nima", "hello").await;
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
-    b.find("#compose")
-        .await
-        .send_keys("half-written reply")
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
+    b.type_in("#compose", "half-written reply").await;
     let access = b
         .eval("JSON.parse(localStorage.getItem('pilito-box.session')).access")
         .await;
@@ -263,10 +239,7 @@ async fn an_ended_session_goes_to_sign_in_once_and_keeps_the_draft() {
     );
 
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     b.until(
         "the draft restored",
         "document.querySelector('#compose')?.value === 'half-written reply'",
@@ -316,10 +289,7 @@ async fn history_scrolls_back_typing_shows_and_ai_answers_take_feedback() {
     sara.sign_in(&base(&app), "sara", PASSWORD).await;
     reza.sign_in(&base(&app), "reza", PASSWORD).await;
     for b in [&sara, &reza] {
-        b.client
-            .goto(&format!("{}#/inbox/{conv}", base(&app)))
-            .await
-            .unwrap();
+        b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
         b.until(
             "the newest 50",
             "document.querySelectorAll('#messages .msg').length === 50",
@@ -346,11 +316,7 @@ async fn history_scrolls_back_typing_shows_and_ai_answers_take_feedback() {
         "start"
     );
 
-    reza.find("#compose")
-        .await
-        .send_keys("typing a reply")
-        .await
-        .unwrap();
+    reza.type_in("#compose", "typing a reply").await;
     sara.until(
         "the typing indicator",
         "document.getElementById('typing').textContent.includes('Reza is typing')",
@@ -379,32 +345,22 @@ async fn customers_admin_and_a_phone_sized_screen() {
     inbound(&app, "601", "Mina", "hi").await;
     let b = Browser::start(1280, 800).await;
     b.client.goto(&base(&app)).await.unwrap();
-    b.find("#signin input[name=username]")
-        .await
-        .send_keys("sara\u{E004}")
-        .await
-        .unwrap();
-    b.find("#signin input[name=password]")
-        .await
-        .send_keys(&format!("{PASSWORD}\u{E007}"))
-        .await
-        .unwrap();
+    b.type_in("#signin input[name=username]", "sara\u{E004}")
+        .await;
+    b.type_in(
+        "#signin input[name=password]",
+        &format!("{PASSWORD}\u{E007}"),
+    )
+    .await;
     b.find("#conversation-list .item").await;
 
-    b.client
-        .goto(&format!("{}#/customers", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/customers", base(&app))).await;
     b.until(
         "two customers",
         "document.querySelectorAll('#customer-rows tr').length === 2",
     )
     .await;
-    b.find("#customer-search")
-        .await
-        .send_keys("min")
-        .await
-        .unwrap();
+    b.type_in("#customer-search", "min").await;
     b.until(
         "the search applied",
         "document.querySelectorAll('#customer-rows tr').length === 1",
@@ -412,55 +368,25 @@ async fn customers_admin_and_a_phone_sized_screen() {
     .await;
     b.screenshot("customers").await;
 
-    b.client
-        .goto(&format!("{}#/admin", base(&app)))
-        .await
-        .unwrap();
-    b.find("#add-user input[name=username]")
-        .await
-        .send_keys("neda")
-        .await
-        .unwrap();
-    b.find("#add-user input[name=password]")
-        .await
-        .send_keys("neda-secret-1")
-        .await
-        .unwrap();
-    b.find("#add-user button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.go(&format!("{}#/admin", base(&app))).await;
+    b.type_in("#add-user input[name=username]", "neda").await;
+    b.type_in("#add-user input[name=password]", "neda-secret-1")
+        .await;
+    b.click("#add-user button[type=submit]").await;
     b.until(
         "the new user",
         "document.querySelector('#user-rows tr[data-user=neda]')",
     )
     .await;
-    b.find("#user-rows tr[data-user=neda] button")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find("dialog[open] button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click("#user-rows tr[data-user=neda] button").await;
+    b.click("dialog[open] button[type=submit]").await;
     b.until(
         "neda disabled",
         "document.querySelector('#user-rows tr[data-user=neda]')?.textContent.includes('disabled')",
     )
     .await;
-    b.find("#add-block input[name=ip]")
-        .await
-        .send_keys("10.9.8.7")
-        .await
-        .unwrap();
-    b.find("#add-block button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.type_in("#add-block input[name=ip]", "10.9.8.7").await;
+    b.click("#add-block button[type=submit]").await;
     b.until(
         "the blocked address",
         "document.getElementById('blacklist-rows').textContent.includes('10.9.8.7')",
@@ -575,10 +501,7 @@ async fn filter_menus_offer_what_the_server_names() {
     .await;
     b.screenshot("inbox-filtered").await;
 
-    b.client
-        .goto(&format!("{}#/customers", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/customers", base(&app))).await;
     until_offered(&b, "#customer-tag", "wholesale").await;
     assert_eq!(
         offered(&b, "#customer-source").await,

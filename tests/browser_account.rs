@@ -41,10 +41,6 @@ async fn patch_user(app: &TestApp, admin_token: &str, id: i64, body: serde_json:
     assert_eq!(r.status(), 200);
 }
 
-async fn type_into(b: &Browser, css: &str, text: &str) {
-    b.find(css).await.send_keys(text).await.unwrap();
-}
-
 #[tokio::test]
 async fn an_admin_password_reset_says_why_on_the_sign_in_page() {
     let app = spawn_app().await;
@@ -83,13 +79,9 @@ async fn a_disabled_account_is_told_so() {
     patch_user(&app, &admin_token, sara.id, json!({"is_active": false})).await;
     let b = browser().await;
     b.client.goto(&base(&app)).await.unwrap();
-    type_into(&b, "#signin input[name=username]", "sara").await;
-    type_into(&b, "#signin input[name=password]", PASSWORD).await;
-    b.find("#signin button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.type_in("#signin input[name=username]", "sara").await;
+    b.type_in("#signin input[name=password]", PASSWORD).await;
+    b.click("#signin button[type=submit]").await;
     b.until(
         "the disabled message",
         "document.querySelector('#signin-message')?.textContent === 'This account is disabled. Ask an admin to turn it back on.'",
@@ -121,10 +113,8 @@ async fn an_unknown_conversation_stops_reconnecting_and_says_so() {
     app.user("sara", Role::Agent).await;
     let b = browser().await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/NoSuchConversation", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/NoSuchConversation", base(&app)))
+        .await;
     b.until(
         "the conversation said to be missing",
         "document.querySelector('#messages')?.textContent.includes('This conversation does not exist.')",
@@ -156,10 +146,7 @@ async fn a_reply_that_failed_while_the_server_was_down_is_sent_once_when_it_is_b
         .await;
     let b = browser().await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     b.until(
         "the history",
         "document.querySelectorAll('#messages .msg').length === 1",
@@ -172,7 +159,7 @@ async fn a_reply_that_failed_while_the_server_was_down_is_sent_once_when_it_is_b
         "!document.getElementById('status').hidden && document.getElementById('reconnect-now')",
     )
     .await;
-    type_into(&b, "#compose", "written while you were away\n").await;
+    b.type_in("#compose", "written while you were away\n").await;
     b.until(
         "the send marked failed",
         "document.querySelector('#messages .msg.failed')",
@@ -224,26 +211,18 @@ async fn every_user_changes_their_own_password() {
     b.sign_in(&base(&app), "sara", PASSWORD).await;
     b.find("#user-menu summary").await.click().await.unwrap();
     b.find("#my-account").await.click().await.unwrap();
-    type_into(&b, "#account-current", "not my password").await;
-    type_into(&b, "#account-fresh", NEW_PASSWORD).await;
-    type_into(&b, "#account-again", NEW_PASSWORD).await;
-    b.find("#change-password button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.type_in("#account-current", "not my password").await;
+    b.type_in("#account-fresh", NEW_PASSWORD).await;
+    b.type_in("#account-again", NEW_PASSWORD).await;
+    b.click("#change-password button[type=submit]").await;
     b.until(
         "the wrong current password said next to it",
         "document.querySelector('#account-current-why').textContent === 'The current password is not right.'",
     )
     .await;
     b.find("#account-current").await.clear().await.unwrap();
-    type_into(&b, "#account-current", PASSWORD).await;
-    b.find("#change-password button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.type_in("#account-current", PASSWORD).await;
+    b.click("#change-password button[type=submit]").await;
     b.until(
         "the change confirmed",
         "document.querySelector('#account-done').textContent.includes('was changed')",
@@ -264,10 +243,7 @@ async fn every_user_changes_their_own_password() {
     };
     assert_eq!(login(NEW_PASSWORD).await, 200);
     assert_eq!(login(PASSWORD).await, 400);
-    b.client
-        .goto(&format!("{}#/inbox", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox", base(&app))).await;
     b.find("#conversation-list").await;
     b.quit().await;
 }
@@ -280,47 +256,34 @@ async fn admin_dialogs_the_add_user_form_and_the_empty_log() {
     let b = browser().await;
     in_persian(&b, &app).await;
     b.sign_in(&base(&app), "boss", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/admin", base(&app)))
-        .await
-        .unwrap();
-    b.find("tr[data-user=reza] .reset-password")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.go(&format!("{}#/admin", base(&app))).await;
+    b.click("tr[data-user=reza] .reset-password").await;
     b.until(
         "a modal dialog with the focus inside",
         "document.querySelector('dialog[open]') && document.activeElement.closest('dialog[open]') && document.querySelector('dialog[open]').getAttribute('aria-labelledby')",
     )
     .await;
-    type_into(&b, "dialog[open] input[type=password]", "password").await;
-    b.find("dialog[open] button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.type_in("dialog[open] input[type=password]", "password")
+        .await;
+    b.click("dialog[open] button[type=submit]").await;
     b.until(
         "the policy's reason next to the field",
         "document.querySelector('dialog[open] .field-why')?.textContent.length > 0",
     )
     .await;
     b.screenshot("account-dialog-fa").await;
-    b.find("dialog[open] input[type=password]")
-        .await
-        .send_keys(&Key::Escape.to_string())
-        .await
-        .unwrap();
+    b.type_in(
+        "dialog[open] input[type=password]",
+        &Key::Escape.to_string(),
+    )
+    .await;
     b.until("Escape closed it", "!document.querySelector('dialog')")
         .await;
 
-    type_into(&b, "#add-user input[name=username]", "reza").await;
-    type_into(&b, "#add-user input[name=password]", NEW_PASSWORD).await;
-    b.find("#add-user button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.type_in("#add-user input[name=username]", "reza").await;
+    b.type_in("#add-user input[name=password]", NEW_PASSWORD)
+        .await;
+    b.click("#add-user button[type=submit]").await;
     b.until(
         "the refusal next to the user name",
         "document.querySelector('#add-user-username-why').textContent.length > 0",
@@ -332,10 +295,7 @@ async fn admin_dialogs_the_add_user_form_and_the_empty_log() {
         "what was typed is kept"
     );
 
-    b.client
-        .goto(&format!("{}#/logs", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/logs", base(&app))).await;
     b.find("#log-level")
         .await
         .select_by_value("error")
@@ -367,11 +327,7 @@ async fn the_connections_page_shows_the_other_agents_socket() {
     });
     let b = browser().await;
     b.sign_in(&base(&app), "boss", PASSWORD).await;
-    b.find("a[href='#/connections']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click("a[href='#/connections']").await;
     b.until(
         "reza's chat socket",
         &format!("[...document.querySelectorAll('#open-sockets tr[data-user=reza] a')].some(a => a.getAttribute('href') === '#/inbox/{conv}')"),

@@ -130,18 +130,10 @@ async fn a_customer_message_elsewhere_counts_sounds_and_notifies() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    b.find("#attention-settings button.primary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click("#attention-settings button.primary").await;
 
     // Ali's conversation open (a click, which also unlocks the audio) and read: nothing waits.
-    b.find(&format!(".item[data-id='{ali}']"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!(".item[data-id='{ali}']")).await;
     b.until("read", "document.title === 'pilito-box'").await;
     assert_eq!(
         b.eval("document.querySelector('link[rel=icon]').getAttribute('href')")
@@ -255,11 +247,7 @@ async fn the_keyboard_moves_between_conversations_and_lists_its_shortcuts() {
         .await,
     )
     .unwrap();
-    b.find(&format!(".item[data-id='{}']", rows[0]))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!(".item[data-id='{}']", rows[0])).await;
     let focused = "document.activeElement && document.activeElement.id === 'compose'";
     b.until("the reply box focused on opening", focused).await;
 

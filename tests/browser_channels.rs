@@ -29,11 +29,7 @@ async fn the_channels_page_is_for_admins_and_speaks_persian_or_english() {
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
     assert_eq!(b.eval("document.documentElement.dir").await, "ltr");
-    b.find("nav a[href='#/channels']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click("nav a[href='#/channels']").await;
     b.until(
         "the Channels page, or its word that this server has none",
         "document.querySelector('#telegram-state')?.textContent === 'Not connected' || \
@@ -131,20 +127,13 @@ async fn a_reply_going_nowhere_has_no_delivery_mark() {
     let conv = inbound(&app, "unknown", "u-1", "hello").await;
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     b.until(
         "the history",
         "document.querySelectorAll('#messages .msg').length === 1",
     )
     .await;
-    b.find("#compose")
-        .await
-        .send_keys("Thanks, noted.\u{E007}")
-        .await
-        .unwrap();
+    b.type_in("#compose", "Thanks, noted.\u{E007}").await;
     b.until(
         "the reply stored",
         "document.querySelector('#messages .msg.support')?.dataset.state === 'sent'",
@@ -173,21 +162,14 @@ async fn a_file_from_the_composer_is_sent_or_refused_with_the_reason() {
     let conv = inbound(&app, "unknown", "u-7", "Can you send the invoice?").await;
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     b.until(
         "the history",
         "document.querySelectorAll('#messages .msg').length === 1",
     )
     .await;
     b.find("#attach").await;
-    b.find("#compose")
-        .await
-        .send_keys("فاکتور آبان")
-        .await
-        .unwrap();
+    b.type_in("#compose", "فاکتور آبان").await;
     b.eval(
         "(() => { const dt = new DataTransfer(); \
            dt.items.add(new File([new Uint8Array(48213)], 'invoice.pdf', { type: 'application/pdf' })); \
@@ -222,11 +204,7 @@ async fn a_file_from_the_composer_is_sent_or_refused_with_the_reason() {
         );
         assert_eq!(b.eval("document.querySelector('#compose').value").await, "");
         b.screenshot("attachment-refused").await;
-        b.find("#messages .upload.failed .dismiss")
-            .await
-            .click()
-            .await
-            .unwrap();
+        b.click("#messages .upload.failed .dismiss").await;
         b.until(
             "the refused file gone, its caption back in the box",
             "document.querySelectorAll('#messages .msg').length === 1 && \

@@ -58,11 +58,7 @@ async fn set_draft(b: &Browser, text_js: &str) {
 }
 
 async fn press_enter(b: &Browser) {
-    b.find("#compose")
-        .await
-        .send_keys("\u{E007}")
-        .await
-        .unwrap();
+    b.type_in("#compose", "\u{E007}").await;
 }
 
 #[tokio::test]
@@ -101,45 +97,27 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     b.sign_in(&base(&app), "boss", PASSWORD).await;
 
     // Saved replies: an admin adds one on its page.
-    b.client
-        .goto(&format!("{}#/replies", base(&app)))
-        .await
-        .unwrap();
-    b.find("#add-reply input[name=shortcut]")
-        .await
-        .send_keys("hello")
-        .await
-        .unwrap();
-    b.find("#add-reply textarea[name=content]")
-        .await
-        .send_keys("Hi! Thanks for writing to us, how can I help?")
-        .await
-        .unwrap();
-    b.find("#add-reply button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.go(&format!("{}#/replies", base(&app))).await;
+    b.type_in("#add-reply input[name=shortcut]", "hello").await;
+    b.type_in(
+        "#add-reply textarea[name=content]",
+        "Hi! Thanks for writing to us, how can I help?",
+    )
+    .await;
+    b.click("#add-reply button[type=submit]").await;
     b.until(
         "the reply listed",
         "document.querySelector('.reply-row[data-shortcut=hello]')",
     )
     .await;
-    b.find("#add-reply input[name=shortcut]")
-        .await
-        .send_keys("tracking")
-        .await
-        .unwrap();
-    b.find("#add-reply textarea[name=content]")
-        .await
-        .send_keys("You can follow your parcel at https://post.example/track with the code we e-mailed you.")
-        .await
-        .unwrap();
-    b.find("#add-reply button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.type_in("#add-reply input[name=shortcut]", "tracking")
+        .await;
+    b.type_in(
+        "#add-reply textarea[name=content]",
+        "You can follow your parcel at https://post.example/track with the code we e-mailed you.",
+    )
+    .await;
+    b.click("#add-reply button[type=submit]").await;
     b.until(
         "two replies",
         "document.querySelectorAll('.reply-row').length === 2",
@@ -147,10 +125,7 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     .await;
     b.screenshot("compose-replies-admin-en").await;
 
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     b.until(
         "the history",
         "document.querySelectorAll('#messages .msg').length >= 1",
@@ -170,11 +145,8 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     .await;
 
     // Shift+Enter is a new line, not a send; a six-line draft shows six lines, twenty scroll.
-    b.find("#compose")
-        .await
-        .send_keys("line one\u{E008}\u{E007}\u{E000}line two")
-        .await
-        .unwrap();
+    b.type_in("#compose", "line one\u{E008}\u{E007}\u{E000}line two")
+        .await;
     assert_eq!(
         b.eval("document.querySelector('#compose').value").await,
         "line one\nline two"
@@ -300,11 +272,7 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
         "document.querySelectorAll('#saved-replies li[role=option]').length === 2",
     )
     .await;
-    b.find("#compose")
-        .await
-        .send_keys("\u{E00C}")
-        .await
-        .unwrap();
+    b.type_in("#compose", "\u{E00C}").await;
     b.until(
         "closed by Escape",
         "document.querySelector('#saved-replies').hidden",
@@ -339,11 +307,8 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
             .await,
         "@reza_k"
     );
-    b.find("#customer-phone")
-        .await
-        .send_keys("+98 912 000 1111\u{E007}")
-        .await
-        .unwrap();
+    b.type_in("#customer-phone", "+98 912 000 1111\u{E007}")
+        .await;
     b.until(
         "saved",
         "document.querySelector('#customer-panel .saved-note').textContent === 'Saved.'",
@@ -378,24 +343,14 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     b.screenshot("compose-chat-en").await;
 
     // The customer list's names open the customer's newest conversation with the panel.
-    b.client
-        .goto(&format!("{}#/customers", base(&app)))
-        .await
-        .unwrap();
-    b.find("#customer-rows .customer-name")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.go(&format!("{}#/customers", base(&app))).await;
+    b.click("#customer-rows .customer-name").await;
     b.until(
         "a conversation of theirs open",
         "location.hash.startsWith('#/inbox/') && document.querySelector('#customer-panel .handle')",
     )
     .await;
-    b.client
-        .goto(&format!("{}#/inbox", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox", base(&app))).await;
     b.until(
         "the empty state",
         "document.querySelector('#chat-pane .empty-state')",
@@ -406,10 +361,7 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     // Persian: the same views right to left, dates in the Solar Hijri calendar.
     b.eval("(() => { localStorage.setItem('pilito-box.lang', 'fa'); return 1; })()")
         .await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(&app))).await;
     b.client.refresh().await.unwrap();
     b.until("the history in Persian", "document.documentElement.dir === 'rtl' && document.querySelectorAll('#messages .msg').length >= 3").await;
     b.until(
@@ -431,21 +383,13 @@ async fn the_reply_box_saved_replies_and_the_customer_beside_the_chat() {
     )
     .await;
     b.screenshot("compose-chat-fa").await;
-    b.find("#compose")
-        .await
-        .send_keys("\u{E00C}")
-        .await
-        .unwrap();
-    b.find("#customer-notes")
-        .await
-        .send_keys("مشتری قدیمی؛ سفارش‌ها را با پست پیشتاز می‌فرستد")
-        .await
-        .unwrap();
-    b.find("#customer-tag-add")
-        .await
-        .send_keys("VIP\u{E007}")
-        .await
-        .unwrap();
+    b.type_in("#compose", "\u{E00C}").await;
+    b.type_in(
+        "#customer-notes",
+        "مشتری قدیمی؛ سفارش‌ها را با پست پیشتاز می‌فرستد",
+    )
+    .await;
+    b.type_in("#customer-tag-add", "VIP\u{E007}").await;
     b.until("tagged", "[...document.querySelectorAll('#customer-panel .tag')].some((t) => t.textContent.startsWith('VIP'))").await;
     b.screenshot("compose-panel-fa").await;
 

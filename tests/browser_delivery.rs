@@ -102,10 +102,7 @@ async fn api_customer(app: &TestApp, source_id: &str, text: &str) -> String {
 async fn open(app: &TestApp, name: &str, conv: &str) -> Browser {
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(app), name, PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(app))).await;
     b.until(
         "the history",
         "document.querySelectorAll('#messages .msg').length >= 1",
@@ -115,11 +112,7 @@ async fn open(app: &TestApp, name: &str, conv: &str) -> Browser {
 }
 
 async fn reply(b: &Browser, text: &str) {
-    b.find("#compose")
-        .await
-        .send_keys(&format!("{text}\u{E007}"))
-        .await
-        .unwrap();
+    b.type_in("#compose", &format!("{text}\u{E007}")).await;
 }
 
 const REPLY: &str = "#messages .msg.support:not([data-id^=local])";
@@ -190,11 +183,7 @@ async fn a_refused_reply_says_why_and_retry_sends_it() {
     assert_eq!(red, "rgb(198, 40, 40)", "a failed reply is clearly red");
     b.screenshot("delivery-failed").await;
     receiver.answer.send(Answer::Accept).unwrap();
-    b.find(&format!("{REPLY} .retry-delivery"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{REPLY} .retry-delivery")).await;
     b.until(
         "the reply sent on Retry",
         &format!("document.querySelector('{REPLY}')?.dataset.delivery === 'completed'"),
@@ -229,10 +218,7 @@ async fn an_unreachable_receiver_shows_the_next_attempt_and_the_banner() {
         ),
     )
     .await;
-    b.client
-        .goto(&format!("{}#/customers", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/customers", base(&app))).await;
     b.until(
         "the banner, with a link to Channels",
         "!document.querySelector('#channel-trouble').hidden && \
@@ -260,11 +246,7 @@ async fn an_image_reply_is_shown_from_media_and_opens_full_size() {
     set_webhook(&app, sara.id, &receiver.url).await;
     let conv = api_customer(&app, "crm-4", "Show me").await;
     let b = open(&app, "sara", &conv).await;
-    b.find("#compose")
-        .await
-        .send_keys("رسید پرداخت")
-        .await
-        .unwrap();
+    b.type_in("#compose", "رسید پرداخت").await;
     b.eval(PASTE_IMAGE).await;
     let image = format!("{REPLY} .media.image img");
     b.until(
@@ -287,11 +269,7 @@ async fn an_image_reply_is_shown_from_media_and_opens_full_size() {
         &format!("document.querySelector('{REPLY}')?.dataset.delivery === 'completed'"),
     )
     .await;
-    b.find(&format!("{REPLY} .media.image"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{REPLY} .media.image")).await;
     b.until(
         "the full-size viewer",
         "document.querySelector('#image-viewer')?.open",
@@ -346,31 +324,21 @@ async fn the_channels_page_sets_up_a_webhook_and_tests_it() {
     let receiver = Receiver::start(Answer::Accept).await;
     let b = Browser::start(1280, 800).await;
     b.sign_in(&base(&app), "sara", PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/channels", base(&app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/channels", base(&app))).await;
     b.until(
         "the Telegram card, off",
         "document.querySelector('#telegram-state')?.textContent === 'Not connected'",
     )
     .await;
-    b.find("#telegram-token")
-        .await
-        .send_keys("not-a-token\u{E007}")
-        .await
-        .unwrap();
+    b.type_in("#telegram-token", "not-a-token\u{E007}").await;
     b.until(
         "the token refused in plain words",
         "document.querySelector('#channels-message').textContent.includes('copy it again from @BotFather')",
     )
     .await;
 
-    b.find("#webhook-url")
-        .await
-        .send_keys(&format!("{}\u{E007}", receiver.url))
-        .await
-        .unwrap();
+    b.type_in("#webhook-url", &format!("{}\u{E007}", receiver.url))
+        .await;
     b.until(
         "the new secret, shown once",
         "document.querySelector('#webhook-secret-value')?.value.length >= 16",

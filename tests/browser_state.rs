@@ -22,10 +22,7 @@ fn base(app: &TestApp) -> String {
 async fn open(app: &TestApp, name: &str, conv: &str) -> Browser {
     let b = Browser::start(1366, 800).await;
     b.sign_in(&base(app), name, PASSWORD).await;
-    b.client
-        .goto(&format!("{}#/inbox/{conv}", base(app)))
-        .await
-        .unwrap();
+    b.go(&format!("{}#/inbox/{conv}", base(app))).await;
     b.until(
         "the history",
         "document.querySelectorAll('#messages .msg').length >= 1",
@@ -106,21 +103,13 @@ async fn authors_notes_typing_and_viewers_in_a_telegram_conversation() {
     .await;
 
     r.eval(WATCH).await;
-    s.find("#compose")
-        .await
-        .send_keys("Shipped this morning")
-        .await
-        .unwrap();
+    s.type_in("#compose", "Shipped this morning").await;
     r.until(
         "Sara typing",
         "document.querySelector('#typing').textContent.includes('Sara Ahmadi is typing')",
     )
     .await;
-    s.find("#compose")
-        .await
-        .send_keys("\u{E007}")
-        .await
-        .unwrap();
+    s.type_in("#compose", "\u{E007}").await;
     r.until("the reply on Reza's page", "window.__seen.msg")
         .await;
     tokio::time::sleep(Duration::from_millis(700)).await;
@@ -150,11 +139,8 @@ async fn authors_notes_typing_and_viewers_in_a_telegram_conversation() {
         "the reply box says it is in note mode"
     );
     s.screenshot("state-note-mode-en").await;
-    s.find("#compose")
-        .await
-        .send_keys("VIP customer, answer first\u{E007}")
-        .await
-        .unwrap();
+    s.type_in("#compose", "VIP customer, answer first\u{E007}")
+        .await;
     r.until(
         "the note on Reza's page, drawn as a note",
         "document.querySelector('#messages .msg.note .note-label')?.textContent.includes('Internal note') && \
@@ -271,17 +257,10 @@ async fn an_assignment_elsewhere_reaches_the_other_agents_open_conversation() {
         )
         .await;
     }
-    s.find("#compose")
-        .await
-        .send_keys("فردا صبح ارسال می‌شود\u{E007}")
-        .await
-        .unwrap();
+    s.type_in("#compose", "فردا صبح ارسال می‌شود\u{E007}").await;
     s.find("#note-toggle").await.click().await.unwrap();
-    s.find("#compose")
-        .await
-        .send_keys("مشتری ویژه است؛ پیگیری با رضا\u{E007}")
-        .await
-        .unwrap();
+    s.type_in("#compose", "مشتری ویژه است؛ پیگیری با رضا\u{E007}")
+        .await;
     r.until(
         "Sara's reply and note on Reza's page",
         "document.querySelector('#messages .msg.support .author')?.textContent === 'Sara' && \
@@ -299,10 +278,7 @@ async fn an_assignment_elsewhere_reaches_the_other_agents_open_conversation() {
     .await;
     r.screenshot("state-chat-fa").await;
     s.quit().await;
-    r.client
-        .goto(&format!("{}#/inbox", base(&app)))
-        .await
-        .unwrap();
+    r.go(&format!("{}#/inbox", base(&app))).await;
     r.until(
         "the Persian list",
         "document.querySelectorAll('#conversation-list .item .pill').length === 2",

@@ -112,6 +112,21 @@ impl Browser {
         panic!("chromedriver did not start: {last:?}");
     }
 
+    /// Opens `url` and waits for it to load.
+    pub async fn go(&self, url: &str) {
+        self.client.goto(url).await.unwrap();
+    }
+
+    /// Types `text` into the element matching `css` once it appears.
+    pub async fn type_in(&self, css: &str, text: &str) {
+        self.find(css).await.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks the element matching `css` once it appears.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
     /// Waits (up to 10 s) for an element matching `css`.
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
         self.client
