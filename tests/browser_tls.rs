@@ -55,7 +55,7 @@ fn resolving_local(home: Option<&Path>) -> Launch {
             format!("--host-resolver-rules=MAP {}.local 127.0.0.1", host_label()),
             "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable".into(),
         ],
-        phone: None,
+        ..Launch::default()
     }
 }
 

@@ -21,6 +21,7 @@ mod browser_attention;
 mod browser_channels;
 mod browser_compose;
 mod browser_delivery;
+mod browser_phones;
 mod browser_state;
 mod browser_tls;
 mod chat;

@@ -37,6 +37,8 @@ pub struct Launch {
     /// A phone's viewport (CSS pixels) and user agent, emulated: headless Chromium's window
     /// is never narrower than 500 pixels.
     pub phone: Option<(u32, u32, &'static str)>,
+    /// The browser's language (`--lang` and `Accept-Language`); `en-US` when `None`.
+    pub lang: Option<String>,
 }
 
 impl Browser {
@@ -66,6 +68,7 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let size = format!("--window-size={width},{height}");
         let data = format!("--user-data-dir={}", profile.path().display());
+        let lang = format!("--lang={}", launch.lang.as_deref().unwrap_or("en-US"));
         let mut args = vec![
             "--headless=new",
             "--no-sandbox",
@@ -76,13 +79,15 @@ impl Browser {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--lang=en-US",
+            &lang,
             &size,
             &data,
         ];
         args.extend(launch.args.iter().map(String::as_str));
         let mut caps = Capabilities::new();
-        let mut options = json!({"binary": CHROMIUM, "args": args});
+        let accept = launch.lang.as_deref().unwrap_or("en-US");
+        let mut options = json!({"binary": CHROMIUM, "args": args,
+                                 "prefs": {"intl.accept_languages": accept}});
         if let Some((width, height, agent)) = launch.phone {
             options["mobileEmulation"] = json!({
                 "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": true, "mobile": true},
@@ -153,7 +158,16 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let page = self.client.source().await.unwrap_or_default();
+        let page = self
+            .client
+            .execute(
+                "return (document.querySelector('.content') || document.body).outerHTML",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         panic!(
             "timed out waiting for {what}; page:\n{}",
             &page[..page.len().min(4000)]

@@ -8,6 +8,7 @@ pub mod client;
 pub mod process;
 pub mod system;
 pub mod tls;
+pub mod views;
 
 use std::net::SocketAddr;
 use std::time::Duration;
