@@ -124,6 +124,8 @@ fn content_type(path: &str) -> &'static str {
         Some("ico") => "image/x-icon",
         Some("json") => "application/json",
         Some("webmanifest") => "application/manifest+json",
+        Some("woff2") => "font/woff2",
+        Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
