@@ -40,7 +40,8 @@ async fn preferences_are_each_agents_own_and_outlive_a_restart() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body,
-        json!({"sound": "chime", "notify": false, "only_mine": false, "updated_at": null})
+        json!({"sound": "chime", "notify": false, "only_mine": false, "lang": null,
+               "calendar": null, "updated_at": null})
     );
 
     let (status, body) = put(&app, &sara_token, r#"{"sound": "bell", "notify": true}"#).await;
@@ -53,7 +54,12 @@ async fn preferences_are_each_agents_own_and_outlive_a_restart() {
         body["updated_at"].as_str().unwrap().ends_with("+00:00"),
         "{body}"
     );
-    let (_, body) = put(&app, &sara_token, r#"{"only_mine": true}"#).await;
+    let (_, body) = put(
+        &app,
+        &sara_token,
+        r#"{"only_mine": true, "lang": "en", "calendar": "gregorian"}"#,
+    )
+    .await;
     assert_eq!(
         (&body["sound"], &body["notify"], &body["only_mine"]),
         (&json!("bell"), &json!(true), &json!(true)),
@@ -70,6 +76,10 @@ async fn preferences_are_each_agents_own_and_outlive_a_restart() {
         (&body["sound"], &body["notify"], &body["only_mine"]),
         (&json!("bell"), &json!(true), &json!(true))
     );
+    assert_eq!(
+        (&body["lang"], &body["calendar"]),
+        (&json!("en"), &json!("gregorian"))
+    );
     let (_, body) = put(&app, &token, r#"{"sound": null}"#).await;
     assert_eq!(
         body["sound"], "chime",
@@ -85,7 +95,7 @@ async fn bad_preferences_are_refused_by_name_and_change_nothing() {
     let refusals = [
         (
             r#"{"sound": "bell", "volume": 3}"#,
-            "Invalid preference 'volume': not a known preference (sound, notify, only_mine)",
+            "Invalid preference 'volume': not a known preference (sound, notify, only_mine, lang, calendar)",
         ),
         (
             r#"{"sound": "siren"}"#,
@@ -94,6 +104,14 @@ async fn bad_preferences_are_refused_by_name_and_change_nothing() {
         (
             r#"{"notify": "yes"}"#,
             "Invalid preference 'notify': expected true, false or null",
+        ),
+        (
+            r#"{"lang": "de"}"#,
+            "Invalid preference 'lang': expected one of fa, en or null",
+        ),
+        (
+            r#"{"calendar": "julian"}"#,
+            "Invalid preference 'calendar': expected one of persian, gregorian or null",
         ),
         (r#"["sound"]"#, "Preferences must be a JSON object"),
     ];

@@ -50,6 +50,8 @@ fn view(prefs: Preferences) -> PreferencesView {
         sound: prefs.sound,
         notify: prefs.notify,
         only_mine: prefs.only_mine,
+        lang: prefs.lang,
+        calendar: prefs.calendar,
         updated_at: prefs.updated_at.as_deref().map(clock::db_to_wire),
     }
 }

@@ -1,4 +1,5 @@
-//! Each agent's own page preferences (sound, desktop notifications, only mine): read with
+//! Each agent's own page preferences (sound, desktop notifications, only mine, language,
+//! calendar): read with
 //! defaults for what was never set, and changed key by key, each key and value checked, the
 //! merge done in the writer's transaction so two saves at once lose neither.
 
@@ -8,7 +9,7 @@ use serde_json::{Map, Value};
 use super::{Inbox, InboxError, InboxResult};
 use crate::auth::Identity;
 use crate::protocol::codes::http as code;
-use crate::protocol::preferences::{KEYS, SOUNDS};
+use crate::protocol::preferences::{CALENDARS, KEYS, LANGS, SOUNDS};
 use crate::storage::preferences::{self, PreferencesRow};
 
 /// What a new agent gets before saving anything.
@@ -23,6 +24,8 @@ pub struct Preferences {
     pub sound: String,
     pub notify: bool,
     pub only_mine: bool,
+    pub lang: Option<String>,
+    pub calendar: Option<String>,
     /// When they were last saved (database time), `None` if never.
     #[serde(skip)]
     pub updated_at: Option<String>,
@@ -34,6 +37,8 @@ impl Default for Preferences {
             sound: DEFAULT_SOUND.to_owned(),
             notify: false,
             only_mine: false,
+            lang: None,
+            calendar: None,
             updated_at: None,
         }
     }
@@ -50,6 +55,15 @@ impl Preferences {
         if !SOUNDS.contains(&prefs.sound.as_str()) {
             DEFAULT_SOUND.clone_into(&mut prefs.sound);
         }
+        let known = |v: &Option<String>, allowed: &[&str]| {
+            v.as_deref().is_some_and(|v| allowed.contains(&v))
+        };
+        if !known(&prefs.lang, LANGS) {
+            prefs.lang = None;
+        }
+        if !known(&prefs.calendar, CALENDARS) {
+            prefs.calendar = None;
+        }
         prefs.updated_at = Some(row.updated_at);
         prefs
     }
@@ -61,6 +75,8 @@ pub struct PreferenceChanges {
     sound: Option<String>,
     notify: Option<bool>,
     only_mine: Option<bool>,
+    lang: Option<Option<String>>,
+    calendar: Option<Option<String>>,
 }
 
 fn refused(key: &str, why: &str) -> InboxError {
@@ -69,6 +85,18 @@ fn refused(key: &str, why: &str) -> InboxError {
         code::INVALID_PREFERENCE,
         format!("Invalid preference '{shown}': {why}"),
     )
+}
+
+/// One of `allowed`, or `null` for none chosen.
+fn one_of(key: &str, value: &Value, allowed: &[&str]) -> InboxResult<Option<String>> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) if allowed.contains(&s.as_str()) => Ok(Some(s.clone())),
+        _ => Err(refused(
+            key,
+            &format!("expected one of {} or null", allowed.join(", ")),
+        )),
+    }
 }
 
 /// A true/false preference; `null` is its default, false.
@@ -102,17 +130,13 @@ impl TryFrom<Map<String, Value>> for PreferenceChanges {
         for (key, value) in &map {
             match key.as_str() {
                 "sound" => {
-                    changes.sound = Some(match value {
-                        Value::Null => DEFAULT_SOUND.to_owned(),
-                        Value::String(s) if SOUNDS.contains(&s.as_str()) => s.clone(),
-                        _ => {
-                            let why = format!("expected one of {} or null", SOUNDS.join(", "));
-                            return Err(refused(key, &why));
-                        }
-                    });
+                    let sound = one_of(key, value, SOUNDS)?;
+                    changes.sound = Some(sound.unwrap_or_else(|| DEFAULT_SOUND.to_owned()));
                 }
                 "notify" => changes.notify = Some(flag(key, value)?),
                 "only_mine" => changes.only_mine = Some(flag(key, value)?),
+                "lang" => changes.lang = Some(one_of(key, value, LANGS)?),
+                "calendar" => changes.calendar = Some(one_of(key, value, CALENDARS)?),
                 _ => {
                     let why = format!("not a known preference ({})", KEYS.join(", "));
                     return Err(refused(key, &why));
@@ -133,6 +157,12 @@ impl PreferenceChanges {
         }
         if let Some(only_mine) = self.only_mine {
             prefs.only_mine = only_mine;
+        }
+        if let Some(lang) = self.lang {
+            prefs.lang = lang;
+        }
+        if let Some(calendar) = self.calendar {
+            prefs.calendar = calendar;
         }
     }
 }
@@ -197,6 +227,13 @@ mod tests {
         assert!(e.contains("expected one of chime, bell, pop, off"), "{e}");
         let e = text(&changes(json!({"notify": "yes"})).unwrap_err());
         assert!(e.contains("'notify': expected true, false or null"), "{e}");
+        let e = text(&changes(json!({"lang": "de"})).unwrap_err());
+        assert!(e.contains("'lang': expected one of fa, en or null"), "{e}");
+        let e = text(&changes(json!({"calendar": "julian"})).unwrap_err());
+        assert!(
+            e.contains("expected one of persian, gregorian or null"),
+            "{e}"
+        );
         let e = text(&changes(json!(["sound"])).unwrap_err());
         assert!(e.contains("must be a JSON object"), "{e}");
     }
@@ -209,5 +246,30 @@ mod tests {
         };
         let prefs = Preferences::from_row(Some(row));
         assert_eq!((prefs.sound.as_str(), prefs.notify), ("chime", true));
+        let row = PreferencesRow {
+            body: r#"{"lang": "de", "calendar": "gregorian"}"#.into(),
+            updated_at: "t".into(),
+        };
+        let prefs = Preferences::from_row(Some(row));
+        assert_eq!(
+            (prefs.lang, prefs.calendar.as_deref()),
+            (None, Some("gregorian"))
+        );
+    }
+
+    #[test]
+    fn language_and_calendar_are_chosen_and_cleared() {
+        let mut prefs = Preferences::default();
+        changes(json!({"lang": "en", "calendar": "gregorian"}))
+            .unwrap()
+            .apply(&mut prefs);
+        assert_eq!(
+            (prefs.lang.as_deref(), prefs.calendar.as_deref()),
+            (Some("en"), Some("gregorian"))
+        );
+        changes(json!({"calendar": null}))
+            .unwrap()
+            .apply(&mut prefs);
+        assert_eq!((prefs.lang.as_deref(), prefs.calendar), (Some("en"), None));
     }
 }

@@ -6,8 +6,14 @@ use serde::Serialize;
 /// The sounds a new customer message can play, `off` for none; the page synthesises each.
 pub const SOUNDS: &[&str] = &["chime", "bell", "pop", "off"];
 
+/// The page's languages.
+pub const LANGS: &[&str] = &["fa", "en"];
+
+/// The calendars dates are written in: Solar Hijri and Gregorian.
+pub const CALENDARS: &[&str] = &["persian", "gregorian"];
+
 /// Every key a client may set.
-pub const KEYS: &[&str] = &["sound", "notify", "only_mine"];
+pub const KEYS: &[&str] = &["sound", "notify", "only_mine", "lang", "calendar"];
 
 /// Largest `PUT` body in bytes: a handful of short keys fits many times over.
 pub const MAX_BODY: u64 = 4096;
@@ -22,6 +28,10 @@ pub struct PreferencesView {
     /// Attention (sound, notification, count) only for conversations assigned to the agent,
     /// not for unassigned ones too.
     pub only_mine: bool,
+    /// One of [`LANGS`]; `null` until the agent picks one (the page follows the browser).
+    pub lang: Option<String>,
+    /// One of [`CALENDARS`]; `null` for the language's own (Solar Hijri in Persian).
+    pub calendar: Option<String>,
     /// When they were last saved, `null` if never.
     pub updated_at: Option<String>,
 }
