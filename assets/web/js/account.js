@@ -1,10 +1,12 @@
-// "Change my password", for every user (`#/account`): the current password, the new one twice;
-// the server ends the user's other sign-ins and keeps this one (PROTOCOL §10.2).
+// My account, for every user (`#/account`): "Change my password" (the current password, the new
+// one twice; the server ends the user's other sign-ins and keeps this one, PROTOCOL §10.2), and
+// the page's language and calendar.
 
 import { api } from "./api.js";
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
 import { t } from "./i18n.js";
+import { languageCard } from "./language-settings.js";
 
 const FIELD_OF = { WRONG_PASSWORD: "current", WEAK_PASSWORD: "fresh" };
 
@@ -33,7 +35,7 @@ export class AccountPage {
     fill(container, h("div", { class: "page account" },
       h("h1", {}, t("My account")),
       h("p", { class: "muted", dir: "auto" }, h("bdi", {}, user?.username || ""), user?.email ? ` · ${user.email}` : ""),
-      form));
+      form, languageCard()));
     this.fields.current.input.focus();
   }
 

@@ -4,7 +4,8 @@
 
 import { api } from "./api.js";
 import { session } from "./session.js";
-import { h, fill, when } from "./dom.js";
+import { h, fill } from "./dom.js";
+import { when } from "./dates.js";
 import { t } from "./i18n.js";
 import { ask } from "./dialog.js";
 

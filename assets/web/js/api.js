@@ -1,11 +1,15 @@
 // REST calls to /api/v1/ with the session's access token: JSON in, JSON out.
 
 import { session } from "./session.js";
+import { refusal } from "./reasons.js";
 
-/** An API failure with the server's error_code. */
+/** An API failure: `message` in the page's words, `wire` the server's own text, `code` its
+ * `error_code`. */
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.error || body?.non_field_errors?.[0] || `HTTP ${status}`);
+    const wire = body?.error || body?.non_field_errors?.[0] || `HTTP ${status}`;
+    super(refusal(body?.error_code, wire));
+    this.wire = wire;
     this.status = status;
     this.code = body?.error_code;
   }

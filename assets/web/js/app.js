@@ -18,6 +18,7 @@ import { ConnectionsPage } from "./connections.js";
 import { RepliesPage } from "./replies.js";
 import { channelHealth } from "./health.js";
 import { applyLang } from "./i18n.js";
+import { adopt } from "./language.js";
 import { attention } from "./attention.js";
 
 const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage,
@@ -73,6 +74,7 @@ function route() {
   }
   closePage();
   const container = renderShell(root, key, async () => { await signOut(); signInAgain(""); });
+  adopt();
   page = new PAGES[key](container, id);
   page.key = key;
 }

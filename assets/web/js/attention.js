@@ -7,7 +7,7 @@
 import { session } from "./session.js";
 import { customerName } from "./dom.js";
 import { t } from "./i18n.js";
-import { Prefs } from "./prefs.js";
+import { prefs } from "./prefs.js";
 import { Sounds } from "./sounds.js";
 import { Badge } from "./badge.js";
 import { notify } from "./notify.js";
@@ -18,7 +18,7 @@ const WAIT_FOR_UPDATE = 400;
 
 class Attention {
   constructor() {
-    this.prefs = new Prefs();
+    this.prefs = prefs;
     this.sounds = null;
     this.badge = new Badge();
     this.unread = new Map();

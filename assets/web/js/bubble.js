@@ -3,7 +3,8 @@
 // Retry buttons. The chat keeps each bubble until its message changes.
 
 import { h } from "./dom.js";
-import { t, size, clock, locale } from "./i18n.js";
+import { t, size } from "./i18n.js";
+import { clock, fullDate } from "./dates.js";
 import { linked } from "./linkify.js";
 import { deliveryMark, deliveryNote, deliveryState } from "./delivery.js";
 import { hasMedia } from "./media.js";
@@ -28,7 +29,7 @@ export function bubble(m, on, problem) {
   const local = m.local && (OUTGOING.has(m.type) || m.type === "note") ? localMark(m.state) : null;
   const saved = !m.local && !delivery && OUTGOING.has(m.type)
     ? h("span", { class: "tick saved", title: t("Saved"), role: "img", "aria-label": t("Saved") }, "✓") : null;
-  const meta = h("span", { class: "meta", title: new Date(m.created_at).toLocaleString(locale()) }, clock(m.created_at), m.type === "AI" ? " · AI" : "", local, saved, deliveryMark(m));
+  const meta = h("span", { class: "meta", title: fullDate(m.created_at) }, clock(m.created_at), m.type === "AI" ? " · AI" : "", local, saved, deliveryMark(m));
   const retry = m.local && m.state === "failed" && !m.upload
     ? h("button", { type: "button", class: "retry", onclick: on.retrySend }, t("Retry")) : null;
   const feedback = m.type === "AI" ? h("span", { class: "feedback" },

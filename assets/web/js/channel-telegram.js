@@ -5,7 +5,8 @@
 import { api } from "./api.js";
 import { h, fill } from "./dom.js";
 import { t } from "./i18n.js";
-import { telegramState, backlog, since } from "./channel-words.js";
+import { telegramState, backlog } from "./channel-words.js";
+import { when } from "./dates.js";
 
 const botName = (bot) => [bot?.first_name, bot?.username ? `@${bot.username}` : ""].filter(Boolean).join(" · ");
 
@@ -42,7 +43,7 @@ export class TelegramCard {
     fill(this.details,
       row(t("Bot"), tg.bot ? h("bdi", {}, botName(tg.bot)) : "", "telegram-bot"),
       row(t("Token"), tg.token_hint ? h("bdi", { dir: "ltr" }, tg.token_hint) : "", "telegram-hint"),
-      row(t("Last message from Telegram"), tg.configured ? (tg.last_update_at ? since(tg.last_update_at) : t("none yet")) : "", "telegram-last"),
+      row(t("Last message from Telegram"), tg.configured ? (tg.last_update_at ? when(tg.last_update_at) : t("none yet")) : "", "telegram-last"),
       row(t("Replies"), backlog(tg) || (tg.configured ? t("all sent") : ""), "telegram-backlog"));
     this.token.placeholder = tg.token_hint ? t("Paste a new token to replace {hint}", { hint: tg.token_hint }) : t("Paste the token from @BotFather");
     this.test.disabled = !this.configured;

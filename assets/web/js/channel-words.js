@@ -2,15 +2,8 @@
 // `GET /api/v1/channels/` objects in, sentences out. The server's `last_error` and `hint` are
 // its own words and are shown as they come.
 
-import { t, clock, num, locale, sep } from "./i18n.js";
-
-/** "14:05" today, "3 Dec 14:05" before. */
-export function since(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (d.toDateString() === new Date().toDateString()) return clock(iso);
-  return `${d.toLocaleDateString(locale(), { month: "short", day: "numeric" })} ${clock(iso)}`;
-}
+import { t, num, sep } from "./i18n.js";
+import { when } from "./dates.js";
 
 const botName = (bot) => (bot?.username ? `@${bot.username}` : bot?.first_name || "");
 
@@ -19,7 +12,7 @@ export function telegramState(tg) {
   switch (tg?.state) {
     case "connecting": return t("Connecting to Telegram…");
     case "polling": return t("Connected as {bot}: receiving messages", { bot: botName(tg.bot) });
-    case "unreachable": return t("Telegram unreachable since {time}", { time: since(tg.since) });
+    case "unreachable": return t("Telegram unreachable since {time}", { time: when(tg.since) });
     case "error": return t("Telegram refused the bot");
     default: return t("Not connected");
   }
@@ -29,7 +22,7 @@ export function telegramState(tg) {
 export function webhookState(wh) {
   switch (wh?.state) {
     case "ok": return t("Delivering replies to the receiver");
-    case "unreachable": return t("The receiver is unreachable since {time}", { time: since(wh.since) });
+    case "unreachable": return t("The receiver is unreachable since {time}", { time: when(wh.since) });
     case "error": return t("The receiver refused the last delivery");
     default: return t("Not set up");
   }

@@ -8,6 +8,7 @@ import { openFeed, closeFeed } from "./feeds.js";
 import { api } from "./api.js";
 import { h, fill, customerName } from "./dom.js";
 import { t } from "./i18n.js";
+import { refusal } from "./reasons.js";
 import { Timeline } from "./timeline.js";
 import { Composer } from "./composer.js";
 import { sendFile } from "./upload.js";
@@ -163,7 +164,7 @@ export class Chat {
         this.gone(frame.message);
         break;
       case "error":
-        this.timeline.note(h("p", { class: "error", role: "alert" }, frame.error || frame.message));
+        this.timeline.note(h("p", { class: "error", role: "alert" }, refusal(frame.error_code, frame.error || frame.message)));
         break;
       default:
         break;

@@ -3,12 +3,9 @@
 // closes with what their codes mean (GET /api/v1/admin/connections, PROTOCOL §10.6).
 
 import { api } from "./api.js";
-import { h, fill, when } from "./dom.js";
-import { t, num, locale } from "./i18n.js";
-
-const time = (iso) => new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-/** "16:57:20" today, "Mar 3 16:57:20" before. */
-const at = (iso) => (new Date(iso).toDateString() === new Date().toDateString() ? time(iso) : `${when(iso)} ${time(iso)}`);
+import { h, fill } from "./dom.js";
+import { t, num } from "./i18n.js";
+import { stamp as at } from "./dates.js";
 
 const REFRESH_EVERY = 5000;
 

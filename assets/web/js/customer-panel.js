@@ -3,7 +3,8 @@
 // conversations as links. Folded away on narrow screens until asked for.
 
 import { api } from "./api.js";
-import { h, fill, when, customerName } from "./dom.js";
+import { h, fill, customerName } from "./dom.js";
+import { agoElement } from "./dates.js";
 import { t, num } from "./i18n.js";
 import { avatar, channelIcon, channelWords } from "./avatar.js";
 
@@ -109,7 +110,7 @@ export class CustomerPanel {
     fill(this.threads, entry.conversations.map((c) => h("li", { "aria-current": c.id === this.conversationId ? "true" : undefined },
       h("a", { href: `#/inbox/${c.id}`, dataset: { id: c.id } },
         h("span", { class: "thread-status" }, t(STATUSES[c.status] || c.status)),
-        h("span", { class: "muted" }, when(c.last_message?.created_at || c.updated_at)),
+        h("span", { class: "muted" }, agoElement(c.last_message?.created_at || c.updated_at)),
         h("span", { class: "preview", dir: "auto" }, c.last_message?.content || t("No messages yet")),
         c.unread_count ? h("span", { class: "badge" }, num(c.unread_count)) : null))));
   }

@@ -2,7 +2,8 @@
 // conversation.
 
 import { LiveList } from "./list.js";
-import { h, fill, when, customerName } from "./dom.js";
+import { h, fill, customerName } from "./dom.js";
+import { when } from "./dates.js";
 import { t, num } from "./i18n.js";
 import { avatar } from "./avatar.js";
 import { plural } from "./plural.js";

@@ -3,7 +3,8 @@
 // then there is no mark), and for a failed one the reason in red with a Retry button.
 
 import { h } from "./dom.js";
-import { t, clock } from "./i18n.js";
+import { t } from "./i18n.js";
+import { clock } from "./dates.js";
 
 /** The delivery state of a stored message: null, "pending", "retrying", "completed" or "failed". */
 export function deliveryState(m) {

@@ -1,11 +1,17 @@
 // Tiny DOM helpers. Text always goes in through textContent, never innerHTML, so nothing a
 // customer writes can become markup.
 
-import { t, locale } from "./i18n.js";
+import { t } from "./i18n.js";
+
+/** Fields where people type words: their direction follows what is typed (Persian right to
+ * left, a URL or a name in Latin left to right), unless the caller says otherwise. */
+const TYPED = new Set(["text", "search"]);
 
 /** Creates an element: h("button", {class: "x", onclick: f}, "text", child). */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
+  const typed = tag === "textarea" || (tag === "input" && TYPED.has(attrs.type || "text"));
+  if (typed && !("dir" in attrs)) el.dir = "auto";
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
@@ -25,17 +31,6 @@ export function fill(el, ...children) {
   el.replaceChildren();
   for (const child of children.flat()) if (child) el.append(child);
   return el;
-}
-
-/** "14:05" today, "3 Mar, 14:05" otherwise (with the year when not this year's). */
-export function when(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  const today = new Date();
-  const time = { hour: "2-digit", minute: "2-digit" };
-  if (d.toDateString() === today.toDateString()) return d.toLocaleTimeString(locale(), time);
-  const year = d.getFullYear() === today.getFullYear() ? undefined : "numeric";
-  return d.toLocaleString(locale(), { month: "short", day: "numeric", year, ...time });
 }
 
 /** A customer's display name. */

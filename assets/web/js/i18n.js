@@ -1,15 +1,22 @@
-// The page's language: Persian (right to left) or English, chosen once and kept in
-// localStorage; otherwise the browser's first of the two, and Persian when it names neither.
-// Strings are looked up by their English text, so a string missing from the Persian table
-// still shows, in English.
+// The page's language and calendar. The language is Persian (right to left) or English: the
+// signed-in agent's choice, kept with them on the server (language.js brings it here) and
+// cached in localStorage so the page draws in it at once; before any choice, the browser's
+// first of the two, and Persian when it names neither. Strings are looked up by their English
+// text in the Persian catalogue (strings-fa.js), gettext-style; a test checks that every string
+// the page uses has its Persian.
 
 import { FA } from "./strings-fa.js";
 
-const KEY = "pilito-box.lang";
-const LANGS = { fa: { dir: "rtl", locale: "fa-IR", name: "فارسی" }, en: { dir: "ltr", locale: "en-GB", name: "English" } };
+const LANG_KEY = "pilito-box.lang";
+const CALENDAR_KEY = "pilito-box.calendar";
+const LANGS = {
+  fa: { dir: "rtl", locale: "fa-IR", name: "فارسی", calendar: "persian" },
+  en: { dir: "ltr", locale: "en-GB", name: "English", calendar: "gregorian" },
+};
+const CALENDARS = ["persian", "gregorian"];
 
 function pick() {
-  const stored = localStorage.getItem(KEY);
+  const stored = localStorage.getItem(LANG_KEY);
   if (Object.hasOwn(LANGS, stored)) return stored;
   for (const tag of navigator.languages || [navigator.language]) {
     const base = String(tag).toLowerCase().split("-")[0];
@@ -23,8 +30,20 @@ const current = pick();
 /** "fa" or "en". */
 export const lang = () => current;
 
-/** The locale dates and numbers are written in. */
+/** Whether the language was chosen on this device (not guessed from the browser). */
+export const langChosen = () => Object.hasOwn(LANGS, localStorage.getItem(LANG_KEY));
+
+/** The locale numbers are written in. */
 export const locale = () => LANGS[current].locale;
+
+/** The calendar dates are written in: the one chosen, else the language's own. */
+export function calendar() {
+  const stored = localStorage.getItem(CALENDAR_KEY);
+  return CALENDARS.includes(stored) ? stored : LANGS[current].calendar;
+}
+
+/** The calendar chosen on this device, `null` for the language's own. */
+export const calendarChosen = () => (CALENDARS.includes(localStorage.getItem(CALENDAR_KEY)) ? localStorage.getItem(CALENDAR_KEY) : null);
 
 /** The language offered by the switch: the other one, named in itself. */
 export function otherLang() {
@@ -32,10 +51,19 @@ export function otherLang() {
   return { code: other, name: LANGS[other].name };
 }
 
-/** Keeps `code` as the page's language and reloads the page in it (the session stays). */
-export function setLang(code) {
-  localStorage.setItem(KEY, code);
-  location.reload();
+/** Every language, `[{code, name}]`, each named in itself. */
+export const languages = () => Object.entries(LANGS).map(([code, l]) => ({ code, name: l.name }));
+
+/** Keeps `code` (and `calendar`, `null` for the language's own) on this device; true when
+ * either differs from what the page is drawn in, so it must be drawn again. */
+export function remember(code, chosenCalendar) {
+  const before = [current, calendar()];
+  if (Object.hasOwn(LANGS, code)) localStorage.setItem(LANG_KEY, code);
+  if (CALENDARS.includes(chosenCalendar)) localStorage.setItem(CALENDAR_KEY, chosenCalendar);
+  else localStorage.removeItem(CALENDAR_KEY);
+  const lang = Object.hasOwn(LANGS, code) ? code : current;
+  const cal = CALENDARS.includes(chosenCalendar) ? chosenCalendar : LANGS[lang].calendar;
+  return before[0] !== lang || before[1] !== cal;
 }
 
 /** Sets `lang` and `dir` on the document, so the layout mirrors for Persian. */
@@ -44,10 +72,12 @@ export function applyLang() {
   document.documentElement.dir = LANGS[current].dir;
 }
 
-/** The text for `english` in the page's language, with `{name}` filled from `vars`. */
+/** The text for `english` in the page's language, with `{name}` filled from `vars`. Each value
+ * filled in is isolated (U+2068 … U+2069), so a Latin name in a Persian sentence, or a Persian one
+ * in English, keeps its own direction and leaves the sentence's punctuation where it belongs. */
 export function t(english, vars = {}) {
   const text = (current === "fa" && FA[english]) || english;
-  return text.replace(/\{(\w+)\}/g, (all, name) => (Object.hasOwn(vars, name) ? String(vars[name]) : all));
+  return text.replace(/\{(\w+)\}/g, (all, name) => (Object.hasOwn(vars, name) ? `\u2068${vars[name]}\u2069` : all));
 }
 
 /** The separator between parts of one line ("3 waiting · 1 failed"): a middle dot reads as a
@@ -64,6 +94,3 @@ export function size(bytes) {
   const shown = value.toLocaleString(locale(), { maximumFractionDigits: value < 10 && unit !== "bytes" ? 1 : 0 });
   return `${shown} ${t(unit)}`;
 }
-
-/** "14:05" in the page's digits. */
-export const clock = (iso) => new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });

@@ -4,7 +4,8 @@
 // and Mine / Unassigned / All tabs with live counts choose whose conversations are listed.
 
 import { LiveList } from "./list.js";
-import { h, fill, when, customerName } from "./dom.js";
+import { h, fill, customerName } from "./dom.js";
+import { agoElement } from "./dates.js";
 import { Chat } from "./chat.js";
 import { t, num } from "./i18n.js";
 import { attention } from "./attention.js";
@@ -103,7 +104,7 @@ export class Inbox {
     },
     avatar(c.customer?.id ?? c.id, customerName(c.customer)),
     h("span", { class: "name", dir: "auto" }, channelIcon(c.source), h("bdi", {}, customerName(c.customer))),
-    h("span", { class: "muted" }, when(last?.created_at || c.updated_at)),
+    h("span", { class: "muted" }, agoElement(last?.created_at || c.updated_at)),
     h("span", { class: "preview", dir: "auto" },
       last?.processing_status === "failed" ? h("span", { class: "tick failed", role: "img", title: t("Not delivered"), "aria-label": t("Not delivered") }, "!") : null,
       last ? last.content || t("File") : t("No messages yet")),

@@ -1,12 +1,13 @@
-// The signed-in agent's own preferences (sound, desktop notifications, only mine), kept on the
+// The signed-in agent's own preferences (sound, desktop notifications, only mine, language,
+// calendar), kept on the
 // server (`usr/me/preferences`) so they follow the agent to another computer: read once per
 // session, changed key by key, the server's answer kept as the truth.
 
 import { api } from "./api.js";
 
-const DEFAULTS = { sound: "chime", notify: false, only_mine: false };
+const DEFAULTS = { sound: "chime", notify: false, only_mine: false, lang: null, calendar: null };
 
-export class Prefs {
+class Prefs {
   constructor() {
     this.values = { ...DEFAULTS };
     this.loaded = null;
@@ -41,3 +42,6 @@ export class Prefs {
     this.loaded = null;
   }
 }
+
+/** The one set of preferences of the signed-in agent, shared by the parts that use them. */
+export const prefs = new Prefs();

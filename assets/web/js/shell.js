@@ -3,7 +3,8 @@
 
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
-import { t, otherLang, setLang } from "./i18n.js";
+import { t, otherLang } from "./i18n.js";
+import { choose } from "./language.js";
 import { channelHealth } from "./health.js";
 import { settingsButton } from "./attention-settings.js";
 
@@ -26,7 +27,7 @@ export function renderShell(root, active, onSignOut) {
     h("a", { href: hash, "aria-current": active === key ? "page" : undefined }, label);
   const out = h("button", { type: "button", id: "signout", onclick: onSignOut }, t("Sign out"));
   const other = otherLang();
-  const language = h("button", { type: "button", id: "language", lang: other.code, onclick: () => setLang(other.code) }, other.name);
+  const language = h("button", { type: "button", id: "language", lang: other.code, onclick: () => choose(other.code) }, other.name);
   const main = h("div", { class: "content" });
   const strip = h("div", { class: "channel-trouble", id: "channel-trouble", role: "status", hidden: true });
   const bar = h("header", { class: "topbar" },

@@ -2,7 +2,8 @@
 
 import { signIn } from "./auth.js";
 import { h, fill } from "./dom.js";
-import { t, otherLang, setLang } from "./i18n.js";
+import { t, otherLang } from "./i18n.js";
+import { choose } from "./language.js";
 import { refusedWords } from "./reasons.js";
 
 /** Shows the sign-in form in `root` with `message` (why we are here); calls `done` once signed in. */
@@ -16,7 +17,7 @@ export function renderSignIn(root, message, done) {
     h("label", {}, t("Password"), password),
     error,
     h("button", { class: "primary", type: "submit" }, t("Sign in")),
-    h("button", { type: "button", class: "link", id: "language", lang: otherLang().code, onclick: () => setLang(otherLang().code) }, otherLang().name));
+    h("button", { type: "button", class: "link", id: "language", lang: otherLang().code, onclick: () => choose(otherLang().code) }, otherLang().name));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";

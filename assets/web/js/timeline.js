@@ -5,7 +5,7 @@
 import { h } from "./dom.js";
 import { bubble, signature } from "./bubble.js";
 import { mediaFor } from "./media.js";
-import { dayKey, dayLabel } from "./days.js";
+import { dayKey, dayLabel } from "./dates.js";
 
 const NEAR = 60;
 const NEAR_TOP = 40;
