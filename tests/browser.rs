@@ -319,7 +319,7 @@ async fn history_scrolls_back_typing_shows_and_ai_answers_take_feedback() {
     reza.type_in("#compose", "typing a reply").await;
     sara.until(
         "the typing indicator",
-        "document.getElementById('typing').textContent.includes('Reza is typing')",
+        "document.getElementById('typing').textContent.replace(/[\\u2066-\\u2069]/g, '').includes('Reza is typing')",
     )
     .await;
 

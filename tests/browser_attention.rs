@@ -179,7 +179,7 @@ async fn a_customer_message_elsewhere_counts_sounds_and_notifies() {
         .await;
     assert_eq!(
         note,
-        json!({"title": "New message from Bita", "body": "is anyone there?", "permission": "granted"})
+        json!({"title": "New message from \u{2068}Bita\u{2069}", "body": "is anyone there?", "permission": "granted"})
     );
     b.screenshot("attention-title-en").await;
 

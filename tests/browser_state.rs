@@ -93,12 +93,12 @@ async fn authors_notes_typing_and_viewers_in_a_telegram_conversation() {
     let r = open(&app, "reza", &conv).await;
     r.until(
         "Sara shown viewing on Reza's page",
-        "document.querySelector('#viewers')?.textContent.includes('Sara Ahmadi is viewing')",
+        "document.querySelector('#viewers')?.textContent.replace(/[\\u2066-\\u2069]/g, '').includes('Sara Ahmadi is viewing')",
     )
     .await;
     s.until(
         "Reza shown viewing on Sara's page",
-        "document.querySelector('#viewers')?.textContent.includes('Reza is viewing')",
+        "document.querySelector('#viewers')?.textContent.replace(/[\\u2066-\\u2069]/g, '').includes('Reza is viewing')",
     )
     .await;
 
@@ -106,7 +106,7 @@ async fn authors_notes_typing_and_viewers_in_a_telegram_conversation() {
     s.type_in("#compose", "Shipped this morning").await;
     r.until(
         "Sara typing",
-        "document.querySelector('#typing').textContent.includes('Sara Ahmadi is typing')",
+        "document.querySelector('#typing').textContent.replace(/[\\u2066-\\u2069]/g, '').includes('Sara Ahmadi is typing')",
     )
     .await;
     s.type_in("#compose", "\u{E007}").await;

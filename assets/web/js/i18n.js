@@ -72,12 +72,15 @@ export function applyLang() {
   document.documentElement.dir = LANGS[current].dir;
 }
 
-/** The text for `english` in the page's language, with `{name}` filled from `vars`. Each value
- * filled in is isolated (U+2068 … U+2069), so a Latin name in a Persian sentence, or a Persian one
- * in English, keeps its own direction and leaves the sentence's punctuation where it belongs. */
+/** `value` isolated (U+2068 … U+2069) when it has letters, so a Latin name in a Persian sentence,
+ * or a Persian one in English, keeps its own direction and leaves the sentence's punctuation where
+ * it belongs; numbers take the sentence's direction as they are. */
+const isolate = (value) => (/\p{L}/u.test(value) ? `\u2068${value}\u2069` : value);
+
+/** The text for `english` in the page's language, with `{name}` filled from `vars`. */
 export function t(english, vars = {}) {
   const text = (current === "fa" && FA[english]) || english;
-  return text.replace(/\{(\w+)\}/g, (all, name) => (Object.hasOwn(vars, name) ? `\u2068${vars[name]}\u2069` : all));
+  return text.replace(/\{(\w+)\}/g, (all, name) => (Object.hasOwn(vars, name) ? isolate(String(vars[name])) : all));
 }
 
 /** The separator between parts of one line ("3 waiting · 1 failed"): a middle dot reads as a
