@@ -34,7 +34,7 @@ export class AccountPage {
     form.addEventListener("submit", (e) => { e.preventDefault(); this.submit(form); });
     fill(container, h("div", { class: "page account" },
       h("h1", {}, t("My account")),
-      h("p", { class: "muted", dir: "auto" }, h("bdi", {}, user?.username || ""), user?.email ? ` · ${user.email}` : ""),
+      h("p", { class: "muted" }, h("bdi", {}, user?.username || ""), user?.email ? [" · ", h("bdi", {}, user.email)] : ""),
       form, languageCard()));
     this.fields.current.input.focus();
   }

@@ -4,7 +4,7 @@
 
 import { api } from "./api.js";
 import { h, fill } from "./dom.js";
-import { t, num } from "./i18n.js";
+import { t, num, locale } from "./i18n.js";
 import { stamp as at } from "./dates.js";
 
 const REFRESH_EVERY = 5000;
@@ -67,7 +67,7 @@ export class ConnectionsPage {
       h("td", {}, at(c.at)),
       h("td", { dir: "auto" }, h("bdi", {}, c.username)),
       h("td", {}, feedWords(c.feed)),
-      h("td", {}, String(c.code)),
+      h("td", {}, Number(c.code).toLocaleString(locale(), { useGrouping: false })),
       h("td", {}, t(BY[c.closed_by] || c.closed_by)),
       h("td", {}, t(MEANING[c.code] || c.meaning))))
       : [empty(6, t("No connection has closed since the server started."))]);

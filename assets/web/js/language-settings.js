@@ -20,7 +20,7 @@ export function languageCard() {
   const calendars = CALENDARS.map(([value, label, unicode]) => h("label", { class: "choice" },
     h("input", { type: "radio", name: "calendar", value, checked: value === calendar() }), named(label, unicode)));
   const why = h("p", { class: "error", role: "alert", id: "language-why" });
-  const form = h("form", { class: "card language-form", id: "language-settings" },
+  const form = h("form", { class: "card account-form language-form", id: "language-settings" },
     h("h2", {}, t("Language and calendar")),
     h("label", { for: language.id }, t("Language"), language),
     h("fieldset", {}, h("legend", {}, t("Calendar")), calendars),
