@@ -24,13 +24,13 @@ const MONTHS: [&str; 12] = [
     "اسفند",
 ];
 
-/// Text the agent sees (text, placeholders, labels, tooltips) in Latin letters, outside what
+/// Text the agent sees (text, placeholders, labels, tooltips) in Latin letters or digits, outside what
 /// people wrote (user text is marked `dir="auto"` or `<bdi>`) and outside things marked as
 /// English (`lang="en"`: the switch to English names itself in English).
 const ENGLISH_LEFT: &str = r#"(() => {
   const found = new Set();
   const isolated = /[\u2066-\u2068][^\u2069]*\u2069/g;
-  const latin = { test: (s) => /[A-Za-z]{2,}/.test(s.replace(isolated, '')) };
+  const latin = { test: (s) => /[A-Za-z]{2,}|[0-9]/.test(s.replace(isolated, '')) };
   const exempt = (el) => el.closest('[dir=auto], [dir=ltr], bdi, [lang=en], code, .avatar, option[value]:not([value=""])') !== null;
   const seen = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

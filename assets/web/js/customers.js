@@ -4,7 +4,7 @@
 import { LiveList } from "./list.js";
 import { h, fill, customerName } from "./dom.js";
 import { when } from "./dates.js";
-import { t, num } from "./i18n.js";
+import { t, num, sep } from "./i18n.js";
 import { avatar } from "./avatar.js";
 import { plural } from "./plural.js";
 
@@ -40,7 +40,7 @@ export class CustomersPage {
   render(frame) {
     fill(this.table, frame.customers.map((c) => {
       const latest = c.conversations[0];
-      const open = latest ? h("a", { href: `#/inbox/${latest.id}` }, `${num(c.conversations.length)} · ${t(latest.status.replaceAll("_", " "))}`) : "—";
+      const open = latest ? h("a", { href: `#/inbox/${latest.id}` }, `${num(c.conversations.length)}${sep()}${t(latest.status.replaceAll("_", " "))}`) : "—";
       const unread = c.conversations.reduce((n, x) => n + x.unread_count, 0);
       return h("tr", { dataset: { id: c.id } },
         h("td", { class: "who" }, avatar(c.id, customerName(c)),
@@ -50,7 +50,7 @@ export class CustomersPage {
         h("td", {}, t(c.source)),
         h("td", { class: "hide-narrow" }, [c.email, c.phone_number].filter(Boolean).join(" · ") || "—"),
         h("td", {}, c.tags.map((t) => h("span", { class: "tag", dir: "auto" }, t.name))),
-        h("td", {}, open, unread ? h("span", { class: "badge" }, unread) : null),
+        h("td", {}, open, unread ? h("span", { class: "badge" }, num(unread)) : null),
         h("td", { class: "hide-narrow" }, when(c.created_at)));
     }));
   }
