@@ -224,3 +224,24 @@ async fn the_language_chosen_follows_the_agent_to_a_reload_and_another_device() 
     desk.quit().await;
     phone.quit().await;
 }
+
+#[tokio::test]
+async fn a_refusal_from_the_server_is_shown_in_persian_by_its_code() {
+    let app = spawn_app().await;
+    open_shop(&app).await;
+    let base = app.url("/");
+    let b = browser(1366, "fa").await;
+    sign_in(&b, &base).await;
+    b.go(&format!("{base}#/admin")).await;
+    b.type_in("#add-user input[name=username]", "nedaneda")
+        .await;
+    b.type_in("#add-user input[name=password]", "nedaneda")
+        .await;
+    b.click("#add-user button[type=submit]").await;
+    b.until(
+        "the weak password refused in Persian",
+        "document.querySelector('#add-user-password-why').textContent.startsWith('رمز قوی‌تری انتخاب کنید')",
+    )
+    .await;
+    b.quit().await;
+}
