@@ -47,6 +47,14 @@ const ENGLISH_LEFT: &str = r#"(() => {
   return [...found].filter((s) => s !== 'pilito-box');
 })()"#;
 
+/// Adds what [`ENGLISH_LEFT`] finds on `b` now to `found`, under `name`.
+async fn english_left(b: &Browser, name: &str, found: &mut Vec<String>) {
+    let left = b.eval(ENGLISH_LEFT).await;
+    if left.as_array().is_some_and(|l| !l.is_empty()) {
+        found.push(format!("{name}: {left}"));
+    }
+}
+
 #[tokio::test]
 async fn a_persian_browser_gets_the_page_in_persian_on_every_view() {
     let app = spawn_app().await;
@@ -60,20 +68,27 @@ async fn a_persian_browser_gets_the_page_in_persian_on_every_view() {
         .await;
     assert_eq!(root, serde_json::json!(["fa", "rtl", "ورود"]));
     let mut english = Vec::new();
-    let left = b.eval(ENGLISH_LEFT).await;
-    if left.as_array().is_some_and(|l| !l.is_empty()) {
-        english.push(format!("signin: {left}"));
-    }
+    english_left(&b, "signin", &mut english).await;
     b.screenshot("fa-signin").await;
     sign_in(&b, &base).await;
     for view in views(&shop) {
         open(&b, &base, &view).await;
-        let left = b.eval(ENGLISH_LEFT).await;
-        if left.as_array().is_some_and(|l| !l.is_empty()) {
-            english.push(format!("{}: {left}", view.name));
-        }
+        english_left(&b, view.name, &mut english).await;
         b.screenshot(&format!("fa-{}", view.name)).await;
     }
+    b.click("#attention-button").await;
+    b.until(
+        "the sound and notification settings",
+        "document.querySelector('#attention-settings').open",
+    )
+    .await;
+    english_left(&b, "sound and notification settings", &mut english).await;
+    b.eval("document.querySelector('#attention-settings').close()")
+        .await;
+    b.click("#user-menu summary").await;
+    b.until("the user menu", "document.querySelector('#user-menu').open")
+        .await;
+    english_left(&b, "user menu", &mut english).await;
     assert!(
         english.is_empty(),
         "English on the Persian page: {english:#?}"

@@ -100,11 +100,16 @@ impl TestApp {
     ) -> serde_json::Value {
         let body = serde_json::json!({"source": source, "source_id": source_id,
                                       "first_name": first_name, "content": text});
+        self.inbound_body(&body).await
+    }
+
+    /// [`TestApp::inbound`] with the whole body given (a last name, a username…).
+    pub async fn inbound_body(&self, body: &serde_json::Value) -> serde_json::Value {
         let r = self
             .http
             .post(self.url("/api/v1/message/inbound"))
             .header("x-integration-key", self.state.integration_key.to_string())
-            .json(&body)
+            .json(body)
             .send()
             .await
             .unwrap();

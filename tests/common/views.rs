@@ -44,20 +44,8 @@ pub async fn open_shop(app: &TestApp) -> Shop {
     let body = json!({"source": "telegram", "source_id": "100", "first_name": "مریم",
                       "last_name": "احمدی", "username": "maryam_ahmadi",
                       "content": "سلام، سفارش من کی می‌رسد؟ شماره سفارش 10234 است."});
-    let r = app
-        .http
-        .post(app.url("/api/v1/message/inbound"))
-        .header("x-integration-key", app.state.integration_key.to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let reply: serde_json::Value = r.json().await.unwrap();
-    let conversation = reply["data"]["conversation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let data = app.inbound_body(&body).await;
+    let conversation = data["conversation_id"].as_str().unwrap().to_owned();
     app.inbound("telegram", "200", "Ali", "Do you ship to Istanbul?")
         .await;
     let sara = app.token(sara.id).await;
