@@ -1,6 +1,7 @@
 //! Headless Chromium driven through chromedriver (Debian's `chromium` and `chromium-driver`,
 //! installed here when missing and running as root; no browser download).
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -23,7 +24,7 @@ pub fn ensure_chromium() {
 pub struct Browser {
     pub client: Client,
     driver: Child,
-    profile: tempfile::TempDir,
+    _profile: tempfile::TempDir,
 }
 
 /// How a browser is started besides its size.
@@ -60,6 +61,7 @@ impl Browser {
             driver.env("HOME", home);
         }
         let driver = driver
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -107,7 +109,7 @@ impl Browser {
                     return Self {
                         client,
                         driver,
-                        profile,
+                        _profile: profile,
                     };
                 }
                 Err(e) => last = Some(e),
@@ -224,12 +226,20 @@ impl Browser {
         self.find("#conversation-list").await;
     }
 
-    /// Ends the session and chromedriver.
-    pub async fn quit(mut self) {
+    /// Ends the session, then chromedriver and the browser (in `Drop`).
+    pub async fn quit(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
+    }
+}
+
+impl Drop for Browser {
+    /// chromedriver leads its own process group, and the browser it started is in it: killing
+    /// the group ends both, also when a test fails before `quit` (no Chromium left running).
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.wait();
-        drop(self.profile);
     }
 }
 
