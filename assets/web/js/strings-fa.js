@@ -370,4 +370,10 @@ export const FA = {
   "{names} are viewing": "{names} این گفتگو را می‌بینند",
   "All": "همه",
   "Whose conversations": "گفتگوهای چه کسی",
+
+  // phones: the menu button, folded filters, the customer panel's way back (issue #17 point 4)
+  "Menu: {page}": "منو: {page}",
+  "Filters": "فیلترها",
+  "Filters ({n} in force)": "فیلترها ({n} فعال)",
+  "Back to the conversation": "بازگشت به گفتگو",
 };
