@@ -20,10 +20,10 @@ export class AdminPage {
     fill(container, h("div", { class: "page" },
       h("h1", {}, t("Administration")), this.message,
       h("section", {}, h("h2", {}, t("Users")), this.userForm(),
-        h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("User")), h("th", {}, t("Role")),
+        h("table", { class: "cards-on-phone" }, h("thead", {}, h("tr", {}, h("th", {}, t("User")), h("th", {}, t("Role")),
           h("th", {}, t("Status")), h("th", {}, t("Actions")))), this.users)),
       h("section", {}, h("h2", {}, t("Blocked addresses")), this.blockForm(),
-        h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("Address")), h("th", {}, t("Reason")),
+        h("table", { class: "cards-on-phone" }, h("thead", {}, h("tr", {}, h("th", {}, t("Address")), h("th", {}, t("Reason")),
           h("th", {}, t("Since")), h("th", {}, ""))), this.blocked))));
     this.load();
   }
@@ -53,17 +53,18 @@ export class AdminPage {
       return h("tr", { dataset: { user: u.username } },
         h("td", { dir: "auto" }, [u.first_name, u.last_name].filter(Boolean).join(" ") || u.username,
           h("div", { class: "muted" }, u.username, u.email ? ` · ${u.email}` : "")),
-        h("td", {}, role),
-        h("td", {}, t(u.is_active ? (u.is_online ? "online" : "offline") : "disabled")),
-        h("td", {},
+        h("td", { "data-label": t("Role") }, role),
+        h("td", { "data-label": t("Status") }, t(u.is_active ? (u.is_online ? "online" : "offline") : "disabled")),
+        h("td", { class: "actions" },
           h("button", { type: "button", disabled: u.id === me, onclick: () => this.setActive(u) },
             t(u.is_active ? "Disable" : "Enable")),
           h("button", { type: "button", class: "reset-password", onclick: () => this.resetPassword(u) }, t("Reset password")),
           h("button", { type: "button", disabled: u.id === me, onclick: () => this.remove(u) }, t("Remove"))));
     }));
     fill(this.blocked, blocked.map((b) => h("tr", {},
-      h("td", {}, b.ip), h("td", { dir: "auto" }, b.reason || ""), h("td", {}, when(b.created_at)),
-      h("td", {}, h("button", { type: "button", onclick: () => this.run(() => api("DELETE", `usr/blacklist/${encodeURIComponent(b.ip)}`), t("Address unblocked.")) }, t("Unblock"))))));
+      h("td", { class: "address" }, b.ip), h("td", { "data-label": t("Reason") }, b.reason ? h("bdi", {}, b.reason) : "—"),
+      h("td", { "data-label": t("Since") }, when(b.created_at)),
+      h("td", { class: "actions" }, h("button", { type: "button", onclick: () => this.run(() => api("DELETE", `usr/blacklist/${encodeURIComponent(b.ip)}`), t("Address unblocked.")) }, t("Unblock"))))));
   }
 
   async resetPassword(user) {

@@ -35,9 +35,10 @@ export class Chat {
     this.typing = new TypingLine();
     this.title = h("h2", { dir: "auto" }, "…");
     this.face = h("span", { class: "face" });
-    this.panel = new CustomerPanel(id);
+    this.panel = new CustomerPanel(id, () => { this.togglePanel(); this.panelToggle.focus(); });
     this.panelToggle = h("button", { type: "button", class: "panel-toggle", id: "panel-toggle", "aria-controls": "customer-panel",
-      "aria-expanded": "false", title: t("Customer details"), onclick: () => this.togglePanel() }, t("Customer"));
+      "aria-expanded": "false", title: t("Customer details"), onclick: () => this.togglePanel() },
+      h("img", { src: "/img/person.svg", alt: "" }), h("span", {}, t("Customer")));
     this.viewers = new Viewers();
     this.status = h("select", { id: "conversation-status", "aria-label": t("Status"), onchange: () => this.setStatus() },
       Object.entries(STATUSES).map(([s, words]) => h("option", { value: s }, t(words))));
@@ -49,7 +50,7 @@ export class Chat {
     });
     fill(pane,
       h("div", { class: "conversation" },
-        h("header", {}, h("a", { class: "back", href: "#/inbox", "aria-label": t("Back to the list") }, "‹"),
+        h("header", {}, h("a", { class: "back", href: "#/inbox", "aria-label": t("Back to the list") }, h("img", { src: "/img/back.svg", alt: "" })),
           this.face, this.title, this.viewers.el, this.status, this.assign, this.panelToggle),
         this.list, this.typing.el, this.composer.el),
       this.panel.el);

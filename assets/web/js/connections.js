@@ -43,9 +43,9 @@ export class ConnectionsPage {
       h("p", { class: "muted" }, t("Each open window of each agent holds one connection per feed. An agent who is not getting messages has no chat or list connection here, a growing queue, or a slow ping.")),
       this.summary,
       h("section", {}, h("h2", {}, t("Open now")),
-        h("table", {}, head(t("User"), t("Feed"), t("Address"), t("Connected since"), t("Queue"), t("Ping"), t("Dropped")), this.open)),
+        h("table", { class: "cards-on-phone" }, head(t("User"), t("Feed"), t("Address"), t("Connected since"), t("Queue"), t("Ping"), t("Dropped")), this.open)),
       h("section", {}, h("h2", {}, t("Recent closes")),
-        h("table", {}, head(t("When"), t("User"), t("Feed"), t("Code"), t("Closed by"), t("Meaning")), this.closes))));
+        h("table", { class: "cards-on-phone" }, head(t("When"), t("User"), t("Feed"), t("Code"), t("Closed by"), t("Meaning")), this.closes))));
     this.load();
     this.timer = setInterval(() => this.load().catch(() => {}), REFRESH_EVERY);
   }
@@ -55,21 +55,21 @@ export class ConnectionsPage {
     this.summary.textContent = t("{open} open, {closed} recent closes", { open: num(data.open.length), closed: num(data.recent_closes.length) });
     const empty = (cols, text) => h("tr", {}, h("td", { colspan: cols, class: "empty-row" }, text));
     fill(this.open, data.open.length ? data.open.map((s) => h("tr", { dataset: { user: s.username } },
-      h("td", { dir: "auto" }, h("bdi", {}, s.username)),
-      h("td", {}, feedWords(s.feed)),
-      h("td", { dir: "ltr" }, s.client_address),
-      h("td", {}, at(s.connected_since)),
-      h("td", { class: s.queued > s.queue_capacity / 2 ? "warn" : undefined }, `${num(s.queued)} / ${num(s.queue_capacity)}`),
-      h("td", {}, s.last_ping_rtt_ms === null ? t("not yet") : t("{ms} ms", { ms: num(Math.round(s.last_ping_rtt_ms * 10) / 10) })),
-      h("td", { class: s.frames_dropped ? "warn" : undefined }, num(s.frames_dropped))))
+      h("td", { "data-label": t("User") }, h("bdi", {}, s.username)),
+      h("td", { "data-label": t("Feed") }, feedWords(s.feed)),
+      h("td", { "data-label": t("Address") }, h("bdi", { dir: "ltr" }, s.client_address)),
+      h("td", { "data-label": t("Connected since") }, at(s.connected_since)),
+      h("td", { class: s.queued > s.queue_capacity / 2 ? "warn" : undefined, "data-label": t("Queue") }, `${num(s.queued)} / ${num(s.queue_capacity)}`),
+      h("td", { "data-label": t("Ping") }, s.last_ping_rtt_ms === null ? t("not yet") : t("{ms} ms", { ms: num(Math.round(s.last_ping_rtt_ms * 10) / 10) })),
+      h("td", { class: s.frames_dropped ? "warn" : undefined, "data-label": t("Dropped") }, num(s.frames_dropped))))
       : [empty(7, t("No open connections."))]);
     fill(this.closes, data.recent_closes.length ? data.recent_closes.map((c) => h("tr", {},
-      h("td", {}, at(c.at)),
-      h("td", { dir: "auto" }, h("bdi", {}, c.username)),
-      h("td", {}, feedWords(c.feed)),
-      h("td", {}, Number(c.code).toLocaleString(locale(), { useGrouping: false })),
-      h("td", {}, t(BY[c.closed_by] || c.closed_by)),
-      h("td", {}, t(MEANING[c.code] || c.meaning))))
+      h("td", { "data-label": t("When") }, at(c.at)),
+      h("td", { "data-label": t("User") }, h("bdi", {}, c.username)),
+      h("td", { "data-label": t("Feed") }, feedWords(c.feed)),
+      h("td", { "data-label": t("Code") }, Number(c.code).toLocaleString(locale(), { useGrouping: false })),
+      h("td", { "data-label": t("Closed by") }, t(BY[c.closed_by] || c.closed_by)),
+      h("td", { "data-label": t("Meaning") }, t(MEANING[c.code] || c.meaning))))
       : [empty(6, t("No connection has closed since the server started."))]);
   }
 

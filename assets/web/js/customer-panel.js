@@ -1,6 +1,7 @@
 // The customer beside the open conversation: who they are (channel, handle, phone, e-mail,
 // tags, notes), each edited in place through PATCH customer-item, and their other
-// conversations as links. Folded away on narrow screens until asked for.
+// conversations as links. Folded away on narrow screens until asked for, and then over the
+// chat with a button back to it.
 
 import { api } from "./api.js";
 import { h, fill, customerName } from "./dom.js";
@@ -15,8 +16,11 @@ const FIELDS = [
 ];
 
 export class CustomerPanel {
-  constructor(conversationId) {
+  /** `close` folds the panel away: its own button, for screens where it covers the chat. */
+  constructor(conversationId, close) {
     this.conversationId = conversationId;
+    this.close = h("button", { type: "button", class: "panel-close", id: "panel-close", onclick: close },
+      h("img", { src: "/img/back.svg", alt: "" }), h("span", {}, t("Back to the conversation")));
     this.customer = null;
     this.editing = new Set();
     this.el = h("aside", { class: "customer-panel", id: "customer-panel", "aria-label": t("Customer") });
@@ -36,7 +40,7 @@ export class CustomerPanel {
     const c = this.customer;
     const handle = c.username ? h("bdi", { dir: "ltr", class: "handle" }, "@" + c.username) : h("span", { class: "muted" }, "—");
     this.threads ??= h("ul", { class: "threads", id: "customer-conversations" });
-    fill(this.el,
+    fill(this.el, this.close,
       h("div", { class: "who" }, avatar(c.id, customerName(c), "large"),
         h("div", {}, h("h3", { dir: "auto" }, h("bdi", {}, customerName(c))),
           h("span", { class: "channel" }, channelIcon(c.source), channelWords(c.source)))),

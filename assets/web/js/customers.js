@@ -7,6 +7,7 @@ import { when } from "./dates.js";
 import { t, num, sep } from "./i18n.js";
 import { avatar } from "./avatar.js";
 import { plural } from "./plural.js";
+import { filterFold } from "./fold.js";
 
 export class CustomersPage {
   constructor(container) {
@@ -21,7 +22,7 @@ export class CustomersPage {
     });
     fill(container, h("div", { class: "page" },
       h("h1", {}, t("Customers")), this.controls(),
-      h("table", {}, h("thead", {}, h("tr", {},
+      h("table", { class: "cards-on-phone" }, h("thead", {}, h("tr", {},
         h("th", {}, t("Name")), h("th", {}, t("Source")), h("th", { class: "hide-narrow" }, t("Contact")),
         h("th", {}, t("Tags")), h("th", {}, t("Conversations")), h("th", { class: "hide-narrow" }, t("Since")))), this.table),
       this.live.pager));
@@ -29,12 +30,14 @@ export class CustomersPage {
 
   controls() {
     const live = this.live;
-    return h("div", { class: "row controls" },
-      live.search({ id: "customer-search", placeholder: t("Name, handle, e-mail or phone"), "aria-label": t("Search customers") }),
+    const fold = filterFold("customer-filters",
       live.menu("source", { id: "customer-source", label: t("Source"), any: t("Any source"), from: "sources" }),
       live.menu("tags", { id: "customer-tag", label: t("Tag"), any: t("Any tag"), from: "tags", text: String }),
       live.menu("has_email", { id: "customer-email", label: t("E-mail"), any: t("E-mail: any"), from: "has_email_options" }),
       live.menu("has_unread", { id: "customer-unread", label: t("Unread"), any: t("Unread: any"), from: "has_unread_options" }));
+    return h("div", { class: "row controls" },
+      live.search({ id: "customer-search", placeholder: t("Name, handle, e-mail or phone"), "aria-label": t("Search customers") }),
+      fold.toggle, fold.panel);
   }
 
   render(frame) {
@@ -47,11 +50,11 @@ export class CustomersPage {
           h("div", {}, latest ? h("a", { class: "customer-name", href: `#/inbox/${latest.id}`, title: t("Open their newest conversation with their details") }, h("bdi", {}, customerName(c)))
             : h("bdi", {}, customerName(c)),
           c.username ? h("div", { class: "muted" }, h("bdi", { dir: "ltr" }, "@" + c.username)) : null)),
-        h("td", {}, t(c.source)),
-        h("td", { class: "hide-narrow" }, [c.email, c.phone_number].filter(Boolean).join(" · ") || "—"),
-        h("td", {}, c.tags.map((t) => h("span", { class: "tag", dir: "auto" }, t.name))),
-        h("td", {}, open, unread ? h("span", { class: "badge" }, num(unread)) : null),
-        h("td", { class: "hide-narrow" }, when(c.created_at)));
+        h("td", { "data-label": t("Source") }, t(c.source)),
+        h("td", { class: "hide-narrow", "data-label": t("Contact") }, [c.email, c.phone_number].filter(Boolean).join(" · ") || "—"),
+        h("td", { "data-label": t("Tags") }, c.tags.length ? c.tags.map((t) => h("span", { class: "tag", dir: "auto" }, t.name)) : "—"),
+        h("td", { "data-label": t("Conversations") }, open, unread ? h("span", { class: "badge" }, num(unread)) : null),
+        h("td", { class: "hide-narrow", "data-label": t("Since") }, when(c.created_at)));
     }));
   }
 

@@ -14,6 +14,7 @@ import { avatar, channelIcon } from "./avatar.js";
 import { plural } from "./plural.js";
 import { AssignedTabs } from "./tabs.js";
 import { statusPill } from "./status-pill.js";
+import { filterFold } from "./fold.js";
 
 /** The pane before a conversation is chosen: what it is for and what to do. */
 function emptyState() {
@@ -52,12 +53,14 @@ export class Inbox {
 
   filterBar() {
     const live = this.live;
-    return h("div", { class: "filters" },
-      live.search({ id: "search", placeholder: t("Search conversations and messages"), "aria-label": t("Search") }),
+    const fold = filterFold("inbox-filters",
       live.menu("status", { id: "status-filter", any: t("Any status"), from: "statuses" }),
       live.menu("source", { id: "source-filter", any: t("Any source"), from: "sources" }),
       live.menu("tags", { id: "tag-filter", any: t("Any tag"), from: "tags", text: String }),
       h("label", {}, live.toggle("unread_only", { id: "unread-only" }), t("Unread only")));
+    return h("div", { class: "filters" },
+      live.search({ id: "search", placeholder: t("Search conversations and messages"), "aria-label": t("Search") }),
+      fold.toggle, fold.panel);
   }
 
   frame(frame) {

@@ -1,5 +1,6 @@
 // The signed-in frame around every page: the top bar with its navigation, the language switch,
-// the user's menu (Change my password, Sign out), and the channel-health strip under it.
+// the user's menu (Change my password, Sign out), and the channel-health strip under it. On
+// phones the navigation folds behind a menu button that names the current page.
 
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
@@ -19,6 +20,25 @@ function userMenu(user, out) {
   return menu;
 }
 
+/** The phones' menu button (app.css shows it under 640 px, and hides `nav` until it is
+ * pressed): a menu icon and the current page's name. Escape, a link or a tap elsewhere closes it. */
+function navToggle(nav, active) {
+  const current = nav.querySelector("[aria-current=page]")?.textContent || (active === "account" ? t("My account") : "pilito-box");
+  const button = h("button", { type: "button", class: "nav-toggle", id: "nav-toggle", "aria-controls": "main-nav", "aria-expanded": "false",
+    "aria-label": t("Menu: {page}", { page: current }) }, h("img", { src: "/img/menu.svg", alt: "" }), h("span", {}, current));
+  const elsewhere = (e) => { if (!nav.contains(e.target) && !button.contains(e.target)) show(false); };
+  const show = (open) => {
+    nav.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", String(open));
+    if (open) document.addEventListener("pointerdown", elsewhere);
+    else document.removeEventListener("pointerdown", elsewhere);
+  };
+  button.addEventListener("click", () => show(!nav.classList.contains("open")));
+  nav.addEventListener("click", (e) => { if (e.target.closest("a")) show(false); });
+  nav.addEventListener("keydown", (e) => { if (e.key === "Escape") { show(false); button.focus(); } });
+  return button;
+}
+
 /** Draws the frame in `root` with `active` highlighted; returns the element a page fills. */
 export function renderShell(root, active, onSignOut) {
   const user = session.user();
@@ -30,14 +50,14 @@ export function renderShell(root, active, onSignOut) {
   const language = h("button", { type: "button", id: "language", lang: other.code, onclick: () => choose(other.code) }, other.name);
   const main = h("div", { class: "content" });
   const strip = h("div", { class: "channel-trouble", id: "channel-trouble", role: "status", hidden: true });
+  const nav = h("nav", { id: "main-nav" }, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
+    admin ? link("#/channels", t("Channels"), "channels") : null,
+    admin ? link("#/admin", t("Admin"), "admin") : null,
+    admin ? link("#/replies", t("Saved replies"), "replies") : null,
+    admin ? link("#/logs", t("Logs"), "logs") : null,
+    admin ? link("#/connections", t("Connections"), "connections") : null);
   const bar = h("header", { class: "topbar" },
-    h("strong", {}, "pilito-box"),
-    h("nav", {}, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
-      admin ? link("#/channels", t("Channels"), "channels") : null,
-      admin ? link("#/admin", t("Admin"), "admin") : null,
-      admin ? link("#/replies", t("Saved replies"), "replies") : null,
-      admin ? link("#/logs", t("Logs"), "logs") : null,
-      admin ? link("#/connections", t("Connections"), "connections") : null),
+    h("strong", {}, "pilito-box"), navToggle(nav, active), nav,
     h("span", { class: "me" }, settingsButton(), language, userMenu(user, out)));
   fill(root, h("div", { class: "shell" }, bar, strip, main));
   channelHealth.attach(strip);

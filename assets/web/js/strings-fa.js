@@ -401,4 +401,10 @@ export const FA = {
   "That is too large.": "بیش از حد بزرگ است.",
   "This kind of file cannot be sent.": "این نوع فایل را نمی‌شود فرستاد.",
   "Too many windows are open from this computer.": "پنجره‌های باز از این رایانه بیش از حد است.",
+
+  // phones: the menu button, folded filters, the customer panel's way back (issue #17 point 4)
+  "Menu: {page}": "منو: {page}",
+  "Filters": "فیلترها",
+  "Filters ({n} in force)": "فیلترها ({n} فعال)",
+  "Back to the conversation": "بازگشت به گفتگو",
 };
