@@ -1,7 +1,6 @@
 //! Each agent's own page preferences (sound, desktop notifications, only mine, language,
-//! calendar): read with
-//! defaults for what was never set, and changed key by key, each key and value checked, the
-//! merge done in the writer's transaction so two saves at once lose neither.
+//! calendar): read with defaults for what was never set, and changed key by key, each key and
+//! value checked, the merge done in the writer's transaction so two saves at once lose neither.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -75,8 +74,30 @@ pub struct PreferenceChanges {
     sound: Option<String>,
     notify: Option<bool>,
     only_mine: Option<bool>,
-    lang: Option<Option<String>>,
-    calendar: Option<Option<String>>,
+    lang: Option<Choice>,
+    calendar: Option<Choice>,
+}
+
+/// A change to a key the agent may leave unchosen: a value, or `null` for none.
+#[derive(Debug)]
+enum Choice {
+    Pick(String),
+    Unchosen,
+}
+
+impl From<Option<String>> for Choice {
+    fn from(value: Option<String>) -> Self {
+        value.map_or(Self::Unchosen, Self::Pick)
+    }
+}
+
+impl From<Choice> for Option<String> {
+    fn from(choice: Choice) -> Self {
+        match choice {
+            Choice::Pick(value) => Some(value),
+            Choice::Unchosen => None,
+        }
+    }
 }
 
 fn refused(key: &str, why: &str) -> InboxError {
@@ -135,8 +156,8 @@ impl TryFrom<Map<String, Value>> for PreferenceChanges {
                 }
                 "notify" => changes.notify = Some(flag(key, value)?),
                 "only_mine" => changes.only_mine = Some(flag(key, value)?),
-                "lang" => changes.lang = Some(one_of(key, value, LANGS)?),
-                "calendar" => changes.calendar = Some(one_of(key, value, CALENDARS)?),
+                "lang" => changes.lang = Some(one_of(key, value, LANGS)?.into()),
+                "calendar" => changes.calendar = Some(one_of(key, value, CALENDARS)?.into()),
                 _ => {
                     let why = format!("not a known preference ({})", KEYS.join(", "));
                     return Err(refused(key, &why));
@@ -159,10 +180,10 @@ impl PreferenceChanges {
             prefs.only_mine = only_mine;
         }
         if let Some(lang) = self.lang {
-            prefs.lang = lang;
+            prefs.lang = lang.into();
         }
         if let Some(calendar) = self.calendar {
-            prefs.calendar = calendar;
+            prefs.calendar = calendar.into();
         }
     }
 }
