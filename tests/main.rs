@@ -16,6 +16,7 @@ mod backpressure;
 mod bad_input;
 mod binary;
 mod browser;
+mod browser_a11y;
 mod browser_account;
 mod browser_attention;
 mod browser_channels;

@@ -27,9 +27,9 @@ export class Inbox {
     this.users = new Map();
     this.chat = null;
     this.selected = null;
-    this.list = h("div", { class: "list", id: "conversation-list", role: "list" });
+    this.list = h("div", { class: "list", id: "conversation-list" });
     this.online = h("div", { class: "online", id: "online-users", "aria-label": t("Who is online") });
-    this.pane = h("section", { class: "chat empty", id: "chat-pane" }, emptyState());
+    this.pane = h("section", { class: "chat empty", id: "chat-pane", "aria-label": t("Conversation") }, emptyState());
     this.live = new LiveList({
       path: "/ws/conversations/",
       filter: "filter_conversations", list: "conversations_list",
@@ -41,7 +41,7 @@ export class Inbox {
     });
     this.tabs = new AssignedTabs((assigned) => this.live.apply({ assigned }));
     this.el = h("div", { class: "inbox" },
-      h("aside", { class: "side" }, this.filterBar(), this.tabs.el, this.online, this.list, this.live.pager),
+      h("aside", { class: "side", "aria-label": t("Conversations") }, this.filterBar(), this.tabs.el, this.online, this.list, this.live.pager),
       this.pane);
     fill(container, this.el);
     attention.attach();
@@ -97,7 +97,7 @@ export class Inbox {
   item(c) {
     const last = c.last_message;
     return h("button", {
-      type: "button", class: "item with-avatar", role: "listitem", dataset: { id: c.id },
+      type: "button", class: "item with-avatar", dataset: { id: c.id },
       "aria-current": c.id === this.selected ? "true" : undefined,
       onclick: () => { location.hash = `#/inbox/${c.id}`; },
     },

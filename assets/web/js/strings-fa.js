@@ -370,4 +370,9 @@ export const FA = {
   "{names} are viewing": "{names} این گفتگو را می‌بینند",
   "All": "همه",
   "Whose conversations": "گفتگوهای چه کسی",
+
+  // accessibility (issue #17): landmarks' names, what a screen reader hears
+  "Sections": "بخش‌ها",
+  "Conversation": "گفتگو",
+  "Messages": "پیام‌ها",
 };
