@@ -3,15 +3,16 @@
 //! phone's 390 CSS pixels, the sign-in form, and what opens over a view (the bell's "Sound and
 //! notifications" dialog, the user menu, the keyboard shortcuts list, the customer panel on a
 //! phone). No rule is turned off; nothing serious or critical may be left. Beside axe, the
-//! landmarks: one banner, one main, named navigation and side regions.
+//! landmarks (one banner, one main, named navigation and side regions) and placeholders' contrast.
 
 use crate::common::axe;
 use crate::common::browser::Browser;
 use crate::common::spawn_app;
 use crate::common::views::{browser, open, open_shop, sign_in, views};
 
-/// What is wrong with the page's landmarks: one banner (the top bar, outside `main`), one
-/// `main`, and every navigation and complementary region named, no two alike.
+/// What axe does not check: the landmarks (one banner, the top bar outside `main`; one `main`;
+/// every navigation and complementary region named, no two alike) and placeholder text at 4.5:1
+/// (against the nearest opaque background).
 const LANDMARKS: &str = "(() => {
   const wrong = [];
   if (document.querySelectorAll('main').length !== 1) wrong.push('not one main');
@@ -25,6 +26,22 @@ const LANDMARKS: &str = "(() => {
     else if (names.has(el.tagName + name)) wrong.push(el.tagName.toLowerCase() + ' named twice: ' + name);
     names.add(el.tagName + name);
   }
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+    if (el.getClientRects().length === 0) continue;
+    let back = [255, 255, 255];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0.5) { back = c; break; }
+    }
+    const [a, b] = [lum(rgb(getComputedStyle(el, '::placeholder').color)), lum(back)];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) wrong.push('placeholder of #' + el.id + ' at ' + ratio.toFixed(2) + ':1');
+  }
   return wrong;
 })()";
 
@@ -34,7 +51,7 @@ async fn check(b: &Browser, source: &str, what: &str, found: &mut Vec<String>) {
         found.push(format!("{what}: {v}"));
     }
     for w in b.eval(LANDMARKS).await.as_array().unwrap() {
-        found.push(format!("{what}: landmarks: {}", w.as_str().unwrap()));
+        found.push(format!("{what}: {}", w.as_str().unwrap()));
     }
 }
 
