@@ -1,5 +1,5 @@
 //! axe-core (Deque's accessibility engine, pinned in `tests/web/package-lock.json` and installed
-//! from the npm registry with `npm ci`) run inside the agent page through WebDriver: what it
+//! from the npm registry with `npm ci`) run inside the agent page by the browser driver: what it
 //! finds of serious or critical impact, as one line per rule.
 
 use std::path::PathBuf;
