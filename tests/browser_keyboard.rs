@@ -1,5 +1,5 @@
 //! What axe-core cannot see on the agent page (issue #17): the inbox worked with keys alone —
-//! Tab to a conversation, Enter to open it, type and send a reply with Enter, open the bell's
+//! Tab to a conversation (the arrows choosing Mine / Unassigned / All), Enter to open it, type and send a reply with Enter, open the bell's
 //! dialog and the user menu and close each with Escape, focus landing back where it was — with
 //! a focus ring on everything focused on the way (an outline at least 2 px wide with 3:1 against
 //! what is behind it); and the messages as a live region that a screen reader reads out.
@@ -97,6 +97,23 @@ async fn the_inbox_works_from_the_keyboard_with_the_focus_always_visible() {
     .await;
     let mut weak = Vec::new();
 
+    // The chosen tab is the one Tab stop of Mine / Unassigned / All; → is the tab on the left
+    // in Persian (Unassigned), ← goes back.
+    tab_to(&b, "#tab-all", false, &mut weak).await;
+    press(&b, &[Key::Right.into()]).await;
+    b.until(
+        "Unassigned chosen from the keyboard",
+        "document.activeElement.id === 'tab-unassigned' && \
+         document.activeElement.getAttribute('aria-selected') === 'true'",
+    )
+    .await;
+    press(&b, &[Key::Left.into()]).await;
+    b.until(
+        "All chosen again",
+        "document.activeElement.id === 'tab-all' && \
+         document.activeElement.getAttribute('aria-selected') === 'true'",
+    )
+    .await;
     tab_to(&b, "button.item", false, &mut weak).await;
     press(&b, &[Key::Enter.into()]).await;
     b.until(
