@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod axe;
 pub mod botapi;
 pub mod browser;
 pub mod client;

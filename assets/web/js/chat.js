@@ -129,7 +129,8 @@ export class Chat {
         for (const m of frame.messages) this.messages.set(m.id, m);
         if (kind === "snapshot" || kind === "older") this.hasOlder = kind === "snapshot" ? frame.pagination.has_next || this.hasOlder : frame.pagination.has_next;
         const pinned = this.timeline.pinned;
-        this.render();
+        if (kind === "missed") this.render();
+        else this.timeline.quietly(() => this.render());
         if (kind === "older") this.list.scrollTop = this.list.scrollHeight - before;
         else if (pinned || kind === "snapshot") this.timeline.toBottom();
         this.markRead();

@@ -29,9 +29,9 @@ export class Inbox {
     this.users = new Map();
     this.chat = null;
     this.selected = null;
-    this.list = h("div", { class: "list", id: "conversation-list", role: "list" });
-    this.online = h("div", { class: "online", id: "online-users", "aria-label": t("Who is online") });
-    this.pane = h("section", { class: "chat empty", id: "chat-pane" }, emptyState());
+    this.list = h("div", { class: "list", id: "conversation-list" });
+    this.online = h("div", { class: "online", id: "online-users", role: "group", "aria-label": t("Who is online") });
+    this.pane = h("section", { class: "chat empty", id: "chat-pane", "aria-label": t("Conversation") }, emptyState());
     this.live = new LiveList({
       path: "/ws/conversations/",
       filter: "filter_conversations", list: "conversations_list",
@@ -43,7 +43,7 @@ export class Inbox {
     });
     this.tabs = new AssignedTabs((assigned) => this.live.apply({ assigned }));
     this.el = h("div", { class: "inbox" },
-      h("aside", { class: "side" }, this.filterBar(), this.tabs.el, this.online, this.list, this.live.pager),
+      h("aside", { class: "side", "aria-label": t("Conversations") }, this.filterBar(), this.tabs.el, this.online, this.list, this.live.pager),
       this.pane);
     fill(container, this.el);
     attention.attach();
@@ -86,7 +86,8 @@ export class Inbox {
 
   renderOnline() {
     fill(this.online, [...this.users.values()].map((u) =>
-      h("span", { class: u.is_online ? "on" : "", dir: "auto", title: u.is_online ? "online" : "offline" }, u.username)));
+      h("span", { class: u.is_online ? "on" : "", title: t(u.is_online ? "online" : "offline") }, h("bdi", {}, u.username),
+        h("span", { class: "visually-hidden" }, ` ${t(u.is_online ? "online" : "offline")}`))));
     this.chat?.setUsers(this.users);
   }
 
@@ -101,7 +102,7 @@ export class Inbox {
   item(c) {
     const last = c.last_message;
     return h("button", {
-      type: "button", class: "item with-avatar", role: "listitem", dataset: { id: c.id },
+      type: "button", class: "item with-avatar", dataset: { id: c.id },
       "aria-current": c.id === this.selected ? "true" : undefined,
       onclick: () => { location.hash = `#/inbox/${c.id}`; },
     },
@@ -111,7 +112,7 @@ export class Inbox {
     h("span", { class: "preview", dir: "auto" },
       last?.processing_status === "failed" ? h("span", { class: "tick failed", role: "img", title: t("Not delivered"), "aria-label": t("Not delivered") }, "!") : null,
       last ? last.content || t("File") : t("No messages yet")),
-    c.unread_count > 0 ? h("span", { class: "badge", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count)) : null,
+    c.unread_count > 0 ? h("span", { class: "badge", role: "img", "aria-label": t("{n} unread", { n: num(c.unread_count) }) }, num(c.unread_count)) : null,
     h("span", { class: "row-state" }, statusPill(c.status),
       h("span", { class: "assignee muted" }, c.assignee ? h("bdi", { dir: "auto" }, c.assignee.username) : t("Unassigned"))));
   }

@@ -1,6 +1,7 @@
-// The signed-in frame around every page: the top bar with its navigation, the language switch,
-// the user's menu (Change my password, Sign out), and the channel-health strip under it. On
-// phones the navigation folds behind a menu button that names the current page.
+// The signed-in frame around every page: the top bar (the banner landmark) with its navigation,
+// the language switch, the user's menu (Change my password, Sign out), the channel-health strip
+// under it, and the page's `main`. On phones the navigation folds behind a menu button that
+// names the current page.
 
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
@@ -12,7 +13,8 @@ import { settingsButton } from "./attention-settings.js";
 /** The user's name as a menu: their account page and Sign out. */
 function userMenu(user, out) {
   const menu = h("details", { class: "user-menu", id: "user-menu" },
-    h("summary", { "aria-label": t("Account menu") }, h("bdi", { dir: "auto" }, user?.first_name || user?.username || "")),
+    h("summary", {}, h("bdi", { dir: "auto" }, user?.first_name || user?.username || ""),
+      h("span", { class: "visually-hidden" }, ` ${t("Account menu")}`)),
     h("div", { class: "user-menu-items" },
       h("a", { href: "#/account", id: "my-account" }, t("Change my password")), out));
   menu.addEventListener("click", (e) => { if (e.target.closest("a")) menu.open = false; });
@@ -48,9 +50,9 @@ export function renderShell(root, active, onSignOut) {
   const out = h("button", { type: "button", id: "signout", onclick: onSignOut }, t("Sign out"));
   const other = otherLang();
   const language = h("button", { type: "button", id: "language", lang: other.code, onclick: () => choose(other.code) }, other.name);
-  const main = h("div", { class: "content" });
+  const main = h("main", { class: "content" });
   const strip = h("div", { class: "channel-trouble", id: "channel-trouble", role: "status", hidden: true });
-  const nav = h("nav", { id: "main-nav" }, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
+  const nav = h("nav", { id: "main-nav", "aria-label": t("Sections") }, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
     admin ? link("#/channels", t("Channels"), "channels") : null,
     admin ? link("#/admin", t("Admin"), "admin") : null,
     admin ? link("#/replies", t("Saved replies"), "replies") : null,

@@ -28,6 +28,6 @@ export function renderSignIn(root, message, done) {
       error.textContent = refusedWords(e);
     }
   });
-  fill(root, form);
+  fill(root, h("main", {}, form));
   name.focus();
 }

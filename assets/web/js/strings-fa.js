@@ -407,4 +407,9 @@ export const FA = {
   "Filters": "فیلترها",
   "Filters ({n} in force)": "فیلترها ({n} فعال)",
   "Back to the conversation": "بازگشت به گفتگو",
+
+  // accessibility (issue #17): landmarks' names, what a screen reader hears
+  "Sections": "بخش‌ها",
+  "Conversation": "گفتگو",
+  "Messages": "پیام‌ها",
 };

@@ -1,5 +1,6 @@
 // Mine / Unassigned / All above the conversation list: the list's `assigned` filter as tabs,
-// each with its live count of conversations not closed (the list frame's `counts`).
+// each with its live count of conversations not closed (the list frame's `counts`). As in any
+// tab list, Tab stops at the chosen tab and the arrow keys choose another (mirrored in Persian).
 
 import { h } from "./dom.js";
 import { t, num } from "./i18n.js";
@@ -16,10 +17,28 @@ export class AssignedTabs {
       return { assigned, key, el, count };
     });
     this.el = h("div", { class: "tabs", role: "tablist", "aria-label": t("Whose conversations") }, this.tabs.map((x) => x.el));
+    this.el.addEventListener("keydown", (e) => this.arrow(e, choose));
+    this.select(undefined);
   }
 
   select(assigned) {
-    for (const tab of this.tabs) tab.el.setAttribute("aria-selected", String(tab.assigned === assigned));
+    for (const tab of this.tabs) {
+      tab.el.setAttribute("aria-selected", String(tab.assigned === assigned));
+      tab.el.tabIndex = tab.assigned === assigned ? 0 : -1;
+    }
+  }
+
+  /** ← and → move to the tab on that side and choose it. */
+  arrow(e, choose) {
+    const side = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+    const at = this.tabs.findIndex((x) => x.el === document.activeElement);
+    if (!side || at < 0 || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const step = getComputedStyle(this.el).direction === "rtl" ? -side : side;
+    const next = this.tabs[(at + step + this.tabs.length) % this.tabs.length];
+    next.el.focus();
+    this.select(next.assigned);
+    choose(next.assigned);
   }
 
   /** A list frame: its counts, and which tab its filters are. */

@@ -1,8 +1,12 @@
 // The scrolling column of a conversation's messages: drawn in time order, each bubble built
 // again only when its message changed (so a playing voice note or video keeps playing while a
 // reply's tick changes), kept at the bottom while the agent is there, also when an image loads.
+// It is a live region (`role="log"`): a screen reader reads out the bubbles added to it. So a
+// bubble that did not change is never taken out and put back, and the history (the first page,
+// older pages) is drawn while the log is quiet, so only messages that arrive are heard.
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 import { bubble, signature } from "./bubble.js";
 import { mediaFor } from "./media.js";
 import { dayKey, dayLabel } from "./dates.js";
@@ -16,7 +20,9 @@ export class Timeline {
     this.nodes = new Map();
     this.media = new Map();
     this.pinned = true;
-    this.el = h("div", { class: "messages", id: "messages", "aria-live": "polite" });
+    this.days = new Map();
+    this.el = h("div", { class: "messages", id: "messages", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+      "aria-label": t("Messages"), tabindex: 0 });
     this.el.addEventListener("scroll", () => {
       this.pinned = this.atBottom();
       if (this.el.scrollTop < NEAR_TOP) onTop();
@@ -48,6 +54,7 @@ export class Timeline {
   render(messages, on, problems) {
     const sorted = [...messages].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
     const shown = new Map();
+    const days = new Map();
     const els = [];
     let day = null;
     for (const m of sorted) {
@@ -57,13 +64,42 @@ export class Timeline {
       shown.set(m.id, node);
       if (dayKey(m.created_at) !== day) {
         day = dayKey(m.created_at);
-        els.push(h("div", { class: "day", role: "separator" }, h("span", {}, dayLabel(m.created_at))));
+        const label = dayLabel(m.created_at);
+        let line = this.days.get(day);
+        if (line?.textContent !== label) line = h("div", { class: "day", role: "separator" }, h("span", {}, label));
+        days.set(day, line);
+        els.push(line);
       }
       els.push(node.el);
     }
     this.nodes = shown;
+    this.days = days;
     for (const id of [...this.media.keys()]) if (!shown.has(id)) this.media.delete(id);
-    this.el.replaceChildren(...els);
+    this.place(els);
+  }
+
+  /** Makes `els` the log's children, inserting only what is new or moved. */
+  place(els) {
+    const wanted = new Set(els);
+    for (const child of [...this.el.children]) if (!wanted.has(child)) child.remove();
+    let at = this.el.firstElementChild;
+    for (const el of els) {
+      if (el === at) at = at.nextElementSibling;
+      else this.el.insertBefore(el, at);
+    }
+  }
+
+  /**
+   * Runs `draw` (of history) with the log quiet. It speaks again two frames later, once the
+   * browser has passed the drawn bubbles to the screen reader as already there.
+   */
+  quietly(draw) {
+    cancelAnimationFrame(this.speak);
+    this.el.setAttribute("aria-live", "off");
+    draw();
+    this.speak = requestAnimationFrame(() => {
+      this.speak = requestAnimationFrame(() => this.el.setAttribute("aria-live", "polite"));
+    });
   }
 
   /** Moves the progress bar of the upload shown as message `id`. */
