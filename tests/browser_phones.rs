@@ -18,7 +18,8 @@ use crate::common::views::{PHONE_AGENT, browser, open, open_shop, sign_in, views
 /// - `cut`: an element (not an input, textarea or select, which scroll their own text) whose
 ///   content is wider than its box while its `overflow-x` clips or scrolls, which is how
 ///   content is hidden without the page scrolling; text ended with an ellipsis on purpose
-///   (`text-overflow: ellipsis`, a name or a preview in a list) is not cut;
+///   (`text-overflow: ellipsis`, a name or a preview in a list) is not cut, nor is text kept for
+///   screen readers only (`.visually-hidden`, clipped to a pixel on purpose);
 /// - `squeezed`: a text of six or more characters in a box under three letters wide and over
 ///   four lines tall (a column pressed to a letter a line);
 /// - `small`: a visible button, link, select, input, textarea or summary under 44×44 CSS
@@ -45,7 +46,8 @@ const CHECK: &str = r#"(() => {
       flagged.add(el);
       out.push(`off-screen ${name(el)}: ${Math.round(r.left)}..${Math.round(r.right)}`);
     }
-    if (!['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) && ['hidden', 'clip', 'auto', 'scroll'].includes(s.overflowX)
+    if (!['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) && !el.classList.contains('visually-hidden')
+        && ['hidden', 'clip', 'auto', 'scroll'].includes(s.overflowX)
         && s.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1) {
       out.push(`cut ${name(el)}: ${el.scrollWidth} > ${el.clientWidth}`);
     }
