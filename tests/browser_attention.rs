@@ -9,7 +9,6 @@
 
 use std::time::Duration;
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
@@ -18,18 +17,6 @@ use crate::common::{PASSWORD, TestApp, spawn_app};
 
 fn base(app: &TestApp) -> String {
     format!("http://{}/", app.addr)
-}
-
-/// Presses `keys` together (modifiers first), as a person would.
-async fn press(b: &Browser, keys: &[char]) {
-    let mut actions = KeyActions::new("keyboard".into());
-    for &k in keys {
-        actions = actions.then(KeyAction::Down { value: k });
-    }
-    for &k in keys.iter().rev() {
-        actions = actions.then(KeyAction::Up { value: k });
-    }
-    b.client.perform_actions(actions).await.unwrap();
 }
 
 async fn hash(b: &Browser) -> String {
@@ -252,7 +239,7 @@ async fn the_keyboard_moves_between_conversations_and_lists_its_shortcuts() {
     b.until("the reply box focused on opening", focused).await;
 
     // Alt+↓ works while typing; J and K only when not.
-    press(&b, &[Key::Alt.into(), Key::Down.into()]).await;
+    b.press(&[Key::Alt.into(), Key::Down.into()]).await;
     b.until(
         "the next conversation",
         &format!("location.hash === '#/inbox/{}'", rows[1]),
@@ -265,21 +252,21 @@ async fn the_keyboard_moves_between_conversations_and_lists_its_shortcuts() {
         b.eval("document.getElementById('compose').value").await,
         "jk"
     );
-    press(&b, &[Key::Alt.into(), Key::Up.into()]).await;
+    b.press(&[Key::Alt.into(), Key::Up.into()]).await;
     b.until(
         "the previous conversation",
         &format!("location.hash === '#/inbox/{}'", rows[0]),
     )
     .await;
     b.eval("(document.activeElement.blur(), true)").await;
-    press(&b, &['j']).await;
+    b.press(&['j']).await;
     b.until(
         "J: the next one",
         &format!("location.hash === '#/inbox/{}'", rows[1]),
     )
     .await;
     b.eval("(document.activeElement.blur(), true)").await;
-    press(&b, &['k']).await;
+    b.press(&['k']).await;
     b.until(
         "K: the previous one",
         &format!("location.hash === '#/inbox/{}'", rows[0]),
@@ -288,20 +275,20 @@ async fn the_keyboard_moves_between_conversations_and_lists_its_shortcuts() {
 
     // Search, close, assign to me.
     b.eval("(document.activeElement.blur(), true)").await;
-    press(&b, &['/']).await;
+    b.press(&['/']).await;
     b.until("search focused", "document.activeElement.id === 'search'")
         .await;
     b.find("#search").await.send_keys("x").await.unwrap();
     assert_eq!(b.eval("document.getElementById('search').value").await, "x");
     b.eval("(() => { const s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('input')); return 1; })()").await;
-    press(&b, &[Key::Control.into(), 'k']).await;
+    b.press(&[Key::Control.into(), 'k']).await;
     b.until(
         "Ctrl+K: search focused",
         "document.activeElement.id === 'search'",
     )
     .await;
-    press(&b, &[Key::Alt.into(), 'c']).await;
-    press(&b, &[Key::Alt.into(), 'a']).await;
+    b.press(&[Key::Alt.into(), 'c']).await;
+    b.press(&[Key::Alt.into(), 'a']).await;
     let token = app.token(sara.id).await;
     let mut detail = Value::Null;
     for _ in 0..50 {
@@ -328,7 +315,7 @@ async fn the_keyboard_moves_between_conversations_and_lists_its_shortcuts() {
 
     // `?` lists the shortcuts; Escape closes the list.
     b.eval("(document.activeElement.blur(), true)").await;
-    press(&b, &[Key::Shift.into(), '?']).await;
+    b.press(&[Key::Shift.into(), '?']).await;
     b.until(
         "the shortcuts",
         "document.getElementById('shortcuts')?.open",
@@ -339,7 +326,7 @@ async fn the_keyboard_moves_between_conversations_and_lists_its_shortcuts() {
         .await;
     assert_eq!(label, "Keyboard shortcuts");
     b.screenshot("attention-shortcuts-en").await;
-    press(&b, &[Key::Escape.into()]).await;
+    b.press(&[Key::Escape.into()]).await;
     b.until("closed", "!document.getElementById('shortcuts').open")
         .await;
 

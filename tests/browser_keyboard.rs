@@ -6,25 +6,12 @@
 
 use std::time::Duration;
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::Value;
 
 use crate::common::browser::Browser;
 use crate::common::spawn_app;
 use crate::common::views::{browser, open_shop, sign_in};
-
-/// Presses `keys` together (modifiers first).
-async fn press(b: &Browser, keys: &[char]) {
-    let mut actions = KeyActions::new("keyboard".into());
-    for &k in keys {
-        actions = actions.then(KeyAction::Down { value: k });
-    }
-    for &k in keys.iter().rev() {
-        actions = actions.then(KeyAction::Up { value: k });
-    }
-    b.client.perform_actions(actions).await.unwrap();
-}
 
 /// The focused element: a name for it, and its focus ring's style, width and contrast with the
 /// nearest opaque background behind it.
@@ -54,9 +41,9 @@ const FOCUSED: &str = "(() => {
 async fn tab_to(b: &Browser, target: &str, back: bool, weak: &mut Vec<String>) {
     for _ in 0..80 {
         if back {
-            press(b, &[Key::Shift.into(), Key::Tab.into()]).await;
+            b.press(&[Key::Shift.into(), Key::Tab.into()]).await;
         } else {
-            press(b, &[Key::Tab.into()]).await;
+            b.press(&[Key::Tab.into()]).await;
         }
         let now = b.eval(FOCUSED).await;
         if now.is_null() {
@@ -100,14 +87,14 @@ async fn the_inbox_works_from_the_keyboard_with_the_focus_always_visible() {
     // The chosen tab is the one Tab stop of Mine / Unassigned / All; → is the tab on the left
     // in Persian (Unassigned), ← goes back.
     tab_to(&b, "#tab-all", false, &mut weak).await;
-    press(&b, &[Key::Right.into()]).await;
+    b.press(&[Key::Right.into()]).await;
     b.until(
         "Unassigned chosen from the keyboard",
         "document.activeElement.id === 'tab-unassigned' && \
          document.activeElement.getAttribute('aria-selected') === 'true'",
     )
     .await;
-    press(&b, &[Key::Left.into()]).await;
+    b.press(&[Key::Left.into()]).await;
     b.until(
         "All chosen again",
         "document.activeElement.id === 'tab-all' && \
@@ -115,7 +102,7 @@ async fn the_inbox_works_from_the_keyboard_with_the_focus_always_visible() {
     )
     .await;
     tab_to(&b, "button.item", false, &mut weak).await;
-    press(&b, &[Key::Enter.into()]).await;
+    b.press(&[Key::Enter.into()]).await;
     b.until(
         "the conversation open, the cursor in its reply box",
         "location.hash.startsWith('#/inbox/') && document.activeElement.id === 'compose'",
@@ -129,7 +116,7 @@ async fn the_inbox_works_from_the_keyboard_with_the_focus_always_visible() {
         .send_keys(words)
         .await
         .unwrap();
-    press(&b, &[Key::Enter.into()]).await;
+    b.press(&[Key::Enter.into()]).await;
     b.until(
         "the reply stored and shown",
         &format!(
@@ -140,14 +127,14 @@ async fn the_inbox_works_from_the_keyboard_with_the_focus_always_visible() {
     .await;
 
     tab_to(&b, "#attention-button", true, &mut weak).await;
-    press(&b, &[Key::Enter.into()]).await;
+    b.press(&[Key::Enter.into()]).await;
     b.until(
         "the bell's dialog",
         "document.querySelector('#attention-settings[open]')",
     )
     .await;
     ring(&b.eval(FOCUSED).await, &mut weak);
-    press(&b, &[Key::Escape.into()]).await;
+    b.press(&[Key::Escape.into()]).await;
     b.until(
         "the dialog closed, focus back on the bell",
         "!document.querySelector('#attention-settings[open]') && document.activeElement.id === 'attention-button'",
@@ -155,14 +142,14 @@ async fn the_inbox_works_from_the_keyboard_with_the_focus_always_visible() {
     .await;
 
     tab_to(&b, "summary", false, &mut weak).await;
-    press(&b, &[Key::Enter.into()]).await;
+    b.press(&[Key::Enter.into()]).await;
     b.until(
         "the user menu",
         "document.querySelector('#user-menu[open]')",
     )
     .await;
     tab_to(&b, "#my-account", false, &mut weak).await;
-    press(&b, &[Key::Escape.into()]).await;
+    b.press(&[Key::Escape.into()]).await;
     b.until(
         "the menu closed, focus back on it",
         "!document.querySelector('#user-menu[open]') && document.activeElement.matches('#user-menu summary')",

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -117,6 +118,18 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("chromedriver did not start: {last:?}");
+    }
+
+    /// Presses `keys` together (modifiers first), as a person would.
+    pub async fn press(&self, keys: &[char]) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for &k in keys {
+            actions = actions.then(KeyAction::Down { value: k });
+        }
+        for &k in keys.iter().rev() {
+            actions = actions.then(KeyAction::Up { value: k });
+        }
+        self.client.perform_actions(actions).await.unwrap();
     }
 
     /// Opens `url` and waits for it to load.
