@@ -2,12 +2,25 @@
 // Hijri or Gregorian, `Intl` does both): clock times, days in the timeline, short dates in
 // lists, full dates in tooltips, and "5 minutes ago" that stays true while the page is open.
 
-import { t, lang, locale, calendar } from "./i18n.js";
+import { t, locale, calendar } from "./i18n.js";
 
-/** The locale dates are written in: the page's, with the chosen calendar. */
-const dateLocale = () => `${locale()}-u-ca-${calendar() === "persian" ? "persian" : "gregory"}`;
+/** Unicode's names of the calendars. */
+const UNICODE = { persian: "persian", gregorian: "gregory" };
 
-const format = (iso, options) => new Intl.DateTimeFormat(dateLocale(), options).format(new Date(iso));
+/** The locale dates are written in: the page's, with `cal` (the chosen calendar by default). */
+const dateLocale = (cal = calendar()) => `${locale()}-u-ca-${UNICODE[cal] || "gregory"}`;
+
+// Formatters are costly to make and a timeline writes hundreds of times: one per shape, made on
+// first use (the language and calendar change only with a reload).
+const formatters = new Map();
+function format(iso, options) {
+  const key = JSON.stringify(options);
+  if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat(dateLocale(), options));
+  return formatters.get(key).format(new Date(iso));
+}
+
+/** This year as `cal` counts it: "۱۴۰۵", "2026". */
+export const thisYear = (cal) => new Intl.DateTimeFormat(dateLocale(cal), { year: "numeric" }).format(new Date());
 
 /** The local calendar day of `iso`, as a comparable key. */
 export function dayKey(iso) {
@@ -48,6 +61,9 @@ export function dayLabel(iso) {
   return format(iso, { weekday: "long", day: "numeric", month: "long", year: sameYear(iso) ? undefined : "numeric" });
 }
 
+let relativeWords = null;
+const relative = () => (relativeWords ??= new Intl.RelativeTimeFormat(locale(), { numeric: "auto" }));
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -55,7 +71,7 @@ const HOUR = 60 * MINUTE;
 export function ago(iso, now = Date.now()) {
   if (!iso) return "";
   const past = now - new Date(iso).getTime();
-  const words = new Intl.RelativeTimeFormat(lang() === "fa" ? "fa-IR" : "en-GB", { numeric: "auto" });
+  const words = relative();
   if (past < MINUTE) return words.format(0, "second");
   if (past < HOUR) return words.format(-Math.floor(past / MINUTE), "minute");
   if (isToday(iso) || past < 6 * HOUR) return words.format(-Math.floor(past / HOUR), "hour");

@@ -37,13 +37,13 @@ export const langChosen = () => Object.hasOwn(LANGS, localStorage.getItem(LANG_K
 export const locale = () => LANGS[current].locale;
 
 /** The calendar dates are written in: the one chosen, else the language's own. */
-export function calendar() {
-  const stored = localStorage.getItem(CALENDAR_KEY);
-  return CALENDARS.includes(stored) ? stored : LANGS[current].calendar;
-}
+export const calendar = () => calendarChosen() || LANGS[current].calendar;
 
 /** The calendar chosen on this device, `null` for the language's own. */
-export const calendarChosen = () => (CALENDARS.includes(localStorage.getItem(CALENDAR_KEY)) ? localStorage.getItem(CALENDAR_KEY) : null);
+export function calendarChosen() {
+  const stored = localStorage.getItem(CALENDAR_KEY);
+  return CALENDARS.includes(stored) ? stored : null;
+}
 
 /** The language offered by the switch: the other one, named in itself. */
 export function otherLang() {

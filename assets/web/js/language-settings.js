@@ -2,23 +2,18 @@
 // are written in (Solar Hijri or Gregorian), saved with the agent so every device follows.
 
 import { h } from "./dom.js";
-import { t, lang, locale, languages, calendar } from "./i18n.js";
+import { t, lang, languages, calendar } from "./i18n.js";
+import { thisYear } from "./dates.js";
 import { choose } from "./language.js";
 
-const CALENDARS = [["persian", "Solar Hijri", "persian"], ["gregorian", "Gregorian", "gregory"]];
-
-/** "Solar Hijri (۱۴۰۵)": the calendar's name and this year in it. */
-function named(label, unicode) {
-  const year = new Intl.DateTimeFormat(`${locale()}-u-ca-${unicode}`, { year: "numeric" }).format(new Date());
-  return `${t(label)} (${year})`;
-}
+const CALENDARS = [["persian", "Solar Hijri"], ["gregorian", "Gregorian"]];
 
 /** The card, its choices showing what the page is drawn in. */
 export function languageCard() {
   const language = h("select", { id: "setting-lang", name: "lang" },
     languages().map((l) => h("option", { value: l.code, lang: l.code, selected: l.code === lang() }, l.name)));
-  const calendars = CALENDARS.map(([value, label, unicode]) => h("label", { class: "choice" },
-    h("input", { type: "radio", name: "calendar", value, checked: value === calendar() }), named(label, unicode)));
+  const calendars = CALENDARS.map(([value, label]) => h("label", { class: "choice" },
+    h("input", { type: "radio", name: "calendar", value, checked: value === calendar() }), `${t(label)} (${thisYear(value)})`));
   const why = h("p", { class: "error", role: "alert", id: "language-why" });
   const form = h("form", { class: "card account-form language-form", id: "language-settings" },
     h("h2", {}, t("Language and calendar")),
