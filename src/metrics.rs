@@ -29,8 +29,8 @@ impl Metrics {
 #[must_use]
 pub fn render(m: &Metrics, hub: &Hub, store: &Store) -> String {
     let fanout = hub.totals();
-    let (writes, commits) = store.write_stats();
-    let rows: [(&str, &str, &str, u64); 9] = [
+    let writes = store.write_stats();
+    let rows: [(&str, &str, &str, u64); 10] = [
         (
             "pilito_connections",
             "gauge",
@@ -77,13 +77,19 @@ pub fn render(m: &Metrics, hub: &Hub, store: &Store) -> String {
             "pilito_db_writes_total",
             "counter",
             "Writes run by the writer thread",
-            writes,
+            writes.writes,
         ),
         (
             "pilito_db_commits_total",
             "counter",
             "Transactions committed by the writer thread",
-            commits,
+            writes.commits,
+        ),
+        (
+            "pilito_db_writes_waiting",
+            "gauge",
+            "Writes queued for the writer thread and not yet taken",
+            writes.waiting,
         ),
     ];
     let mut out = String::new();

@@ -135,6 +135,15 @@ impl PageRequest {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A write in the writer's queue ([`Store::enqueue`]); its result comes once it is committed.
+/// A snapshot of the writer's counters; fewer commits than writes means it batched.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteStats {
+    pub writes: u64,
+    pub commits: u64,
+    /// Writes queued that the writer has not taken yet.
+    pub waiting: u64,
+}
+
 #[derive(Debug)]
 pub struct Queued<T>(oneshot::Receiver<StoreResult<T>>);
 
@@ -227,11 +236,12 @@ impl Store {
     {
         let (tx, rx) = oneshot::channel();
         let job = writer::Job::new(f, tx);
-        self.inner
-            .jobs
-            .send(job)
-            .await
-            .map_err(|_| StoreError::Closed)?;
+        let waiting = &self.inner.stats.waiting;
+        waiting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.inner.jobs.send(job).await.is_err() {
+            waiting.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            return Err(StoreError::Closed);
+        }
         Ok(Queued(rx))
     }
 
@@ -244,15 +254,16 @@ impl Store {
         self.inner.readers.run(f).await
     }
 
-    /// Writes run and transactions committed so far; fewer commits than writes means the
-    /// writer batched.
+    /// What the writer has done so far and what waits for it.
     #[must_use]
-    pub fn write_stats(&self) -> (u64, u64) {
+    pub fn write_stats(&self) -> WriteStats {
         use std::sync::atomic::Ordering::Relaxed;
-        (
-            self.inner.stats.writes.load(Relaxed),
-            self.inner.stats.commits.load(Relaxed),
-        )
+        let stats = &self.inner.stats;
+        WriteStats {
+            writes: stats.writes.load(Relaxed),
+            commits: stats.commits.load(Relaxed),
+            waiting: stats.waiting.load(Relaxed),
+        }
     }
 
     /// Stops the checkpointer, commits everything queued so far, checkpoints the WAL, stops the
@@ -376,7 +387,9 @@ mod tests {
         for w in writes {
             assert!(w.await.unwrap().unwrap());
         }
-        let (written, commits) = store.write_stats();
+        let stats = store.write_stats();
+        let (written, commits) = (stats.writes, stats.commits);
+        assert_eq!(stats.waiting, 0);
         assert_eq!(written, 400);
         assert!(commits < written, "{commits} commits for {written} writes");
         assert_eq!(store.read(count).await.unwrap(), 400);

@@ -107,12 +107,14 @@ fn in_savepoint<T>(
     Err(error)
 }
 
-/// What the writer has done so far.
+/// What the writer has done so far, and what waits for it.
 #[derive(Debug, Default)]
 pub struct WriterStats {
     pub writes: AtomicU64,
     /// Transactions committed (each holds one or more writes).
     pub commits: AtomicU64,
+    /// Writes in the queue that the writer has not taken yet.
+    pub waiting: AtomicU64,
 }
 
 /// Starts the writer thread and returns its queue.
@@ -153,14 +155,20 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stat
     indexer.wrote();
     while stop.is_none() {
         match rx.blocking_recv() {
-            Some(Job::Run(work)) => batch.push(work),
+            Some(Job::Run(work)) => {
+                stats.waiting.fetch_sub(1, Ordering::Relaxed);
+                batch.push(work);
+            }
             Some(Job::Stop(done)) => stop = Some(done),
             Some(Job::Tick) => {}
             None => break,
         }
         while stop.is_none() && batch.len() < max_batch {
             match rx.try_recv() {
-                Ok(Job::Run(work)) => batch.push(work),
+                Ok(Job::Run(work)) => {
+                    stats.waiting.fetch_sub(1, Ordering::Relaxed);
+                    batch.push(work);
+                }
                 Ok(Job::Stop(done)) => stop = Some(done),
                 Ok(Job::Tick) => {}
                 Err(_) => break,

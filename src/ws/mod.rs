@@ -6,7 +6,7 @@ pub mod conversations;
 pub mod customers;
 pub mod handshake;
 pub mod lists;
-mod pipeline;
+pub mod pipeline;
 mod rate;
 pub mod session;
 pub mod upgrade;

@@ -53,15 +53,11 @@ impl Pipeline {
         reply
     }
 
-    /// Finishes every request in flight, in order, and returns their frames.
-    pub async fn settle(&mut self) -> Vec<Frame> {
-        let mut replies = Vec::new();
+    /// Finishes every request in flight, in order, dropping their frames (the socket is gone).
+    pub async fn settle(&mut self) {
         while let Some(front) = self.queue.front_mut() {
-            if let Some(reply) = front.await {
-                replies.push(reply);
-            }
+            front.await;
             self.queue.pop_front();
         }
-        replies
     }
 }

@@ -132,14 +132,28 @@ impl Outbox<'_> {
     }
 
     /// Finishes every request in flight and sends what they published to the socket's groups
-    /// and their own frames, in order; a request whose answer must not overtake them calls this
-    /// first.
+    /// and their own frames, in order (each request's frame after what was published before
+    /// it ended, before what later ones publish), with one flush; a request whose answer must
+    /// not overtake them calls this first.
     pub async fn settle(&mut self) -> Result<(), Closing> {
         if self.pipeline.is_empty() {
             return Ok(());
         }
-        let replies = self.pipeline.settle().await;
-        self.send_behind_queued(replies, true).await
+        let mut frames = Vec::new();
+        while !self.pipeline.is_empty() {
+            if let Some(reply) = self.pipeline.next().await {
+                self.take_queued(&mut frames);
+                frames.push(reply);
+            }
+        }
+        self.take_queued(&mut frames);
+        self.send_all(&frames).await
+    }
+
+    fn take_queued(&mut self, frames: &mut Vec<Frame>) {
+        while let Ok(frame) = self.queued.try_recv() {
+            frames.push(frame);
+        }
     }
 
     /// Sends `first` and the group frames queued behind it, up to a batch, with one flush.
@@ -153,24 +167,14 @@ impl Outbox<'_> {
         self.send_all(&frames).await
     }
 
-    /// Sends `replies` after every group frame queued for the socket so far (those are sent
-    /// even without replies when `always`).
-    async fn send_behind_queued(
-        &mut self,
-        replies: Vec<Frame>,
-        always: bool,
-    ) -> Result<(), Closing> {
-        if replies.is_empty() && !always {
+    /// Sends `reply`, if any, after every group frame queued for the socket so far.
+    async fn send_behind_queued(&mut self, reply: Option<Frame>) -> Result<(), Closing> {
+        let Some(reply) = reply else {
             return Ok(());
-        }
+        };
         let mut frames = Vec::new();
-        while let Ok(frame) = self.queued.try_recv() {
-            frames.push(frame);
-        }
-        frames.extend(replies);
-        if frames.is_empty() {
-            return Ok(());
-        }
+        self.take_queued(&mut frames);
+        frames.push(reply);
         self.send_all(&frames).await
     }
 
@@ -322,8 +326,7 @@ async fn drive<F: Feed>(
             close = closer.closed() => return Ending::Close(close),
             () = &mut expiry => return Ending::Close(auth_close(&AuthError::Expired)),
             reply = pipeline.next() => {
-                let replies = reply.into_iter().collect();
-                if outbox!().send_behind_queued(replies, false).await.is_err() {
+                if outbox!().send_behind_queued(reply).await.is_err() {
                     return ended(closer);
                 }
             }
