@@ -244,7 +244,7 @@ pub(super) fn queue_out(c: &rusqlite::Connection, stored: &mut Stored) -> StoreR
         && reply
         && !stored.duplicate
     {
-        stored.message = outbox::enqueue(c, stored.message.seq, &stored.conversation.id, channel)?;
+        outbox::enqueue(c, &mut stored.message, channel)?;
     }
     Ok(())
 }

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_saved_replies.sql"),
     include_str!("migrations/0007_notes.sql"),
     include_str!("migrations/0008_revoke_reasons.sql"),
+    include_str!("migrations/0009_lean_writes.sql"),
 ];
 
 /// The newest schema version this build knows.

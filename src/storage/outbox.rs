@@ -101,28 +101,34 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<OutboxRow> {
     })
 }
 
-fn save_state(conn: &Connection, seq: i64, status: &str, result: &SendResult) -> StoreResult<()> {
+fn save_state(
+    conn: &Connection,
+    seq: i64,
+    status: &str,
+    result: &SendResult,
+) -> StoreResult<String> {
     let json = serde_json::to_string(result).map_err(|e| StoreError::Conflict(e.to_string()))?;
     conn.exec(
         "UPDATE messages SET processing_status = ?2, external_send_result = ?3 WHERE seq = ?1",
         params![seq, status, json],
     )?;
-    Ok(())
+    Ok(json)
 }
 
-/// Queues message `seq` of `conversation_id` for `channel` and marks it pending; returns the
-/// message as it is now.
-pub fn enqueue(
-    conn: &Connection,
-    seq: i64,
-    conversation_id: &str,
-    channel: &str,
-) -> StoreResult<MessageRow> {
+/// Queues `message` (just stored) for `channel` and marks it pending, in the row and in
+/// `message` itself (no second read).
+pub fn enqueue(conn: &Connection, message: &mut MessageRow, channel: &str) -> StoreResult<()> {
     let now = clock::now_db();
     conn.exec(
         "INSERT INTO outbox (message_seq, conversation_id, channel, delivery_id, next_attempt_at, \
          created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![seq, conversation_id, channel, ids::random_string(20), now],
+        params![
+            message.seq,
+            message.conversation_id,
+            channel,
+            ids::random_string(20),
+            now
+        ],
     )?;
     let waiting = SendResult {
         channel: channel.to_owned(),
@@ -135,8 +141,10 @@ pub fn enqueue(
         sent_at: None,
         http_status: None,
     };
-    save_state(conn, seq, "pending", &waiting)?;
-    messages::by_seq(conn, seq)
+    let status = "pending";
+    message.external_send_result = Some(save_state(conn, message.seq, status, &waiting)?);
+    status.clone_into(&mut message.processing_status);
+    Ok(())
 }
 
 /// Deliveries of `channel` due at `now`: the oldest waiting one of each conversation, oldest
@@ -266,8 +274,8 @@ pub fn due_now(conn: &Connection, channel: &str) -> StoreResult<usize> {
 /// Replies waiting for `channel` and replies that failed.
 pub fn counts(conn: &Connection, channel: &str) -> StoreResult<(i64, i64)> {
     Ok(conn.row(
-        "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'failed') \
-         FROM outbox WHERE channel = ?1",
+        "SELECT (SELECT count(*) FROM outbox WHERE channel = ?1 AND state = 'pending'), \
+         (SELECT count(*) FROM outbox WHERE channel = ?1 AND state = 'failed')",
         [channel],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
@@ -283,11 +291,15 @@ mod tests {
     fn only_the_oldest_waiting_reply_of_a_conversation_is_due() {
         let db = test_db();
         let conv = conversation(&db);
-        let a = send(&db, &conv, "one", None).message;
-        let b = send(&db, &conv, "two", None).message;
-        let a = enqueue(&db, a.seq, &conv, TELEGRAM).unwrap();
-        enqueue(&db, b.seq, &conv, TELEGRAM).unwrap();
+        let mut a = send(&db, &conv, "one", None).message;
+        let mut b = send(&db, &conv, "two", None).message;
+        enqueue(&db, &mut a, TELEGRAM).unwrap();
+        enqueue(&db, &mut b, TELEGRAM).unwrap();
         assert_eq!(a.processing_status, "pending");
+        // The row enqueue hands back is the row stored.
+        let stored = messages::by_seq(&db, a.seq).unwrap();
+        assert_eq!(stored.processing_status, a.processing_status);
+        assert_eq!(stored.external_send_result, a.external_send_result);
         let far = "9999-01-01T00:00:00.000000Z";
         let due_now = due(&db, TELEGRAM, far, 10).unwrap();
         assert_eq!(due_now.len(), 1);
@@ -319,8 +331,8 @@ mod tests {
     fn only_a_failed_message_is_retried() {
         let db = test_db();
         let conv = conversation(&db);
-        let m = send(&db, &conv, "one", None).message;
-        let m = enqueue(&db, m.seq, &conv, TELEGRAM).unwrap();
+        let mut m = send(&db, &conv, "one", None).message;
+        enqueue(&db, &mut m, TELEGRAM).unwrap();
         assert!(matches!(retry(&db, &m), Err(StoreError::Conflict(_))));
         let row = due(&db, TELEGRAM, &clock::now_db(), 1).unwrap().remove(0);
         let failed = Outcome::Failed {
