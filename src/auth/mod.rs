@@ -62,8 +62,9 @@ impl Auth {
     }
 
     /// [`Auth::verify`], running `also` in the same database read: a socket's connect checks its
-    /// conversation without a second trip to the reader pool, whose hand-overs between threads
-    /// were the largest single cost of a connect.
+    /// conversation without a second read. The read runs in place when a reader is free
+    /// ([`crate::storage::Store::read_here`]): the hand-overs to the reader pool's threads and
+    /// back were the largest single cost of a connect.
     pub async fn verify_with<T, F>(
         &self,
         token: &str,
@@ -89,7 +90,7 @@ impl Auth {
         let lookup_jti = jti.clone();
         let (user, removed, record, also) = self
             .store
-            .read(move |c| {
+            .read_here(move |c| {
                 let user = match users::get(c, user_id) {
                     Ok(u) => Some(u),
                     Err(StoreError::NotFound(_)) => None,

@@ -254,6 +254,17 @@ impl Store {
         self.inner.readers.run(f).await
     }
 
+    /// Runs `f`, a read of a few rows by key (a token check, a page of history), with a
+    /// read-only connection on the calling thread when one is free, on the blocking pool
+    /// otherwise.
+    pub async fn read_here<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        self.inner.readers.run_here(f).await
+    }
+
     /// What the writer has done so far and what waits for it.
     #[must_use]
     pub fn write_stats(&self) -> WriteStats {

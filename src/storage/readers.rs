@@ -1,11 +1,14 @@
-//! Read-only connections, reused, run on tokio's blocking pool; a semaphore bounds how many.
+//! Read-only connections, reused, run on tokio's blocking pool (or, for short reads, in place
+//! when one is free); a semaphore bounds how many.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Semaphore;
 
+use super::sql::Cached;
 use super::{StoreError, StoreResult};
 
 /// A bounded pool of read-only connections to one database file.
@@ -52,13 +55,39 @@ impl Pool {
         let shared = Arc::clone(&self.shared);
         let joined = tokio::task::spawn_blocking(move || {
             let conn = shared.take()?;
-            let result = f(&conn);
+            let result = in_snapshot(&conn, f);
             shared.put(conn);
             drop(permit);
             result
         })
         .await;
         joined.unwrap_or(Err(StoreError::Panicked))
+    }
+}
+
+impl Pool {
+    /// Runs `f` on the calling thread when a connection is free at once, without the hand-over
+    /// to a blocking thread and back (those thread switches were most of a socket connect's
+    /// cost); waits on the pool like [`Pool::run`] otherwise. For short reads of a few rows
+    /// only: the caller's thread runs nothing else meanwhile.
+    pub(super) async fn run_here<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let Ok(permit) = self.permits.try_acquire() else {
+            return self.run(f).await;
+        };
+        let conn = self.shared.take()?;
+        let result = catch_unwind(AssertUnwindSafe(|| in_snapshot(&conn, f)));
+        drop(permit);
+        match result {
+            Ok(result) => {
+                self.shared.put(conn);
+                result
+            }
+            Err(_) => Err(StoreError::Panicked),
+        }
     }
 }
 
@@ -81,6 +110,21 @@ impl Shared {
             .unwrap_or_else(PoisonError::into_inner)
             .push(conn);
     }
+}
+
+/// Runs `f`'s statements in one read transaction: they see one snapshot, and `SQLite` takes
+/// and drops its read lock (file-lock system calls) once for all of them instead of once per
+/// statement.
+fn in_snapshot<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    conn.exec("BEGIN", [])?;
+    let result = f(conn);
+    if !conn.is_autocommit() {
+        conn.exec("COMMIT", [])?;
+    }
+    result
 }
 
 fn open_reader(path: &Path) -> StoreResult<Connection> {

@@ -101,7 +101,7 @@ impl ChatFeed {
         let read = self
             .state
             .store
-            .read(move |c| {
+            .read_here(move |c| {
                 let window = match (&before, &after) {
                     (Some(b), _) => Window::Before(b, req.page_size),
                     (None, Some(a)) => Window::After(a, req.page_size),
