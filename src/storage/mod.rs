@@ -382,6 +382,34 @@ mod tests {
         Ok(c.query_row("SELECT count(*) FROM ip_blacklist", [], |r| r.get(0))?)
     }
 
+    /// Each read closure, in place or on the pool, sees the database as it was when it began,
+    /// even when a write commits between two of its statements.
+    #[tokio::test]
+    async fn a_read_sees_one_snapshot_wherever_it_runs() {
+        let (_dir, store) = open();
+        for here in [false, true] {
+            let path = store.path().to_owned();
+            let read = move |c: &Connection| {
+                let before = count(c)?;
+                let other = Connection::open(&path)?;
+                blacklist::add(
+                    &other,
+                    std::net::IpAddr::from([10, 0, 0, u8::from(here)]),
+                    None,
+                )?;
+                Ok((before, count(c)?, count(&other)?))
+            };
+            let (before, during, committed) = if here {
+                store.read_here(read).await.unwrap()
+            } else {
+                store.read(read).await.unwrap()
+            };
+            assert_eq!(committed, before + 1);
+            assert_eq!(during, before, "read in place: {here}");
+        }
+        assert_eq!(store.read_here(count).await.unwrap(), 2);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_writes_are_committed_in_batches() {
         let (_dir, store) = open();

@@ -63,9 +63,7 @@ impl Pool {
         .await;
         joined.unwrap_or(Err(StoreError::Panicked))
     }
-}
 
-impl Pool {
     /// Runs `f` on the calling thread when a connection is free at once, without the hand-over
     /// to a blocking thread and back (those thread switches were most of a socket connect's
     /// cost); waits on the pool like [`Pool::run`] otherwise. For short reads of a few rows
@@ -121,8 +119,9 @@ fn in_snapshot<T>(
 ) -> StoreResult<T> {
     conn.exec("BEGIN", [])?;
     let result = f(conn);
-    if !conn.is_autocommit() {
-        conn.exec("COMMIT", [])?;
+    // Ending a read cannot lose anything; a connection left inside it could not begin the next.
+    if !conn.is_autocommit() && conn.exec("COMMIT", []).is_err() {
+        let _ = conn.exec("ROLLBACK", []);
     }
     result
 }
