@@ -134,7 +134,6 @@ impl PageRequest {
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// A write in the writer's queue ([`Store::enqueue`]); its result comes once it is committed.
 /// A snapshot of the writer's counters; fewer commits than writes means it batched.
 #[derive(Debug, Clone, Copy)]
 pub struct WriteStats {
@@ -144,6 +143,7 @@ pub struct WriteStats {
     pub waiting: u64,
 }
 
+/// A write in the writer's queue ([`Store::enqueue`]); its result comes once it is committed.
 #[derive(Debug)]
 pub struct Queued<T>(oneshot::Receiver<StoreResult<T>>);
 
