@@ -155,29 +155,25 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, max_batch: usize, stat
     indexer.wrote();
     while stop.is_none() {
         match rx.blocking_recv() {
-            Some(Job::Run(work)) => {
-                stats.waiting.fetch_sub(1, Ordering::Relaxed);
-                batch.push(work);
-            }
+            Some(Job::Run(work)) => batch.push(work),
             Some(Job::Stop(done)) => stop = Some(done),
             Some(Job::Tick) => {}
             None => break,
         }
         while stop.is_none() && batch.len() < max_batch {
             match rx.try_recv() {
-                Ok(Job::Run(work)) => {
-                    stats.waiting.fetch_sub(1, Ordering::Relaxed);
-                    batch.push(work);
-                }
+                Ok(Job::Run(work)) => batch.push(work),
                 Ok(Job::Stop(done)) => stop = Some(done),
                 Ok(Job::Tick) => {}
                 Err(_) => break,
             }
         }
         if !batch.is_empty() {
-            stats
-                .writes
-                .fetch_add(batch.len() as u64, Ordering::Relaxed);
+            // Taken off the waiting count before it is counted run, so the two never add up
+            // to more writes than were queued.
+            let taken = batch.len() as u64;
+            stats.waiting.fetch_sub(taken, Ordering::Relaxed);
+            stats.writes.fetch_add(taken, Ordering::Relaxed);
             if commit_batch(&mut conn, &mut batch) {
                 stats.commits.fetch_add(1, Ordering::Relaxed);
             }
