@@ -16,6 +16,10 @@ pub struct Metrics {
     pub handshakes_refused: AtomicU64,
     /// Sockets closed with 4001 at the handshake.
     pub auth_failures: AtomicU64,
+    /// List pages read from the database for a list socket.
+    pub list_pages_built: AtomicU64,
+    /// List frames a socket took from a page another socket had built.
+    pub list_pages_reused: AtomicU64,
 }
 
 impl Metrics {
@@ -30,7 +34,7 @@ impl Metrics {
 pub fn render(m: &Metrics, hub: &Hub, store: &Store) -> String {
     let fanout = hub.totals();
     let writes = store.write_stats();
-    let rows: [(&str, &str, &str, u64); 10] = [
+    let rows: [(&str, &str, &str, u64); 12] = [
         (
             "pilito_connections",
             "gauge",
@@ -54,6 +58,18 @@ pub fn render(m: &Metrics, hub: &Hub, store: &Store) -> String {
             "counter",
             "Sockets closed with 4001 at the handshake",
             m.auth_failures.load(Relaxed),
+        ),
+        (
+            "pilito_list_pages_built_total",
+            "counter",
+            "List pages read from the database for a list socket",
+            m.list_pages_built.load(Relaxed),
+        ),
+        (
+            "pilito_list_pages_reused_total",
+            "counter",
+            "List refreshes served a page another socket had built",
+            m.list_pages_reused.load(Relaxed),
         ),
         (
             "pilito_frames_delivered_total",

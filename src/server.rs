@@ -116,6 +116,7 @@ impl App {
         .map_err(StartError::Config)?;
         let state = AppState {
             inbox,
+            pages: Arc::default(),
             media,
             channels,
             gate,

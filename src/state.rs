@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::gate::Gate;
 use crate::hub::Hub;
 use crate::inbox::Inbox;
+use crate::lists::shared::Pages;
 use crate::media::MediaStore;
 use crate::metrics::Metrics;
 use crate::storage::Store;
@@ -25,6 +26,8 @@ pub struct AppState {
     /// Blacklist, origins and rate limits.
     pub gate: Gate,
     pub inbox: Inbox,
+    /// List pages built once for every list socket that shows the same.
+    pub pages: Arc<Pages>,
     /// The files of messages.
     pub media: MediaStore,
     /// The Telegram bot and the webhook channel.

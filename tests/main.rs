@@ -37,6 +37,7 @@ mod files;
 mod fuzzing;
 mod installer;
 mod lan;
+mod list_sharing;
 mod lists;
 mod log_hygiene;
 mod media;

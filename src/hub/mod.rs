@@ -107,6 +107,8 @@ struct Inner {
     presence_rx: Mutex<Option<mpsc::UnboundedReceiver<PresenceChange>>>,
     shutting_down: AtomicBool,
     next_id: AtomicU64,
+    /// Nudges so far, of every group: what list pages are built against (see [`Hub::nudges`]).
+    nudges: AtomicU64,
     limits: HubLimits,
     closes: watch::Closes,
 }
@@ -149,6 +151,7 @@ impl Hub {
                 presence_rx: Mutex::new(Some(presence_rx)),
                 shutting_down: AtomicBool::new(false),
                 next_id: AtomicU64::new(1),
+                nudges: AtomicU64::new(0),
                 limits,
                 closes: watch::Closes::default(),
             }),
@@ -258,7 +261,16 @@ impl Hub {
 
     /// Tells every socket in `group` that what it shows changed.
     pub fn nudge(&self, group: &str) {
+        self.inner.nudges.fetch_add(1, Ordering::SeqCst);
         self.inner.groups.nudge(group);
+    }
+
+    /// How many nudges there have been, counted before each reaches its group: a page read in
+    /// a snapshot taken after this returned `n` shows every change behind the first `n` nudges
+    /// (they are sent after their change committed), so sockets can share it.
+    #[must_use]
+    pub fn nudges(&self) -> u64 {
+        self.inner.nudges.load(Ordering::SeqCst)
     }
 
     /// The stream of presence changes, for the one task that keeps presence; `None` after the

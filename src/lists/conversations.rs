@@ -2,9 +2,13 @@
 //! of [`ConversationSummary`] rows → the `conversations_list` frame, or REST's
 //! `ConversationView`s; and the frames around it, the filter menus and `online_users`.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
+use super::shared::{self, Page as _, Shown};
 use super::{ListError, Loaded, count_of, page_of};
 use crate::clock;
 use crate::protocol::Frame;
@@ -14,7 +18,7 @@ use crate::protocol::lists::OnlineUser;
 use crate::protocol::pagination::{PageRequest, Pagination};
 use crate::protocol::server::ServerFrame;
 use crate::protocol::views::ConversationView;
-use crate::storage::conversation_list::{self, ConversationQuery, Counts};
+use crate::storage::conversation_list::{self, ConversationQuery, Counts, OpenCounts};
 use crate::storage::summary::ConversationSummary;
 use crate::storage::{StoreResult, users};
 
@@ -52,9 +56,7 @@ pub fn page(
     viewer: i64,
     filters: &Map<String, Value>,
 ) -> Result<Frame, ListError> {
-    let loaded = Selection::new(filters, viewer)?.load(conn)?;
-    let counts = conversation_list::counts(conn, viewer)?;
-    Ok(frame(&loaded, filters, counts))
+    Ok(Page::build(conn, viewer, filters)?.shown(viewer).frame)
 }
 
 /// The `conversations_list` frame of a loaded page, echoing the `filters` it was asked with.
@@ -75,6 +77,49 @@ pub fn frame(
         timestamp: clock::now_wire(),
     }
     .encode()
+}
+
+/// A loaded page of the conversation list, shown to each viewer with their own Mine count:
+/// the frame is encoded once per different count.
+pub struct Page {
+    loaded: Loaded<ConversationSummary>,
+    filters: Map<String, Value>,
+    counts: OpenCounts,
+    frames: Mutex<HashMap<i64, Shown>>,
+}
+
+impl shared::Page for Page {
+    /// The filters as asked, and the viewer too when they ask for `assigned: me`.
+    fn key(viewer: i64, filters: &Map<String, Value>) -> String {
+        let asked = serde_json::to_string(filters).unwrap_or_default();
+        if filters.get("assigned").and_then(Value::as_str) == Some("me") {
+            format!("{viewer}:{asked}")
+        } else {
+            asked
+        }
+    }
+
+    fn build(
+        conn: &Connection,
+        viewer: i64,
+        filters: &Map<String, Value>,
+    ) -> Result<Self, ListError> {
+        Ok(Self {
+            loaded: Selection::new(filters, viewer)?.load(conn)?,
+            filters: filters.clone(),
+            counts: conversation_list::open_counts(conn)?,
+            frames: Mutex::default(),
+        })
+    }
+
+    fn shown(&self, viewer: i64) -> Shown {
+        let counts = self.counts.seen_by(viewer);
+        let mut frames = self.frames.lock().unwrap_or_else(PoisonError::into_inner);
+        frames
+            .entry(counts.mine)
+            .or_insert_with(|| Shown::new(frame(&self.loaded, &self.filters, counts)))
+            .clone()
+    }
 }
 
 /// The `conversation_filter_options` frame: the values in use, for the filter menus.

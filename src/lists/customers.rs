@@ -5,6 +5,7 @@
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
+use super::shared::{self, Shown};
 use super::{ListError, Loaded, count_of, page_of};
 use crate::clock;
 use crate::protocol::Frame;
@@ -47,6 +48,27 @@ impl Selection {
 pub fn page(conn: &Connection, filters: &Map<String, Value>) -> Result<Frame, ListError> {
     let loaded = Selection::new(filters)?.load(conn)?;
     Ok(frame(&loaded, filters))
+}
+
+/// A customer list page: the same frame for every viewer.
+pub struct Page(Shown);
+
+impl shared::Page for Page {
+    fn key(_viewer: i64, filters: &Map<String, Value>) -> String {
+        serde_json::to_string(filters).unwrap_or_default()
+    }
+
+    fn build(
+        conn: &Connection,
+        _viewer: i64,
+        filters: &Map<String, Value>,
+    ) -> Result<Self, ListError> {
+        page(conn, filters).map(|frame| Self(Shown::new(frame)))
+    }
+
+    fn shown(&self, _viewer: i64) -> Shown {
+        self.0.clone()
+    }
 }
 
 /// The `customers_list` frame of a loaded page, echoing the `filters` it was asked with.

@@ -6,6 +6,7 @@
 
 pub mod conversations;
 pub mod customers;
+pub mod shared;
 
 use serde_json::{Map, Value};
 

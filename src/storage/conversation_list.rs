@@ -1,6 +1,8 @@
 //! The conversation list (PROTOCOL §5.4): one filtered, ordered page with its
 //! customers and newest messages in a fixed number of queries, whatever the page size.
 
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
@@ -202,17 +204,45 @@ pub struct Counts {
     pub all: i64,
 }
 
-/// [`Counts`] as `viewer` sees them, in one pass over an index.
-pub fn counts(conn: &Connection, viewer: i64) -> StoreResult<Counts> {
-    let sql = "SELECT count(*), coalesce(sum(user_id = ?1), 0), coalesce(sum(user_id IS NULL), 0) \
-               FROM conversations WHERE status != 'closed'";
-    Ok(conn.prepare_cached(sql)?.query_row([viewer], |r| {
-        Ok(Counts {
-            all: r.get(0)?,
-            mine: r.get(1)?,
-            unassigned: r.get(2)?,
-        })
-    })?)
+/// The conversations not closed, counted by whose they are, in one pass over an index: what
+/// every viewer's [`Counts`] are read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenCounts {
+    pub all: i64,
+    pub unassigned: i64,
+    /// By assignee.
+    pub assigned: HashMap<i64, i64>,
+}
+
+impl OpenCounts {
+    /// The counts as `viewer` sees them.
+    #[must_use]
+    pub fn seen_by(&self, viewer: i64) -> Counts {
+        Counts {
+            mine: self.assigned.get(&viewer).copied().unwrap_or(0),
+            unassigned: self.unassigned,
+            all: self.all,
+        }
+    }
+}
+
+pub fn open_counts(conn: &Connection) -> StoreResult<OpenCounts> {
+    let sql =
+        "SELECT user_id, count(*) FROM conversations WHERE status != 'closed' GROUP BY user_id";
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([])?;
+    let mut counts = OpenCounts::default();
+    while let Some(row) = rows.next()? {
+        let (user, n): (Option<i64>, i64) = (row.get(0)?, row.get(1)?);
+        counts.all += n;
+        match user {
+            Some(user) => {
+                counts.assigned.insert(user, n);
+            }
+            None => counts.unassigned = n,
+        }
+    }
+    Ok(counts)
 }
 
 /// The values the filter menus offer (PROTOCOL §5.3).

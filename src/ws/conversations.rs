@@ -2,11 +2,11 @@
 //! requests; its frames come from [`crate::lists::conversations`].
 
 use rusqlite::Connection;
-use serde_json::{Map, Value};
 
 use super::lists::ListKind;
 use crate::inbox::publish;
-use crate::lists::{self, ListError};
+use crate::lists;
+use crate::lists::shared::{Pages, Shared};
 use crate::protocol::Frame;
 use crate::protocol::lists::{ConversationListRequest, ListRequest};
 use crate::storage::StoreError;
@@ -25,12 +25,10 @@ impl ListKind for Conversations {
     const LOAD_FAILED: &'static str = "Failed to load conversations";
     const OPTIONS_FAILED: &'static str = "Failed to load conversation filter options";
 
-    fn page(
-        conn: &Connection,
-        viewer: i64,
-        filters: &Map<String, Value>,
-    ) -> Result<Frame, ListError> {
-        lists::conversations::page(conn, viewer, filters)
+    type Page = lists::conversations::Page;
+
+    fn shared(pages: &Pages) -> &Shared<Self::Page> {
+        &pages.conversations
     }
 
     fn options(conn: &Connection) -> Result<Frame, StoreError> {

@@ -2,11 +2,11 @@
 //! requests; its frames come from [`crate::lists::customers`].
 
 use rusqlite::Connection;
-use serde_json::{Map, Value};
 
 use super::lists::ListKind;
 use crate::inbox::publish;
-use crate::lists::{self, ListError};
+use crate::lists;
+use crate::lists::shared::{Pages, Shared};
 use crate::protocol::Frame;
 use crate::protocol::lists::{CustomerListRequest, ListRequest};
 use crate::storage::StoreError;
@@ -25,12 +25,10 @@ impl ListKind for Customers {
     const LOAD_FAILED: &'static str = "Failed to load customers";
     const OPTIONS_FAILED: &'static str = "Failed to load filter options";
 
-    fn page(
-        conn: &Connection,
-        _viewer: i64,
-        filters: &Map<String, Value>,
-    ) -> Result<Frame, ListError> {
-        lists::customers::page(conn, filters)
+    type Page = lists::customers::Page;
+
+    fn shared(pages: &Pages) -> &Shared<Self::Page> {
+        &pages.customers
     }
 
     fn options(conn: &Connection) -> Result<Frame, StoreError> {

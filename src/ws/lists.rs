@@ -4,6 +4,7 @@
 //! the builders in [`crate::lists`].
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection as Db;
@@ -13,6 +14,8 @@ use super::session::{Closing, Feed, Outbox};
 use crate::clock;
 use crate::hub::{Connection, Membership};
 use crate::lists::ListError;
+use crate::lists::shared::{Built, Page, Pages, Shared};
+use crate::metrics::Metrics;
 use crate::protocol::Frame;
 use crate::protocol::client::Request;
 use crate::protocol::lists::ListRequest;
@@ -42,8 +45,11 @@ pub trait ListKind: Send + Sync + 'static {
     /// Text of the menu-failure frame.
     const OPTIONS_FAILED: &'static str;
 
-    /// The list frame for `filters` as user `viewer` sees it.
-    fn page(conn: &Db, viewer: i64, filters: &Map<String, Value>) -> Result<Frame, ListError>;
+    /// The feed's pages, built once for every socket that shows the same.
+    type Page: Page;
+
+    /// Where the pages of this kind are kept.
+    fn shared(pages: &Pages) -> &Shared<Self::Page>;
 
     /// The filter-menu frame.
     fn options(conn: &Db) -> Result<Frame, StoreError>;
@@ -61,22 +67,13 @@ pub struct ListFeed<K> {
     due: Option<Instant>,
     last_sent: Option<Instant>,
     last_cost: Duration,
+    /// The nudges a refresh's page must have been built after: those there had been when a
+    /// nudge made it due, or when the last list was sent while more changes followed its page.
+    wanted: u64,
     /// Digest of the last list sent, its timestamp left out: a refresh that would show the
     /// same is not sent.
     shown: Option<u64>,
     kind: PhantomData<K>,
-}
-
-/// A digest of a list frame without its `timestamp` (its last field), so two lists that show
-/// the same rows, counts and filters have the same digest.
-fn digest(frame: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let shown = frame
-        .rfind(r#","timestamp":"#)
-        .map_or(frame, |end| &frame[..end]);
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    shown.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// The pagination keys of a connection's query string, as integers (PROTOCOL §5.1).
@@ -103,6 +100,7 @@ impl<K: ListKind> ListFeed<K> {
             due: None,
             last_sent: None,
             last_cost: Duration::ZERO,
+            wanted: 0,
             shown: None,
             kind: PhantomData,
         }
@@ -121,36 +119,44 @@ impl<K: ListKind> ListFeed<K> {
     }
 
     /// Loads the list for `filters` and sends it: always when `asked`, and for a refresh only
-    /// when it shows something other than the last list sent.
+    /// when it shows something other than the last list sent. A page another socket built
+    /// late enough is taken as it is; when changes followed it, another refresh is due.
     async fn send(
         &mut self,
         filters: Map<String, Value>,
         asked: bool,
         out: &mut Outbox<'_>,
     ) -> Result<(), Closing> {
-        let (viewer, wanted) = (self.viewer.id, filters.clone());
-        let started = Instant::now();
-        let loaded = match self
-            .state
-            .store
-            .read(move |c| Ok(K::page(c, viewer, &wanted)))
-            .await
-        {
-            Ok(result) => result,
-            Err(e) => Err(ListError::Store(e)),
+        let viewer = self.viewer.id;
+        let key = K::Page::key(viewer, &filters);
+        let wanted = if asked {
+            self.state.hub.nudges()
+        } else {
+            self.wanted
         };
-        match loaded {
-            Ok(frame) => {
+        let started = Instant::now();
+        let shared = K::shared(&self.state.pages);
+        match shared.get_or_build(key, wanted, self.build(&filters)).await {
+            Ok((built, fresh)) => {
+                let metrics = &self.state.metrics;
+                Metrics::bump(if fresh {
+                    &metrics.list_pages_built
+                } else {
+                    &metrics.list_pages_reused
+                });
+                let now = Instant::now();
+                self.last_cost = now - started;
                 self.filters = filters;
-                self.due = None;
-                self.last_sent = Some(Instant::now());
-                self.last_cost = started.elapsed();
-                let shown = Some(digest(&frame));
-                if !asked && shown == self.shown {
+                self.last_sent = Some(now);
+                let newest = self.state.hub.nudges();
+                self.wanted = newest;
+                self.due = (newest > built.nudges).then(|| now + self.gap());
+                let shown = built.page.shown(viewer);
+                if !asked && Some(shown.digest) == self.shown {
                     return Ok(());
                 }
-                self.shown = shown;
-                out.send(&frame).await
+                self.shown = Some(shown.digest);
+                out.send(&shown.frame).await
             }
             Err(ListError::Filter(e)) => out.error(e.to_string()).await,
             Err(ListError::Store(e)) => {
@@ -158,6 +164,30 @@ impl<K: ListKind> ListFeed<K> {
                 out.send(&encode(&LoadError::new(K::LOAD_FAILED))).await
             }
         }
+    }
+
+    /// Builds the page for `filters` in a snapshot taken after the nudges so far.
+    async fn build(&self, filters: &Map<String, Value>) -> Result<Built<K::Page>, ListError> {
+        let nudges = self.state.hub.nudges();
+        let (viewer, filters) = (self.viewer.id, filters.clone());
+        let page = match self
+            .state
+            .store
+            .read(move |c| Ok(K::Page::build(c, viewer, &filters)))
+            .await
+        {
+            Ok(page) => page?,
+            Err(e) => return Err(ListError::Store(e)),
+        };
+        Ok(Built {
+            nudges,
+            page: Arc::new(page),
+        })
+    }
+
+    /// The shortest time from one list frame to the next that changes bring.
+    fn gap(&self) -> Duration {
+        REFRESH_EVERY.max(self.last_cost * COST_FACTOR)
     }
 }
 
@@ -219,8 +249,8 @@ impl<K: ListKind> Feed for ListFeed<K> {
     fn on_nudge(&mut self) {
         if self.due.is_none() {
             let now = Instant::now();
-            let gap = REFRESH_EVERY.max(self.last_cost * COST_FACTOR);
-            self.due = Some(self.last_sent.map_or(now, |t| (t + gap).max(now)));
+            self.wanted = self.wanted.max(self.state.hub.nudges());
+            self.due = Some(self.last_sent.map_or(now, |t| (t + self.gap()).max(now)));
         }
     }
 
@@ -232,15 +262,6 @@ impl<K: ListKind> Feed for ListFeed<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_digest_ignores_the_timestamp_only() {
-        let at = |t: &str, count: u8| {
-            format!(r#"{{"type":"conversations_list","count":{count},"timestamp":"{t}"}}"#)
-        };
-        assert_eq!(digest(&at("10:00", 1)), digest(&at("10:01", 1)));
-        assert_ne!(digest(&at("10:00", 1)), digest(&at("10:00", 2)));
-    }
 
     #[test]
     fn only_integer_pagination_comes_from_the_query_string() {
