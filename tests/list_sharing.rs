@@ -52,15 +52,7 @@ async fn agents_with_the_same_list_open_share_one_build_and_keep_their_own_count
         agents.push(app.agent(&format!("agent{n}")).await);
     }
     let (first, first_token) = &agents[0];
-    let assign = app
-        .http
-        .patch(app.url(&format!("/api/v1/message/conversation/{conv}/assign/")))
-        .bearer_auth(first_token)
-        .json(&json!({"user_id": first.id}))
-        .send()
-        .await
-        .unwrap();
-    assert!(assign.status().is_success(), "{}", assign.status());
+    app.assign(&conv, first_token, first.id).await;
     let mut lists = Vec::new();
     for (_, token) in &agents {
         lists.push(list_socket(&app, token).await);
@@ -94,15 +86,7 @@ async fn a_list_of_my_conversations_is_not_shared_with_another_agent() {
     let conv = app
         .inbound_conversation("telegram", "m1", "Maryam", "salam")
         .await;
-    let assign = app
-        .http
-        .patch(app.url(&format!("/api/v1/message/conversation/{conv}/assign/")))
-        .bearer_auth(&sara_token)
-        .json(&json!({"user_id": sara.id}))
-        .send()
-        .await
-        .unwrap();
-    assert!(assign.status().is_success());
+    app.assign(&conv, &sara_token, sara.id).await;
     let mine = json!({"type": "get_conversations", "filters": {"assigned": "me"}});
     let mut sara_list = list_socket(&app, &sara_token).await;
     let mut reza_list = list_socket(&app, &reza_token).await;

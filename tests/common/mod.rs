@@ -221,6 +221,21 @@ impl TestApp {
             .expect("conversation")
     }
 
+    /// Assigns `conversation` to `user_id` through the REST route, as the holder of `token`.
+    pub async fn assign(&self, conversation: &str, token: &str, user_id: i64) {
+        let reply = self
+            .http
+            .patch(self.url(&format!(
+                "/api/v1/message/conversation/{conversation}/assign/"
+            )))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "user_id": user_id }))
+            .send()
+            .await
+            .expect("assign");
+        assert!(reply.status().is_success(), "assign: {}", reply.status());
+    }
+
     /// `ws://…/path?token=…`.
     pub fn ws_url(&self, path: &str, token: Option<&str>) -> String {
         match token {
