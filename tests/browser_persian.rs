@@ -75,6 +75,9 @@ async fn a_persian_browser_gets_the_page_in_persian_on_every_view() {
         open(&b, &base, &view).await;
         english_left(&b, view.name, &mut english).await;
         b.screenshot(&format!("fa-{}", view.name)).await;
+        if view.name == "customers" {
+            pager_points_outward(&b).await;
+        }
     }
     b.click("#attention-button").await;
     b.until(
@@ -94,6 +97,24 @@ async fn a_persian_browser_gets_the_page_in_persian_on_every_view() {
         "English on the Persian page: {english:#?}"
     );
     b.quit().await;
+}
+
+/// In Persian "Previous" is the right-hand button and both chevrons point away from the page
+/// count: drawn at each button's outer side and mirrored (a negative x scale) for right to left.
+async fn pager_points_outward(b: &Browser) {
+    let shown = b
+        .eval(
+            "(() => { const [p, n] = ['.pager .previous', '.pager .next'].map(s => document.querySelector(s)); \
+               const same = (e, at) => new DOMMatrix(getComputedStyle(e, at).transform).a < 0; \
+               return [p.getBoundingClientRect().left > n.getBoundingClientRect().left, \
+                       same(p, '::before'), same(n, '::after'), p.textContent]; })()",
+        )
+        .await;
+    assert_eq!(
+        shown,
+        serde_json::json!([true, true, true, "قبلی"]),
+        "the Persian pager: previous on the right, chevrons turned"
+    );
 }
 
 /// The tooltip of the first message's time: its whole date.

@@ -16,7 +16,7 @@ export class CustomersPage {
       path: "/ws/customers/",
       filter: "filter_customers", list: "customers_list",
       askOptions: "get_filter_options", options: "filter_options",
-      previous: t("‹ Previous"), next: t("Next ›"),
+      previous: t("Previous"), next: t("Next"),
       summary: ({ count, page, total_pages: pages }) => plural(count, "1 customer · page {page} of {pages}", "{count} customers · page {page} of {pages}", { page: num(page), pages: num(pages) }),
       onPage: (frame) => this.render(frame),
     });

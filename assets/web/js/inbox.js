@@ -36,7 +36,7 @@ export class Inbox {
       path: "/ws/conversations/",
       filter: "filter_conversations", list: "conversations_list",
       askOptions: "get_conversation_filter_options", options: "conversation_filter_options",
-      previous: t("‹ Newer"), next: t("Older ›"),
+      previous: t("Newer"), next: t("Older"),
       summary: ({ count, page, total_pages: pages }) => plural(count, "1 conversation · page {page} of {pages}", "{count} conversations · page {page} of {pages}", { page: num(page), pages: num(pages) }),
       onPage: (frame) => this.renderList(frame),
       onFrame: (frame) => this.frame(frame),

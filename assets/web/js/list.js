@@ -107,9 +107,9 @@ export class LiveList {
   drawPager(pagination) {
     const { page, has_next: next, has_previous: previous } = pagination;
     fill(this.pager,
-      h("button", { type: "button", disabled: !previous, onclick: () => this.apply({ page: page - 1 }) }, this.spec.previous),
+      h("button", { type: "button", class: "previous", disabled: !previous, onclick: () => this.apply({ page: page - 1 }) }, this.spec.previous),
       h("span", { class: "muted" }, this.spec.summary(pagination)),
-      h("button", { type: "button", disabled: !next, onclick: () => this.apply({ page: page + 1 }) }, this.spec.next));
+      h("button", { type: "button", class: "next", disabled: !next, onclick: () => this.apply({ page: page + 1 }) }, this.spec.next));
   }
 
   destroy() {

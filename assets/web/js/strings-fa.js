@@ -80,8 +80,8 @@ export const FA = {
   // the inbox
   "Who is online": "چه کسانی آنلاین‌اند",
   "Choose a conversation": "یک گفتگو را انتخاب کنید",
-  "‹ Newer": "‹ جدیدتر",
-  "Older ›": "قدیمی‌تر ›",
+  "Newer": "جدیدتر",
+  "Older": "قدیمی‌تر",
   "{count} · page {page} of {pages}": "{count}، صفحهٔ {page} از {pages}",
   "Search conversations and messages": "جستجو در گفتگوها و پیام‌ها",
   "Search": "جستجو",
@@ -104,8 +104,8 @@ export const FA = {
   "api": "api",
 
   // customers
-  "‹ Previous": "‹ قبلی",
-  "Next ›": "بعدی ›",
+  "Previous": "قبلی",
+  "Next": "بعدی",
   "{count} customers · page {page} of {pages}": "{count} مشتری، صفحهٔ {page} از {pages}",
   "Name": "نام",
   "Source": "منبع",
