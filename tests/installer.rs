@@ -27,9 +27,13 @@ fn sh(program: &str, args: &[&str]) -> Output {
     out
 }
 
+/// The Cargo profile the installers here are built with (`Cargo.toml` says why).
+const PROFILE: &str = "installer-test";
+
 fn build(what: &str) -> PathBuf {
     let out = Command::new(root().join("installer/build.sh"))
         .arg(what)
+        .env("PILITO_BOX_PROFILE", PROFILE)
         .current_dir(root())
         .output()
         .unwrap();
@@ -271,7 +275,9 @@ fn the_tarball_installs_and_uninstalls() {
 #[test]
 fn the_windows_setup_installs_and_uninstalls_under_wine() {
     let setup = build("windows");
-    let exe = root().join("target/x86_64-pc-windows-gnu/release/pilito-box.exe");
+    let exe = root().join(format!(
+        "target/x86_64-pc-windows-gnu/{PROFILE}/pilito-box.exe"
+    ));
     let bytes = std::fs::read(&exe).unwrap();
     let pe = u32::from_le_bytes(bytes[0x3c..0x40].try_into().unwrap()) as usize;
     assert_eq!(&bytes[pe..pe + 4], b"PE\0\0");

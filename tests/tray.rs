@@ -30,25 +30,27 @@ const PACKAGES: &[&str] = &[
     "libayatana-appindicator3-dev",
 ];
 
-/// Builds the tray-enabled binary into its own target folder.
+/// Builds the tray-enabled binary the way the `.deb` of `tests/installer.rs` does (the same
+/// profile and features), so the two tests share one build instead of making two.
 fn tray_binary() -> PathBuf {
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tray");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cargo = option_env!("CARGO").unwrap_or("cargo");
     let status = Command::new(cargo)
         .args([
             "build",
             "--locked",
+            "--profile",
+            "installer-test",
             "--features",
             "tray",
             "--bin",
             "pilito-box",
         ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(root)
         .status()
         .expect("run cargo");
     assert!(status.success(), "the tray build failed");
-    target.join("debug/pilito-box")
+    root.join("target/installer-test/pilito-box")
 }
 
 /// Kills the processes it holds when dropped.
