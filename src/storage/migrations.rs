@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_notes.sql"),
     include_str!("migrations/0008_revoke_reasons.sql"),
     include_str!("migrations/0009_lean_writes.sql"),
+    include_str!("migrations/0010_invites.sql"),
 ];
 
 /// The newest schema version this build knows.
