@@ -3,9 +3,11 @@
 //! the agent opens the link in a second browser, chooses name and password and lands signed in
 //! on the inbox. Screenshots `invites-{owner,dialog,join}-{desktop,phone}-{en,fa}.png`.
 
+use serde_json::json;
+
 use crate::common::browser::Browser;
 use crate::common::views::browser;
-use crate::common::{TestApp, spawn_app};
+use crate::common::{TestApp, spawn_app, spawn_with};
 
 const OWNER_PASSWORD: &str = "Copper willow 8812 lantern";
 const AGENT_PASSWORD: &str = "Meadow piano 3307 thistle";
@@ -55,6 +57,7 @@ async fn invite_from_the_page(b: &Browser, app: &TestApp, shot: &str) -> String 
         "document.querySelectorAll('#invite-rows tr').length === 1",
     )
     .await;
+    b.screenshot(&shot.replace("dialog", "admin")).await;
     link
 }
 
@@ -138,4 +141,25 @@ async fn the_first_visit_invite_and_join_pages_on_phones_and_in_persian() {
         );
         b.quit().await;
     }
+}
+
+#[tokio::test]
+async fn from_another_computer_the_sign_in_form_says_where_the_owner_chooses() {
+    let app = spawn_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let b = browser(1366, "en-US").await;
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp(
+        "Network.setExtraHTTPHeaders",
+        json!({"headers": {"X-Forwarded-For": "192.168.1.20"}}),
+    )
+    .await;
+    b.go(&base(&app)).await;
+    b.find("#signin #owner-elsewhere").await;
+    assert_eq!(
+        b.eval("document.querySelector('#owner-setup')").await,
+        serde_json::Value::Null,
+        "no password form away from the box"
+    );
+    b.screenshot("invites-owner-elsewhere-desktop-en").await;
+    b.quit().await;
 }
