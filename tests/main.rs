@@ -38,6 +38,7 @@ mod files;
 mod fuzzing;
 mod installer;
 mod invites;
+mod invites_log;
 mod lan;
 mod list_sharing;
 mod lists;
