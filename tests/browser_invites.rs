@@ -1,10 +1,12 @@
 //! The owner's first visit and invites in headless Chromium: on an empty box the owner chooses
 //! their password instead of the printed one, invites an agent from the Administration page, and
 //! the agent opens the link in a second browser, chooses name and password and lands signed in
-//! on the inbox. Screenshots `invites-{owner,dialog,join}-{desktop,phone}-{en,fa}.png`.
+//! on the inbox; axe finds nothing serious on the first-visit and join pages. Screenshots
+//! `invites-{owner,dialog,admin,join}-{desktop,phone}-{en,fa}.png`.
 
 use serde_json::json;
 
+use crate::common::axe;
 use crate::common::browser::Browser;
 use crate::common::views::browser;
 use crate::common::{TestApp, spawn_app, spawn_with};
@@ -119,6 +121,8 @@ async fn the_owner_invites_an_agent_who_joins_from_another_browser() {
 
 #[tokio::test]
 async fn the_first_visit_invite_and_join_pages_on_phones_and_in_persian() {
+    let source = axe::source();
+    let mut found = Vec::new();
     for (width, lang, form) in [
         (1366, "fa", "desktop"),
         (390, "en-US", "phone"),
@@ -127,10 +131,24 @@ async fn the_first_visit_invite_and_join_pages_on_phones_and_in_persian() {
         let app = spawn_app().await;
         let code = if lang == "fa" { "fa" } else { "en" };
         let b = browser(width, lang).await;
+        b.go(&base(&app)).await;
+        b.find("#owner-setup").await;
+        found.extend(
+            axe::serious(&b, &source)
+                .await
+                .into_iter()
+                .map(|v| format!("{form} {code} owner: {v}")),
+        );
         first_visit(&b, &app, &format!("invites-owner-{form}-{code}")).await;
         let link = invite_from_the_page(&b, &app, &format!("invites-dialog-{form}-{code}")).await;
         b.go(&link).await;
         b.find("#join").await;
+        found.extend(
+            axe::serious(&b, &source)
+                .await
+                .into_iter()
+                .map(|v| format!("{form} {code} join: {v}")),
+        );
         b.screenshot(&format!("invites-join-{form}-{code}")).await;
         let overflow = b
             .eval("document.documentElement.scrollWidth > document.documentElement.clientWidth")
