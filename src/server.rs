@@ -126,6 +126,7 @@ impl App {
             hub,
             integration_key: integration_key.into(),
             metrics: Arc::default(),
+            onboarding: None,
         };
         Ok((Self { state, tls: None }, first))
     }
@@ -164,7 +165,8 @@ impl App {
         refuse_unsafe(&self.state.config, addr)?;
         self.secure_for(addr)?;
         let tls = self.tls.take().and_then(|(_, tls)| tls);
-        let state = self.state;
+        let mut state = self.state;
+        state.onboarding = Some(crate::onboarding::Onboarding::new(tls.clone(), addr));
         if state.config.dev {
             tracing::warn!("development mode: sockets without a token act as the first user");
         }

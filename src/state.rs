@@ -11,6 +11,7 @@ use crate::inbox::Inbox;
 use crate::lists::shared::Pages;
 use crate::media::MediaStore;
 use crate::metrics::Metrics;
+use crate::onboarding::Onboarding;
 use crate::storage::Store;
 
 /// Shared server state; cloning it clones handles, not data. Transports read through `store`
@@ -35,4 +36,7 @@ pub struct AppState {
     /// The key integrations present in `X-Integration-Key`.
     pub integration_key: Arc<str>,
     pub metrics: Arc<Metrics>,
+    /// The address agents' devices open, once the server listens (`None` before): invite links
+    /// start with it.
+    pub onboarding: Option<Onboarding>,
 }

@@ -17,11 +17,11 @@ use crate::common::{TestApp, start_at};
 
 /// Set in the re-run inside the namespace.
 const INSIDE: &str = "PILITO_BOX_TEST_IN_NAMESPACE";
-const SERVER_IP: &str = "10.77.0.2";
+pub const SERVER_IP: &str = "10.77.0.2";
 
 /// In the test process: re-runs `test` inside a new network namespace, checks it passed there
 /// and returns false. Inside: sets the namespace's network up and returns true.
-fn inside_a_namespace(test: &str) -> bool {
+pub fn inside_a_namespace(test: &str) -> bool {
     if std::env::var_os(INSIDE).is_some() {
         for args in [
             "link set lo up",
@@ -63,7 +63,7 @@ fn inside_a_namespace(test: &str) -> bool {
     false
 }
 
-async fn on_all_interfaces(tweak: impl FnOnce(&mut pilito_box::config::Config)) -> TestApp {
+pub async fn on_all_interfaces(tweak: impl FnOnce(&mut pilito_box::config::Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     start_at(dir, ([0, 0, 0, 0], 0).into(), |c| {
         c.tls.check_secs = 1;

@@ -83,6 +83,9 @@ pub struct TokenConfig {
     pub refresh_ttl_secs: u64,
     /// How often the server looks for tokens revoked by another process, in milliseconds.
     pub revocation_poll_ms: u64,
+    /// How long an invite (to join, or to choose a new password) may be redeemed, in seconds
+    /// (default one day).
+    pub invite_ttl_secs: u64,
 }
 
 /// Limits of PROTOCOL §7–§8; each bounds one resource.
@@ -193,6 +196,7 @@ impl Default for TokenConfig {
             access_ttl_secs: 7 * 86_400,
             refresh_ttl_secs: 15 * 86_400,
             revocation_poll_ms: 250,
+            invite_ttl_secs: 86_400,
         }
     }
 }

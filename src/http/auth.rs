@@ -14,7 +14,7 @@ use warp::reply::Response;
 use super::error::ApiError;
 use super::{body, credentials, header_credentials, ok, parse, peer, reply, respond, with_state};
 use crate::auth::TokenPair;
-use crate::inbox::InboxError;
+use crate::inbox::{InboxError, SignIn};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::{LoginBody, LogoutBody, RefreshBody};
 use crate::protocol::views::UserView;
@@ -58,15 +58,7 @@ async fn login(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let ip = state.gate.client_ip(peer, &headers);
-    if let Err(wait) = state.gate.allow_login(ip) {
-        let text = "Too many sign-in attempts";
-        return Err(ApiError::retry(
-            StatusCode::TOO_MANY_REQUESTS,
-            code::RATE_LIMITED,
-            text,
-            wait,
-        ));
-    }
+    allow_sign_in(&state, ip)?;
     let login = parse::<LoginBody>(&body)?;
     let signed_in = match state.inbox.sign_in(ip, login).await {
         Ok(signed_in) => signed_in,
@@ -83,12 +75,30 @@ async fn login(
         }
         Err(e) => return Err(e.into()),
     };
+    Ok(signed_in_reply(&state, &signed_in))
+}
+
+/// The answer to every sign-in (a password, the owner's first visit, an invite): the token
+/// pair and the user, with the `HTTP_ACCESS` cookie.
+pub(super) fn signed_in_reply(state: &AppState, signed_in: &SignIn) -> Response {
     let body = json!({
         "refresh_token": signed_in.tokens.refresh,
         "access_token": signed_in.tokens.access,
         "user_data": UserView::from(&signed_in.user),
     });
-    Ok(with_cookie(ok(&body), Some(&signed_in.tokens), &state))
+    with_cookie(ok(&body), Some(&signed_in.tokens), state)
+}
+
+/// Takes one sign-in attempt from `ip`'s allowance, or answers 429.
+pub(super) fn allow_sign_in(state: &AppState, ip: std::net::IpAddr) -> Result<(), ApiError> {
+    state.gate.allow_login(ip).map_err(|wait| {
+        ApiError::retry(
+            StatusCode::TOO_MANY_REQUESTS,
+            code::RATE_LIMITED,
+            "Too many sign-in attempts",
+            wait,
+        )
+    })
 }
 
 /// Both refresh endpoints rotate the refresh token and return the new pair; the original's

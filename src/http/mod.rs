@@ -9,10 +9,12 @@ mod connections;
 pub mod conversations;
 pub mod customers;
 pub mod error;
+mod invites;
 pub mod lists;
 pub mod logs;
 mod media;
 pub mod messages;
+mod owner;
 mod preferences;
 pub mod saved_replies;
 pub mod users;
@@ -135,6 +137,10 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(media::routes(state))
         .unify()
         .or(saved_replies::routes(state))
+        .unify()
+        .or(owner::routes(state))
+        .unify()
+        .or(invites::routes(state))
         .unify()
         .boxed()
 }

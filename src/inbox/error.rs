@@ -42,6 +42,15 @@ pub enum InboxError {
     /// A service outside the box (Telegram) could not be reached; `code` names which.
     #[error("{message}")]
     Upstream { code: &'static str, message: String },
+    /// The owner's first-visit password was asked for from another computer.
+    #[error("the owner's password may be chosen only on the pilito-box computer")]
+    LoopbackOnly,
+    /// The owner's first visit is over (their password was chosen, or an admin signed in).
+    #[error("the first-visit setup is done")]
+    SetupDone,
+    /// The invite cannot be used any more; the variant says why.
+    #[error("the invite is {}", .0.as_str())]
+    Invite(InviteRefusal),
     /// Something else of the server's failed (the password hasher).
     #[error("{0}")]
     Internal(String),
@@ -85,6 +94,11 @@ impl InboxError {
                 code::SAVED_REPLY_NOT_FOUND,
                 "Saved reply not found".into(),
             ),
+            Self::NotFound(Entity::Invite) => (
+                404,
+                code::INVITE_UNKNOWN,
+                "No invite has this code; check the link".into(),
+            ),
             Self::NotFound(other) => (404, code::NOT_FOUND, format!("{other} not found").into()),
             Self::Auth(why) => (401, why.code(), why.message().into()),
             Self::Forbidden => (
@@ -98,6 +112,19 @@ impl InboxError {
                 "This account is disabled. Ask an admin to turn it back on.".into(),
             ),
             Self::Conflict(text) => (409, code::CONFLICT, text.clone().into()),
+            Self::LoopbackOnly => (
+                403,
+                code::SETUP_LOOPBACK_ONLY,
+                "Open this page on the pilito-box computer itself to set the owner's password, \
+                 or sign in with the password it printed"
+                    .into(),
+            ),
+            Self::SetupDone => (
+                409,
+                code::SETUP_DONE,
+                "The owner's password is set already; sign in".into(),
+            ),
+            Self::Invite(why) => (410, why.code(), why.message().into()),
             Self::Upstream { code, message } => (502, *code, message.clone().into()),
             Self::Full => (507, code::STORAGE_FULL, action.storage_full()),
             Self::Store(_) | Self::Internal(_) => {
@@ -145,6 +172,40 @@ impl From<PasswordError> for InboxError {
 impl From<InvalidMessage> for InboxError {
     fn from(invalid: InvalidMessage) -> Self {
         Self::invalid(invalid.code(), invalid.to_string())
+    }
+}
+
+/// Why an invite that exists cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteRefusal {
+    Expired,
+    Used,
+    Revoked,
+}
+
+impl InviteRefusal {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Expired => "expired",
+            Self::Used => "used",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::Expired => code::INVITE_EXPIRED,
+            Self::Used => code::INVITE_USED,
+            Self::Revoked => code::INVITE_REVOKED,
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Self::Expired => "This invite has expired; ask an admin for a new one",
+            Self::Used => "This invite was used already; sign in, or ask an admin for a new one",
+            Self::Revoked => "An admin revoked this invite; ask them for a new one",
+        }
     }
 }
 

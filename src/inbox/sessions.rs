@@ -1,4 +1,5 @@
-//! Sign-in, token refresh and sign-out: the token changes a user makes for themselves.
+//! Sign-in, token refresh and sign-out: the token changes a user makes for themselves. Every way
+//! of signing in (a password, the owner's first visit, an invite) ends in [`Inbox::signed_in`].
 
 use std::net::IpAddr;
 
@@ -6,7 +7,8 @@ use super::{Inbox, InboxError, InboxResult};
 use crate::auth::{AuthError, SignIn as Attempt, TokenKind, TokenPair};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::{LoginBody, LogoutBody};
-use crate::storage::users::UserRow;
+use crate::storage::settings;
+use crate::storage::users::{Role, UserRow};
 
 /// A successful sign-in.
 #[derive(Debug)]
@@ -41,9 +43,28 @@ impl Inbox {
                 return Err(InboxError::AccountDisabled);
             }
         };
+        self.signed_in(&user, from).await
+    }
+
+    /// Issues the token pair of a new sign-in of `user`, and notes that an admin has signed in
+    /// (which ends the owner's first visit).
+    pub async fn signed_in(&self, user: &UserRow, from: IpAddr) -> InboxResult<SignIn> {
         let tokens = self.auth.issue_pair(user.id).await?;
+        if user.role == Role::Admin {
+            self.store
+                .write(|c| {
+                    if settings::get(c, settings::ADMIN_SIGNED_IN)?.is_none() {
+                        settings::set(c, settings::ADMIN_SIGNED_IN, "1")?;
+                    }
+                    Ok(())
+                })
+                .await?;
+        }
         tracing::info!("{} signed in from {from}", user.username);
-        Ok(SignIn { user, tokens })
+        Ok(SignIn {
+            user: user.clone(),
+            tokens,
+        })
     }
 
     /// Trades a refresh token for a new pair; the old refresh token stops working.

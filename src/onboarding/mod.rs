@@ -17,6 +17,8 @@ use warp::hyper::body::Bytes;
 use warp::path::FullPath;
 use warp::reply::Reply;
 
+pub use page::qr_svg;
+
 use crate::tls::Tls;
 use crate::tls::names::{self, Names};
 

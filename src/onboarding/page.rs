@@ -93,7 +93,8 @@ pub fn qr_svg(text: &str) -> String {
             .quiet_zone(true)
             .build(),
         Err(e) => {
-            tracing::warn!("cannot draw the QR code of {text}: {e}");
+            // The text may hold a secret (an invite's code): only its length is logged.
+            tracing::warn!("cannot draw a QR code of {} bytes: {e}", text.len());
             String::from("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>")
         }
     }

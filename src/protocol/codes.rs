@@ -158,4 +158,20 @@ pub mod http {
     pub const SAVED_REPLY_NOT_FOUND: &str = "SAVED_REPLY_NOT_FOUND";
     /// A signed media link that is forged, for another file, or expired: ask for a new one.
     pub const LINK_INVALID: &str = "LINK_INVALID";
+    /// The owner's first-visit password may be chosen only on the pilito-box computer itself:
+    /// open the page there, or sign in with the printed password.
+    pub const SETUP_LOOPBACK_ONLY: &str = "SETUP_LOOPBACK_ONLY";
+    /// The owner's password was chosen already, or an admin has signed in: sign in instead.
+    pub const SETUP_DONE: &str = "SETUP_DONE";
+    /// No invite has that code: check the link; do not retry.
+    pub const INVITE_UNKNOWN: &str = "INVITE_UNKNOWN";
+    /// The invite's day is over: ask an admin for a new one.
+    pub const INVITE_EXPIRED: &str = "INVITE_EXPIRED";
+    /// The invite was used already: sign in, or ask an admin for a new one.
+    pub const INVITE_USED: &str = "INVITE_USED";
+    /// An admin revoked the invite: ask them for a new one.
+    pub const INVITE_REVOKED: &str = "INVITE_REVOKED";
+    /// An invite request that cannot be right (a code of the wrong shape, a kind or field
+    /// missing): fix the request.
+    pub const INVALID_INVITE: &str = "INVALID_INVITE";
 }

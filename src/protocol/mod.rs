@@ -7,6 +7,7 @@ pub mod client;
 pub mod codes;
 pub mod counts;
 pub mod filters;
+pub mod invites;
 pub mod lists;
 pub mod pagination;
 pub mod preferences;
@@ -14,6 +15,7 @@ pub mod replies;
 pub mod rest;
 pub mod rules;
 pub mod server;
+pub mod setup;
 pub mod views;
 
 pub use crate::hub::Frame;

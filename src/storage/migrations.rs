@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_notes.sql"),
     include_str!("migrations/0008_revoke_reasons.sql"),
     include_str!("migrations/0009_lean_writes.sql"),
+    include_str!("migrations/0010_invites.sql"),
 ];
 
 /// The newest schema version this build knows.
@@ -160,6 +161,31 @@ mod tests {
             .collect();
         for t in threads {
             t.join().unwrap().unwrap();
+        }
+    }
+
+    #[test]
+    fn a_box_whose_admin_holds_a_token_offers_no_first_visit_after_migrating() {
+        for (role, offered) in [("admin", false), ("agent", true)] {
+            let mut conn = Connection::open_in_memory().unwrap();
+            let tx = conn.transaction().unwrap();
+            for sql in &MIGRATIONS[..9] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.pragma_update(None, "user_version", 9).unwrap();
+            tx.execute_batch(&format!(
+                "INSERT INTO users (id, username, password_hash, role, created_at, updated_at) \
+                   VALUES (1, 'u', 'h', '{role}', 't', 't'); \
+                 INSERT INTO auth_tokens (jti, user_id, kind, issued_at, expires_at) \
+                   VALUES ('j', 1, 'access', 't', 't');"
+            ))
+            .unwrap();
+            tx.commit().unwrap();
+            run(&mut conn).unwrap();
+            let seen =
+                crate::storage::settings::get(&conn, crate::storage::settings::ADMIN_SIGNED_IN)
+                    .unwrap();
+            assert_eq!(seen.is_none(), offered, "{role}");
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod customer_list;
 pub mod customers;
 pub mod history;
 pub mod inbound;
+pub mod invites;
 pub mod messages;
 mod migrations;
 pub mod outbox;
@@ -93,6 +94,7 @@ pub enum Entity {
     Tag,
     BlacklistedAddress,
     SavedReply,
+    Invite,
 }
 
 impl std::fmt::Display for Entity {
@@ -105,6 +107,7 @@ impl std::fmt::Display for Entity {
             Self::Tag => "tag",
             Self::BlacklistedAddress => "blacklisted address",
             Self::SavedReply => "saved reply",
+            Self::Invite => "invite",
         })
     }
 }

@@ -1,5 +1,5 @@
 //! The `settings` table: channel settings made from the agent page (bot token, webhook URL and
-//! secret) and the Telegram polling offset, by key.
+//! secret), the Telegram polling offset, and what the first-run setup has seen, by key.
 
 use rusqlite::{Connection, params};
 
@@ -15,6 +15,13 @@ pub const TELEGRAM_OFFSET: &str = "telegram.offset";
 pub const WEBHOOK_URL: &str = "webhook.url";
 /// The webhook channel's signing secret.
 pub const WEBHOOK_SECRET: &str = "webhook.secret";
+
+/// Set once an admin has signed in (any way): the owner's first visit is no longer offered.
+pub const ADMIN_SIGNED_IN: &str = "setup.admin_signed_in";
+/// Set once the owner chose their password on the first visit.
+pub const OWNER_PASSWORD_CHOSEN: &str = "setup.owner_password_chosen";
+/// The business's name, shown on invites when set.
+pub const BUSINESS_NAME: &str = "setup.business_name";
 
 /// The value under `key`, if one is set.
 pub fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {

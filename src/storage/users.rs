@@ -225,6 +225,12 @@ pub fn first_active(conn: &Connection) -> StoreResult<Option<UserRow>> {
     optional(conn.row(&sql, [], from_row))
 }
 
+/// The admin with the lowest id: the one the first start created.
+pub fn first_admin(conn: &Connection) -> StoreResult<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE role = 'admin' ORDER BY id LIMIT 1");
+    optional(conn.row(&sql, [], from_row))
+}
+
 /// Replaces a user's password hash.
 pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> StoreResult<()> {
     let n = conn.exec(

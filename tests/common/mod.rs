@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use pilito_box::auth::{TokenKind, passwords};
 use pilito_box::config::{Config, Synchronous};
-use pilito_box::server::App;
+use pilito_box::server::{App, FirstStart};
 use pilito_box::state::AppState;
 use pilito_box::storage::conversations;
 use pilito_box::storage::customers::{self, NewCustomer};
@@ -36,6 +36,8 @@ pub struct TestApp {
     pub state: AppState,
     pub dir: TempDir,
     pub http: reqwest::Client,
+    /// What the first start created: the first admin and their printed password.
+    pub first: FirstStart,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -68,7 +70,7 @@ pub async fn start_at(dir: TempDir, addr: SocketAddr, tweak: impl FnOnce(&mut Co
     tweak(&mut config);
     let listener = pilito_box::server::bind(addr, &config).expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let (mut app, _first) = App::open(config).await.expect("open");
+    let (mut app, first) = App::open(config).await.expect("open");
     app.secure_for(addr).expect("TLS");
     let state = app.state().clone();
     let (tx, rx) = oneshot::channel::<()>();
@@ -84,6 +86,7 @@ pub async fn start_at(dir: TempDir, addr: SocketAddr, tweak: impl FnOnce(&mut Co
         state,
         dir,
         http: http_client(),
+        first,
         shutdown: Some(tx),
         task: Some(task),
     }

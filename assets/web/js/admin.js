@@ -1,4 +1,5 @@
-// Administration: users (add, role, disable, reset password, remove) and the IP blacklist. The
+// Administration: users (invite, add, role, disable, reset password or send a reset link,
+// remove), the pending invites (invites.js) and the IP blacklist. The
 // actions that need words or a second thought ask in a dialog (dialog.js); a refused "Add user"
 // keeps what was typed and says why next to the field.
 
@@ -8,6 +9,7 @@ import { h, fill } from "./dom.js";
 import { when } from "./dates.js";
 import { t } from "./i18n.js";
 import { ask } from "./dialog.js";
+import { openInviteDialog, PendingInvites } from "./invites.js";
 
 /** Which field of the "Add user" form a refusal is about. */
 const FIELD_OF = { INVALID_USERNAME: "username", CONFLICT: "username", WEAK_PASSWORD: "password", INVALID_ROLE: "role" };
@@ -17,11 +19,16 @@ export class AdminPage {
     this.users = h("tbody", { id: "user-rows" });
     this.blocked = h("tbody", { id: "blacklist-rows" });
     this.message = h("p", { role: "status", class: "muted", id: "admin-message" });
+    this.pending = new PendingInvites((text) => this.say(text, true));
+    const invite = h("button", { type: "button", class: "primary", id: "invite-agent", onclick: () => this.invite() }, t("Invite an agent"));
     fill(container, h("div", { class: "page" },
       h("h1", {}, t("Administration")), this.message,
-      h("section", {}, h("h2", {}, t("Users")), this.userForm(),
+      h("section", {}, h("h2", {}, t("Users")),
+        h("div", { class: "row" }, invite, h("span", { class: "muted" }, t("They choose their own name and password."))),
+        this.userForm(),
         h("table", { class: "cards-on-phone" }, h("thead", {}, h("tr", {}, h("th", {}, t("User")), h("th", {}, t("Role")),
           h("th", {}, t("Status")), h("th", {}, t("Actions")))), this.users)),
+      h("section", {}, h("h2", {}, t("Invites waiting")), this.pending.el),
       h("section", {}, h("h2", {}, t("Blocked addresses")), this.blockForm(),
         h("table", { class: "cards-on-phone" }, h("thead", {}, h("tr", {}, h("th", {}, t("Address")), h("th", {}, t("Reason")),
           h("th", {}, t("Since")), h("th", {}, ""))), this.blocked))));
@@ -59,12 +66,25 @@ export class AdminPage {
           h("button", { type: "button", disabled: u.id === me, onclick: () => this.setActive(u) },
             t(u.is_active ? "Disable" : "Enable")),
           h("button", { type: "button", class: "reset-password", onclick: () => this.resetPassword(u) }, t("Reset password")),
+          h("button", { type: "button", class: "reset-link", onclick: () => this.invite(u) }, t("Reset link")),
           h("button", { type: "button", disabled: u.id === me, onclick: () => this.remove(u) }, t("Remove"))));
     }));
     fill(this.blocked, blocked.map((b) => h("tr", {},
       h("td", { class: "address" }, b.ip), h("td", { "data-label": t("Reason") }, b.reason ? h("bdi", {}, b.reason) : "—"),
       h("td", { "data-label": t("Since") }, when(b.created_at)),
       h("td", { class: "actions" }, h("button", { type: "button", onclick: () => this.run(() => api("DELETE", `usr/blacklist/${encodeURIComponent(b.ip)}`), t("Address unblocked.")) }, t("Unblock"))))));
+    this.knownUsers = users;
+    await this.pending.load(users);
+  }
+
+  /** Shows a new invite (to join, or `user`'s reset link), then the list with it. */
+  async invite(user) {
+    try {
+      await openInviteDialog(user ? { user } : {});
+    } catch (e) {
+      this.say(e.message, true);
+    }
+    await this.pending.load(this.knownUsers || []);
   }
 
   async resetPassword(user) {

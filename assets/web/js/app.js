@@ -1,12 +1,14 @@
 // The entry module: wires sign-in, the feeds' end-of-session and the pages together, and picks
 // the page from the URL hash (the inbox, the customer list, and for admins administration and
-// the server log, the channels, the saved replies), and sets the page's language and direction.
+// the server log, the channels, the saved replies; an invite's `#/invite/<code>` whoever is signed
+// in), and sets the page's language and direction.
 
 import { session } from "./session.js";
 import { signOut } from "./auth.js";
 import { closeAllFeeds, onSessionEnded } from "./feeds.js";
 import { banner } from "./dom.js";
 import { renderSignIn } from "./signin.js";
+import { renderJoin } from "./join.js";
 import { renderShell } from "./shell.js";
 import { Inbox } from "./inbox.js";
 import { CustomersPage } from "./customers.js";
@@ -59,6 +61,14 @@ function showSignIn() {
 }
 
 function route() {
+  const invite = /^#\/invite\/([^/?#]+)/.exec(location.hash);
+  if (invite) {
+    closeAllFeeds();
+    channelHealth.reset();
+    closePage();
+    renderJoin(root, decodeURIComponent(invite[1]), () => { location.hash = "#/inbox"; });
+    return;
+  }
   if (!session.token()) {
     closePage();
     channelHealth.reset();

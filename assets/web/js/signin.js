@@ -1,10 +1,12 @@
-// The sign-in form.
+// The sign-in form, or on the owner's first visit the form that chooses their password
+// (owner.js).
 
 import { signIn } from "./auth.js";
 import { h, fill } from "./dom.js";
 import { t, otherLang } from "./i18n.js";
 import { choose } from "./language.js";
 import { refusedWords } from "./reasons.js";
+import { ownerStatus, ownerForm, elsewhereNote } from "./owner.js";
 
 /** Shows the sign-in form in `root` with `message` (why we are here); calls `done` once signed in. */
 export function renderSignIn(root, message, done) {
@@ -28,6 +30,25 @@ export function renderSignIn(root, message, done) {
       error.textContent = refusedWords(e);
     }
   });
-  fill(root, h("main", {}, form));
+  const main = h("main", {}, form);
+  fill(root, main);
   name.focus();
+  if (!message) offerFirstVisit(main, form, done);
+}
+
+/** Replaces the sign-in form with the owner's (or adds the line saying where it is) while the
+ * first visit is open; a session that ended for a reason keeps the plain form. */
+async function offerFirstVisit(main, form, done) {
+  const status = await ownerStatus();
+  if (!status?.needed || !form.isConnected) return;
+  if (!status.here) {
+    form.querySelector("#signin-message").before(elsewhereNote());
+    return;
+  }
+  const owner = ownerForm(status, done, (why) => {
+    fill(main, form);
+    form.querySelector("#signin-message").textContent = why;
+  });
+  fill(main, owner.form);
+  owner.focus();
 }
