@@ -56,6 +56,7 @@ mod rest;
 mod restart;
 mod saved_replies;
 mod search;
+mod setup;
 mod setup_owner;
 mod startup;
 mod state;

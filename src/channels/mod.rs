@@ -71,8 +71,9 @@ impl Channels {
         let poller = tokio::spawn(telegram::poll::run(self.clone(), stop.clone()));
         let telegram = tokio::spawn(delivery::run(self.clone(), outbox::TELEGRAM, stop.clone()));
         let webhook = tokio::spawn(delivery::run(self.clone(), outbox::WEBHOOK, stop.clone()));
+        let live = tokio::spawn(report_live(self.clone(), stop.clone()));
         tokio::spawn(async move {
-            let _ = tokio::join!(poller, telegram, webhook);
+            let _ = tokio::join!(poller, telegram, webhook, live);
         })
     }
 
@@ -131,5 +132,18 @@ impl Channels {
             parts.push(line);
         }
         (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// Tells the inbox (for the setup checklist) each time Telegram starts or stops working.
+async fn report_live(ch: Channels, mut stop: watch::Receiver<bool>) {
+    let mut live = ch.status().telegram_live();
+    loop {
+        let now = live.borrow_and_update().clone();
+        ch.inbox().set_telegram_live(now.0, now.1).await;
+        tokio::select! {
+            _ = stop.changed() => return,
+            changed = live.changed() => if changed.is_err() { return },
+        }
     }
 }

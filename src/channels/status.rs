@@ -3,6 +3,8 @@
 
 use std::sync::Mutex;
 
+use tokio::sync::watch;
+
 use crate::channels::telegram::api::Bot;
 use crate::clock;
 
@@ -41,19 +43,33 @@ pub struct Snapshot {
     pub waiting: [i64; 2],
 }
 
-/// The shared, short-locked state (a std mutex, never held across an await).
+impl Snapshot {
+    /// Whether Telegram works: polling, or connecting with a bot `getMe` described (the first
+    /// long poll has not returned yet); and the bot's username.
+    #[must_use]
+    pub fn telegram_live(&self) -> (bool, Option<String>) {
+        let state = self.telegram.state;
+        let live = state == "polling" || (state == "connecting" && self.bot.is_some());
+        let bot = self.bot.as_ref().and_then(|b| b.username.clone());
+        (live, bot.filter(|_| live))
+    }
+}
+
+/// The shared, short-locked state (a std mutex, never held across an await), and a watch of
+/// [`Snapshot::telegram_live`] for the setup checklist.
 #[derive(Debug)]
-pub struct Status(Mutex<Snapshot>);
+pub struct Status(Mutex<Snapshot>, watch::Sender<(bool, Option<String>)>);
 
 impl Default for Status {
     fn default() -> Self {
-        Self(Mutex::new(Snapshot {
+        let snapshot = Snapshot {
             telegram: Link::off(),
             webhook: Link::off(),
             bot: None,
             last_update_at: None,
             waiting: [0, 0],
-        }))
+        };
+        Self(Mutex::new(snapshot), watch::Sender::new((false, None)))
     }
 }
 
@@ -66,10 +82,24 @@ pub enum Which {
 
 impl Status {
     fn with<T>(&self, f: impl FnOnce(&mut Snapshot) -> T) -> T {
-        f(&mut self
+        let mut snapshot = self
             .0
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner))
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let out = f(&mut snapshot);
+        let live = snapshot.telegram_live();
+        self.1.send_if_modified(|was| {
+            let changed = *was != live;
+            *was = live;
+            changed
+        });
+        out
+    }
+
+    /// Changes whenever [`Snapshot::telegram_live`] does.
+    #[must_use]
+    pub fn telegram_live(&self) -> watch::Receiver<(bool, Option<String>)> {
+        self.1.subscribe()
     }
 
     /// A copy of everything.

@@ -17,6 +17,7 @@ pub mod messages;
 mod owner;
 mod preferences;
 pub mod saved_replies;
+mod setup;
 pub mod users;
 
 use std::collections::HashMap;
@@ -141,6 +142,8 @@ fn api_routes(state: &AppState) -> BoxedFilter<(Response,)> {
         .or(owner::routes(state))
         .unify()
         .or(invites::routes(state))
+        .unify()
+        .or(setup::routes(state))
         .unify()
         .boxed()
 }

@@ -120,6 +120,9 @@ impl Inbox {
         for (message, summary) in &edits {
             publish::message_edited(&self.hub, summary, message);
         }
+        if !received.is_empty() {
+            self.setup_message_stored();
+        }
         Ok(received)
     }
 

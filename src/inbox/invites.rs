@@ -109,6 +109,7 @@ impl Inbox {
             invite.id,
             invite.expires_at
         );
+        self.setup_changed().await;
         Ok(CreatedInvite { invite, code })
     }
 
@@ -125,6 +126,7 @@ impl Inbox {
             return Err(InboxError::Invite(InviteRefusal::Used));
         }
         tracing::info!("{} revoked invite {id}", by.user.username);
+        self.setup_changed().await;
         Ok(row)
     }
 

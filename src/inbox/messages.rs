@@ -141,6 +141,8 @@ pub struct Sent {
 #[must_use = "a queued message is published only by awaiting `published`"]
 pub struct PendingMessage {
     hub: Hub,
+    /// Told once the message is stored, for the setup checklist's test step.
+    inbox: Inbox,
     /// The inbox's count of replies queued for a channel, bumped if this one is.
     replies: Arc<watch::Sender<u64>>,
     key: Option<String>,
@@ -158,6 +160,9 @@ impl PendingMessage {
             self.replies.send_modify(|n| *n = n.wrapping_add(1));
         }
         let frame = publish::message_stored(&self.hub, &stored, self.key.as_deref());
+        if !stored.duplicate {
+            self.inbox.setup_message_stored();
+        }
         Ok(Sent { stored, frame })
     }
 }
@@ -363,6 +368,7 @@ impl Inbox {
             .await?;
         Ok(PendingMessage {
             hub: self.hub.clone(),
+            inbox: self.clone(),
             replies: Arc::clone(&self.queued),
             key,
             queued,
@@ -382,6 +388,7 @@ impl Inbox {
             publish::customer_created(&self.hub, &received.stored.customer);
         }
         publish::message_stored(&self.hub, &received.stored, key.as_deref());
+        self.setup_message_stored();
         Ok(received)
     }
 

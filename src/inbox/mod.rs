@@ -21,6 +21,7 @@ pub mod publish;
 pub mod revocations;
 mod saved_replies;
 mod sessions;
+mod setup;
 mod users;
 
 use std::sync::Arc;
@@ -42,6 +43,7 @@ pub use owner::OwnerStatus;
 pub use preferences::{PreferenceChanges, Preferences};
 pub use saved_replies::ReplyForm;
 pub use sessions::SignIn;
+pub use setup::WIZARD;
 pub use users::{NewUserForm, UserChanges};
 
 /// The result of an inbox call.
@@ -59,6 +61,8 @@ pub struct Inbox {
     revoked: Arc<Notify>,
     /// Counts replies queued for a channel, so the delivery tasks wake for each.
     queued: Arc<watch::Sender<u64>>,
+    /// The first-run checklist's last state and its builds.
+    setup: Arc<setup::SetupState>,
 }
 
 impl Inbox {
@@ -71,6 +75,7 @@ impl Inbox {
             gate,
             revoked: Arc::new(Notify::new()),
             queued: Arc::new(watch::Sender::new(0)),
+            setup: Arc::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use crate::auth::{Identity, passwords};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::OwnPasswordBody;
 use crate::storage::tokens::{self, RevokeReason};
-use crate::storage::users;
+use crate::storage::users::{self, Role};
 
 impl Inbox {
     /// Sets `me`'s password to `body.new_password` if `body.current_password` is theirs;
@@ -51,6 +51,9 @@ impl Inbox {
             })
             .await?;
         self.revocation();
+        if me.user.role == Role::Admin {
+            self.setup_password_changed().await?;
+        }
         tracing::info!(
             "{} changed their password; {ended} tokens of other sign-ins revoked",
             me.user.username

@@ -88,8 +88,9 @@ impl Inbox {
                     return Ok(None);
                 };
                 users::set_password(c, owner.id, &hash)?;
-                if name.is_some() {
-                    users::set_details(c, owner.id, name.as_deref(), Some(""), None)?;
+                if let Some(name) = &name {
+                    users::set_details(c, owner.id, Some(name), Some(""), None)?;
+                    settings::set(c, settings::OWNER, name)?;
                 }
                 settings::set(c, settings::OWNER_PASSWORD_CHOSEN, "1")?;
                 users::get(c, owner.id).map(Some)

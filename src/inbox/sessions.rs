@@ -7,8 +7,7 @@ use super::{Inbox, InboxError, InboxResult};
 use crate::auth::{AuthError, SignIn as Attempt, TokenKind, TokenPair};
 use crate::protocol::codes::http as code;
 use crate::protocol::rest::{LoginBody, LogoutBody};
-use crate::storage::settings;
-use crate::storage::users::{Role, UserRow};
+use crate::storage::users::UserRow;
 
 /// A successful sign-in.
 #[derive(Debug)]
@@ -46,20 +45,13 @@ impl Inbox {
         self.signed_in(&user, from).await
     }
 
-    /// Issues the token pair of a new sign-in of `user`, and notes that an admin has signed in
-    /// (which ends the owner's first visit).
+    /// Issues the token pair of a new sign-in of `user`, and tells the setup checklist (an
+    /// admin's sign-in ends the owner's first visit; one from another device is the device
+    /// step).
     pub async fn signed_in(&self, user: &UserRow, from: IpAddr) -> InboxResult<SignIn> {
         let tokens = self.auth.issue_pair(user.id).await?;
-        if user.role == Role::Admin {
-            self.store
-                .write(|c| {
-                    if settings::get(c, settings::ADMIN_SIGNED_IN)?.is_none() {
-                        settings::set(c, settings::ADMIN_SIGNED_IN, "1")?;
-                    }
-                    Ok(())
-                })
-                .await?;
-        }
+        self.setup_signed_in(from, user.role).await?;
+        self.setup_changed().await;
         tracing::info!("{} signed in from {from}", user.username);
         Ok(SignIn {
             user: user.clone(),

@@ -104,6 +104,7 @@ impl Inbox {
             user.role.as_str(),
             user.username
         );
+        self.setup_changed().await;
         Ok(user)
     }
 
@@ -156,6 +157,7 @@ impl Inbox {
             .await?;
         self.revocation();
         tracing::info!("{} changed user {}", by.user.username, user.username);
+        self.setup_changed().await;
         Ok(user)
     }
 
@@ -182,6 +184,7 @@ impl Inbox {
             .await?;
         self.revocation();
         tracing::info!("{} removed user {id}", by.user.username);
+        self.setup_changed().await;
         Ok(())
     }
 

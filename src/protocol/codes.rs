@@ -163,6 +163,8 @@ pub mod http {
     pub const SETUP_LOOPBACK_ONLY: &str = "SETUP_LOOPBACK_ONLY";
     /// The owner's password was chosen already, or an admin has signed in: sign in instead.
     pub const SETUP_DONE: &str = "SETUP_DONE";
+    /// A setup step name that is not one of the checklist's.
+    pub const UNKNOWN_SETUP_STEP: &str = "UNKNOWN_SETUP_STEP";
     /// No invite has that code: check the link; do not retry.
     pub const INVITE_UNKNOWN: &str = "INVITE_UNKNOWN";
     /// The invite's day is over: ask an admin for a new one.

@@ -169,6 +169,8 @@ pub enum ServerFrame {
     },
     /// Reply to an application `ping`.
     Pong { timestamp: String },
+    /// The setup checklist (PROTOCOL §6a).
+    WizardStatus(Box<crate::protocol::setup::WizardStatus>),
     /// A request was refused; the socket stays open.
     Error { error: String },
 }

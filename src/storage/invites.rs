@@ -146,6 +146,17 @@ pub fn pending(conn: &Connection, now: &str) -> StoreResult<Vec<InviteRow>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// How many invites to join (not password resets) are neither used, revoked nor expired at
+/// `now`.
+pub fn pending_agents(conn: &Connection, now: &str) -> StoreResult<i64> {
+    Ok(conn.row(
+        "SELECT COUNT(*) FROM invites WHERE kind = 'agent' AND used_at IS NULL \
+         AND revoked_at IS NULL AND expires_at > ?1",
+        [now],
+        |r| r.get(0),
+    )?)
+}
+
 /// Marks invite `id` used if it still may be at `now`; returns whether this call did. Two
 /// redeems racing for one code: only one sees `true`.
 pub fn mark_used(conn: &Connection, id: i64, now: &str) -> StoreResult<bool> {
@@ -202,6 +213,11 @@ mod tests {
         assert_eq!(c.state(&now), InviteState::Expired);
         assert!(!mark_used(&db, c.id, &now).unwrap());
         assert!(pending(&db, &now).unwrap().is_empty());
+        assert_eq!(pending_agents(&db, &now).unwrap(), 0);
+        insert(&db, "h4", InviteKind::Reset(by), by, later).unwrap();
+        assert_eq!(pending_agents(&db, &now).unwrap(), 0, "a reset invites nobody");
+        insert(&db, "h5", InviteKind::Agent(Role::Agent), by, later).unwrap();
+        assert_eq!(pending_agents(&db, &now).unwrap(), 1);
         assert_eq!(
             by_hash(&db, "h3").unwrap().unwrap().kind,
             InviteKind::Agent(Role::Admin)

@@ -27,6 +27,7 @@ pub mod revocations;
 pub mod saved_replies;
 pub mod search;
 pub mod settings;
+pub mod setup;
 pub mod sql;
 pub mod summary;
 pub mod tags;

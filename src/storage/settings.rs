@@ -22,6 +22,18 @@ pub const ADMIN_SIGNED_IN: &str = "setup.admin_signed_in";
 pub const OWNER_PASSWORD_CHOSEN: &str = "setup.owner_password_chosen";
 /// The business's name, shown on invites when set.
 pub const BUSINESS_NAME: &str = "setup.business_name";
+/// The owner's name as the setup checklist's first step asked for it.
+pub const OWNER: &str = "setup.owner";
+/// Set once an admin changed their own password.
+pub const PASSWORD_CHANGED: &str = "setup.password_changed";
+/// Set once someone signed in from another device than the pilito-box computer.
+pub const DEVICE_SIGNED_IN: &str = "setup.device_signed_in";
+/// Set once a customer's message was answered by a person (kept, so the check is not repeated).
+pub const ANSWERED: &str = "setup.answered";
+/// Set when the owner put the checklist away before it was complete.
+pub const SETUP_DISMISSED: &str = "setup.dismissed";
+/// `setup.skipped.<step>`: set while that step of the checklist is skipped.
+pub const SKIPPED_PREFIX: &str = "setup.skipped.";
 
 /// The value under `key`, if one is set.
 pub fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
@@ -30,6 +42,15 @@ pub fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
             r.get(0)
         }),
     )
+}
+
+/// Every key starting with `prefix`, with its value.
+pub fn with_prefix(conn: &Connection, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, value FROM settings WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+    )?;
+    let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Sets `key` to `value`.
@@ -61,5 +82,15 @@ mod tests {
         assert_eq!(get(&db, WEBHOOK_URL).unwrap().as_deref(), Some("http://b"));
         assert!(remove(&db, WEBHOOK_URL).unwrap());
         assert!(!remove(&db, WEBHOOK_URL).unwrap());
+    }
+
+    #[test]
+    fn with_prefix_takes_only_that_prefix() {
+        let db = test_db();
+        set(&db, "setup.skipped.team", "1").unwrap();
+        set(&db, "setup.skippedx", "1").unwrap();
+        set(&db, WEBHOOK_URL, "http://a").unwrap();
+        let found = with_prefix(&db, SKIPPED_PREFIX).unwrap();
+        assert_eq!(found, vec![("setup.skipped.team".to_owned(), "1".to_owned())]);
     }
 }

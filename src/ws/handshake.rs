@@ -15,6 +15,7 @@ use super::customers::Customers;
 use super::lists::ListFeed;
 use super::session::{self, Feed, Socket};
 use super::upgrade::{Upgrade, WebSocket};
+use super::wizard::WizardFeed;
 use crate::auth::{AuthError, Identity, TokenKind};
 use crate::clock;
 use crate::http::error::ApiError;
@@ -25,6 +26,7 @@ use crate::protocol::codes::{close, http as code};
 use crate::protocol::server::{self, ServerFrame};
 use crate::state::AppState;
 use crate::storage::conversations;
+use crate::storage::users::Role;
 
 /// What the handshake needs from the HTTP request. The query string is only read for the
 /// token and is never logged.
@@ -74,6 +76,13 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
             ));
         }
     };
+    if route == Route::Wizard && identity.user.role != Role::Admin {
+        return Err(fail(ApiError::new(
+            StatusCode::FORBIDDEN,
+            code::PERMISSION_DENIED,
+            "The setup checklist is for admins",
+        )));
+    }
     if !exists {
         let text = "Conversation not found";
         return Err(fail(ApiError::not_found(
@@ -94,19 +103,20 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
     let (what, message, conversation_id) = match &route {
         Route::Chat(id) => (
             format!("chat {id}"),
-            server::CHAT_CONNECTED,
+            Some(server::CHAT_CONNECTED),
             Some(id.clone()),
         ),
         Route::Conversations => (
             "the conversation list".to_owned(),
-            server::CONVERSATIONS_CONNECTED,
+            Some(server::CONVERSATIONS_CONNECTED),
             None,
         ),
         Route::Customers => (
             "the customer list".to_owned(),
-            server::CUSTOMERS_CONNECTED,
+            Some(server::CUSTOMERS_CONNECTED),
             None,
         ),
+        Route::Wizard => ("the setup checklist".to_owned(), None, None),
     };
     let socket = Socket {
         state: state.clone(),
@@ -116,12 +126,14 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
         peer: ip,
         what,
         username: identity.user.username.clone(),
-        welcome: ServerFrame::ConnectionEstablished {
-            message,
-            conversation_id,
-            timestamp: clock::now_wire(),
-        }
-        .encode(),
+        welcome: message.map(|message| {
+            ServerFrame::ConnectionEstablished {
+                message,
+                conversation_id,
+                timestamp: clock::now_wire(),
+            }
+            .encode()
+        }),
     };
     Metrics::bump(&state.metrics.sockets_accepted);
     let (state, user) = (state.clone(), identity.user);
@@ -139,6 +151,7 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
             socket,
             ListFeed::<Customers>::new(state, user, &req.query),
         ),
+        Route::Wizard => run(ws, max_frame, socket, WizardFeed::new(state)),
     };
     Ok(with_protocol(reply, protocol))
 }

@@ -1,5 +1,5 @@
 //! WebSocket feeds: the upgrade and its refusals ([`handshake`]), the socket loop every feed
-//! shares ([`session`]), and the feeds themselves ([`chat`]).
+//! shares ([`session`]), and the feeds themselves ([`chat`], the two lists, [`wizard`]).
 
 pub mod chat;
 pub mod conversations;
@@ -10,6 +10,7 @@ pub mod pipeline;
 mod rate;
 pub mod session;
 pub mod upgrade;
+pub mod wizard;
 
 use std::net::SocketAddr;
 
@@ -31,6 +32,8 @@ pub enum Route {
     Conversations,
     /// `/ws/customers/`.
     Customers,
+    /// `/ws/wizard-status/`: the setup checklist, for admins.
+    Wizard,
 }
 
 impl Route {
@@ -40,6 +43,7 @@ impl Route {
         match path {
             "/ws/conversations/" => return Some(Self::Conversations),
             "/ws/customers/" => return Some(Self::Customers),
+            "/ws/wizard-status/" => return Some(Self::Wizard),
             _ => {}
         }
         let id = path.strip_prefix("/ws/chat/")?.strip_suffix('/')?;
@@ -97,5 +101,6 @@ mod tests {
             Some(Route::Conversations)
         );
         assert_eq!(Route::parse("/ws/customers"), None);
+        assert_eq!(Route::parse("/ws/wizard-status/"), Some(Route::Wizard));
     }
 }

@@ -45,8 +45,9 @@ pub struct Socket {
     pub what: String,
     /// Who, for logs.
     pub username: String,
-    /// The `connection_established` frame.
-    pub welcome: Frame,
+    /// The `connection_established` frame (the setup feed has none: its first frame is the
+    /// checklist).
+    pub welcome: Option<Frame>,
 }
 
 /// A socket must stop: its close was requested, or writing to it failed or stalled.
@@ -57,6 +58,9 @@ pub struct Closing;
 pub trait Feed: Send + 'static {
     /// The feed's client requests.
     type Request: Request + Send;
+
+    /// The answer to a frame that is not JSON.
+    const NOT_JSON: &'static str = INVALID_JSON;
 
     /// Joins the feed's groups, then sends the snapshot (joining first loses nothing).
     fn open(
@@ -300,8 +304,12 @@ async fn drive<F: Feed>(
         };
     }
     let mut out = outbox!();
-    if out.send(&s.welcome).await.is_err() || Box::pin(feed.open(&s.conn, &mut out)).await.is_err()
+    if let Some(welcome) = &s.welcome
+        && out.send(welcome).await.is_err()
     {
+        return ended(closer);
+    }
+    if Box::pin(feed.open(&s.conn, &mut out)).await.is_err() {
         return ended(closer);
     }
     let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
@@ -409,7 +417,7 @@ async fn receive<F: Feed>(
     };
     match decode::<F::Request>(text) {
         Ok(request) => feed.handle(request, out).await,
-        Err(DecodeError::NotJson) => out.send(&Frame::from(INVALID_JSON)).await,
+        Err(DecodeError::NotJson) => out.send(&Frame::from(F::NOT_JSON)).await,
         Err(e) => out.error(e.to_string()).await,
     }
 }

@@ -1,0 +1,376 @@
+//! The first-run checklist (PROTOCOL §6a, §10.14): computed from the store's facts and the
+//! Telegram channel's state, published to the `wizard_status` group whenever what it says
+//! changes, and the owner's own changes to it (names, skipped steps, putting it away).
+//!
+//! Building it is one read; builds run one at a time, and a burst of customer messages queues
+//! at most one more.
+
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::{Inbox, InboxError, InboxResult};
+use crate::auth::Identity;
+use crate::clock;
+use crate::protocol::codes::http as code;
+use crate::protocol::server::ServerFrame;
+use crate::protocol::setup::{
+    Details, LastMessageView, ProfileBody, StepView, WizardStatus,
+};
+use crate::storage::setup::{self, Facts, Step};
+use crate::storage::settings;
+use crate::storage::users::{self, Role};
+
+/// The group of every `/ws/wizard-status/` socket.
+pub const WIZARD: &str = "wizard_status";
+
+/// Longest business name.
+const MAX_BUSINESS: usize = 100;
+
+/// What the checklist keeps between builds.
+#[derive(Default)]
+pub(super) struct SetupState {
+    /// Whether Telegram is polling with a bot `getMe` described, and the bot's username.
+    telegram: Mutex<(bool, Option<String>)>,
+    /// The checklist last published.
+    latest: Mutex<Option<Arc<WizardStatus>>>,
+    /// Held while a build runs, so builds publish in the order they read.
+    building: tokio::sync::Mutex<()>,
+    /// A build was asked for after the running one read.
+    queued: AtomicBool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The checklist `facts` and Telegram's state make.
+fn checklist(facts: &Facts, telegram: bool, bot: Option<String>) -> WizardStatus {
+    let owner_name = facts.get(settings::OWNER).map(str::to_owned);
+    let business_name = facts.get(settings::BUSINESS_NAME).map(str::to_owned);
+    let done_of = |step: Step| match step {
+        Step::Profile => owner_name.is_some() && business_name.is_some(),
+        Step::Password => {
+            facts.has(settings::OWNER_PASSWORD_CHOSEN) || facts.has(settings::PASSWORD_CHANGED)
+        }
+        Step::Telegram => telegram,
+        Step::Team => facts.users > 1 || facts.pending_invites > 0,
+        Step::Device => facts.has(settings::DEVICE_SIGNED_IN),
+        Step::Test => facts.answered,
+    };
+    let state_of = |step: Step| {
+        if done_of(step) {
+            "done"
+        } else if facts.has(&step.skipped_key()) {
+            "skipped"
+        } else {
+            "todo"
+        }
+    };
+    let steps: Vec<StepView> = Step::ALL
+        .into_iter()
+        .map(|step| StepView {
+            step: step.as_str(),
+            state: state_of(step),
+        })
+        .collect();
+    let complete = steps.iter().all(|s| s.state != "todo");
+    let profile_open = state_of(Step::Profile) == "todo";
+    let channel = telegram || facts.webhook;
+    let mut missing = Vec::new();
+    if profile_open && owner_name.is_none() {
+        missing.extend(["first_name", "last_name"]);
+    }
+    if profile_open && business_name.is_none() {
+        missing.push("business_type");
+    }
+    if !channel && state_of(Step::Telegram) == "todo" {
+        missing.push("channel_connected");
+    }
+    WizardStatus {
+        wizard_complete: complete,
+        can_complete: complete,
+        missing_fields: missing,
+        details: Details {
+            first_name: owner_name.is_some(),
+            last_name: owner_name.is_some(),
+            phone_number: true,
+            business_type: business_name.is_some(),
+            manual_prompt: true,
+            channel_connected: channel,
+            instagram_connected: false,
+            telegram_connected: telegram,
+            done: steps.iter().filter(|s| s.state == "done").count(),
+            total: steps.len(),
+            steps,
+            dismissed: facts.has(settings::SETUP_DISMISSED),
+            admin_signed_in: facts.has(settings::ADMIN_SIGNED_IN),
+            owner_name,
+            business_name,
+            telegram_bot: bot,
+            last_customer_message: facts.last_customer_message.as_ref().map(|m| {
+                LastMessageView {
+                    id: m.id.clone(),
+                    conversation_id: m.conversation_id.clone(),
+                    customer_name: m.customer_name.clone(),
+                    content: m.content.clone(),
+                    created_at: clock::db_to_wire(&m.created_at),
+                }
+            }),
+        },
+        timestamp: clock::now_wire(),
+    }
+}
+
+/// A typed name: trimmed, blank clears it, too long is refused.
+fn name_field(value: &str, max: usize, what: &str) -> InboxResult<Option<String>> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(InboxError::invalid(
+            code::INVALID_FIELD,
+            format!("{what} must be at most {max} characters"),
+        ));
+    }
+    Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+impl Inbox {
+    /// Builds the checklist; publishes it to [`WIZARD`] when it says something new. Returns it
+    /// and whether it was published.
+    async fn build_setup(&self) -> InboxResult<(Arc<WizardStatus>, bool)> {
+        let state = &self.setup;
+        let _building = state.building.lock().await;
+        state.queued.store(false, Ordering::SeqCst);
+        let now = clock::now_db();
+        let facts = self.store.read(move |c| setup::facts(c, &now)).await?;
+        if facts.answered && !facts.has(settings::ANSWERED) {
+            self.store
+                .write(|c| settings::set(c, settings::ANSWERED, "1"))
+                .await?;
+        }
+        let (telegram, bot) = lock(&state.telegram).clone();
+        let status = Arc::new(checklist(&facts, telegram, bot));
+        let mut latest = lock(&state.latest);
+        if latest.as_ref().is_some_and(|old| old.same(&status)) {
+            return Ok((status, false));
+        }
+        *latest = Some(Arc::clone(&status));
+        drop(latest);
+        let frame = ServerFrame::WizardStatus(Box::new((*status).clone())).encode();
+        self.hub.publish(WIZARD, &frame);
+        Ok((status, true))
+    }
+
+    /// The checklist as it is now (`GET /api/v1/setup/`).
+    pub async fn setup_now(&self) -> InboxResult<Arc<WizardStatus>> {
+        Ok(self.build_setup().await?.0)
+    }
+
+    /// The checklist for a socket already in [`WIZARD`]: `None` when this build published it,
+    /// so the socket has it from the group already.
+    pub async fn setup_fresh(&self) -> InboxResult<Option<WizardStatus>> {
+        let (status, published) = self.build_setup().await?;
+        Ok((!published).then(|| (*status).clone()))
+    }
+
+    /// Something the checklist shows may have changed: its sockets get the new state. Failing
+    /// to build it fails nothing else (it is logged).
+    pub(super) async fn setup_changed(&self) {
+        if self.hub.group_size(WIZARD) == 0 {
+            return;
+        }
+        if let Err(e) = self.build_setup().await {
+            tracing::error!("could not build the setup checklist: {e}");
+        }
+    }
+
+    /// A message was stored: the test step may be done, and shows the newest customer message.
+    /// A burst queues one build, not one per message; nothing is built once the test is done or
+    /// nobody is watching.
+    pub(super) fn setup_message_stored(&self) {
+        if self.hub.group_size(WIZARD) == 0 {
+            return;
+        }
+        let tested = lock(&self.setup.latest).as_ref().is_some_and(|s| {
+            s.details
+                .steps
+                .iter()
+                .any(|v| v.step == Step::Test.as_str() && v.state == "done")
+        });
+        if tested || self.setup.queued.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let inbox = self.clone();
+        tokio::spawn(async move { inbox.setup_changed().await });
+    }
+
+    /// The Telegram channel started or stopped polling with a described bot.
+    pub async fn set_telegram_live(&self, live: bool, bot: Option<String>) {
+        let now = (live, bot);
+        let changed = {
+            let mut telegram = lock(&self.setup.telegram);
+            let changed = *telegram != now;
+            *telegram = now;
+            changed
+        };
+        if changed {
+            self.setup_changed().await;
+        }
+    }
+
+    /// Sets the owner's and the business's names; the owner's becomes `by`'s display name.
+    pub async fn save_profile(
+        &self,
+        by: &Identity,
+        body: ProfileBody,
+    ) -> InboxResult<Arc<WizardStatus>> {
+        let owner = match &body.owner_name {
+            Some(name) => Some(name_field(name, super::owner::MAX_NAME, "the name")?),
+            None => None,
+        };
+        let business = match &body.business_name {
+            Some(name) => Some(name_field(name, MAX_BUSINESS, "the business's name")?),
+            None => None,
+        };
+        let id = by.user.id;
+        self.store
+            .write(move |c| {
+                if let Some(Some(name)) = &owner {
+                    users::set_details(c, id, Some(name), Some(""), None)?;
+                }
+                for (key, value) in [(settings::OWNER, owner), (settings::BUSINESS_NAME, business)] {
+                    match value {
+                        Some(Some(v)) => settings::set(c, key, &v)?,
+                        Some(None) => drop(settings::remove(c, key)?),
+                        None => {}
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        tracing::info!("{} saved the setup profile", by.user.username);
+        self.setup_now().await
+    }
+
+    /// Skips a step (`skip`) or takes it up again.
+    pub async fn skip_step(
+        &self,
+        by: &Identity,
+        step: &str,
+        skip: bool,
+    ) -> InboxResult<Arc<WizardStatus>> {
+        let step = Step::parse(step).ok_or_else(|| {
+            InboxError::invalid(
+                code::UNKNOWN_SETUP_STEP,
+                "steps are profile, password, telegram, team, device and test",
+            )
+        })?;
+        let key = step.skipped_key();
+        self.store
+            .write(move |c| {
+                if skip {
+                    settings::set(c, &key, "1")
+                } else {
+                    settings::remove(c, &key).map(drop)
+                }
+            })
+            .await?;
+        let did = if skip { "skipped" } else { "resumed" };
+        tracing::info!("{} {did} setup step {}", by.user.username, step.as_str());
+        self.setup_now().await
+    }
+
+    /// Puts the checklist away (`dismissed`) or brings it back.
+    pub async fn dismiss_setup(
+        &self,
+        by: &Identity,
+        dismissed: bool,
+    ) -> InboxResult<Arc<WizardStatus>> {
+        self.store
+            .write(move |c| {
+                if dismissed {
+                    settings::set(c, settings::SETUP_DISMISSED, "1")
+                } else {
+                    settings::remove(c, settings::SETUP_DISMISSED).map(drop)
+                }
+            })
+            .await?;
+        let did = if dismissed { "put away" } else { "reopened" };
+        tracing::info!("{} {did} the setup checklist", by.user.username);
+        self.setup_now().await
+    }
+
+    /// Notes a sign-in for the checklist: an admin's ends the owner's first visit, one from
+    /// another device than this computer completes the device step.
+    pub(super) async fn setup_signed_in(&self, from: IpAddr, role: Role) -> InboxResult<()> {
+        let elsewhere = !from.is_loopback();
+        if role != Role::Admin && !elsewhere {
+            return Ok(());
+        }
+        self.store
+            .write(move |c| {
+                let mut keys = Vec::new();
+                if role == Role::Admin {
+                    keys.push(settings::ADMIN_SIGNED_IN);
+                }
+                if elsewhere {
+                    keys.push(settings::DEVICE_SIGNED_IN);
+                }
+                for key in keys {
+                    if settings::get(c, key)?.is_none() {
+                        settings::set(c, key, "1")?;
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// An admin changed their own password: the password step is done.
+    pub(super) async fn setup_password_changed(&self) -> InboxResult<()> {
+        self.store
+            .write(|c| settings::set(c, settings::PASSWORD_CHANGED, "1"))
+            .await?;
+        self.setup_changed().await;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(keys: &[&str]) -> Facts {
+        Facts {
+            settings: keys.iter().map(|k| ((*k).to_owned(), "x".to_owned())).collect(),
+            users: 1,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn a_new_box_misses_the_original_fields_and_every_step() {
+        let status = checklist(&facts(&[]), false, None);
+        assert!(!status.wizard_complete);
+        assert_eq!(
+            status.missing_fields,
+            ["first_name", "last_name", "business_type", "channel_connected"]
+        );
+        assert!(status.details.steps.iter().all(|s| s.state == "todo"));
+        assert_eq!((status.details.done, status.details.total), (0, 6));
+    }
+
+    #[test]
+    fn skipped_steps_count_towards_complete_but_not_done() {
+        let mut keys: Vec<String> = Step::ALL.iter().map(|s| s.skipped_key()).collect();
+        keys.push(settings::OWNER.into());
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let status = checklist(&facts(&keys), true, Some("shop_bot".into()));
+        assert!(status.wizard_complete && status.can_complete);
+        assert!(status.missing_fields.is_empty());
+        assert_eq!(status.details.done, 1, "telegram is done, the rest skipped");
+        assert_eq!(status.details.steps[0].state, "skipped");
+        assert_eq!(status.details.telegram_bot.as_deref(), Some("shop_bot"));
+    }
+}
