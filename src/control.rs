@@ -9,6 +9,7 @@ use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, ConfigError};
+use crate::inbox::SetupProgress;
 use crate::instance::{Instance, InstanceError};
 use crate::onboarding;
 use crate::server::{self, App, StartError};
@@ -40,6 +41,8 @@ pub enum Status {
         /// A channel that is not healthy, in words ("Telegram unreachable since 10:42 · 3
         /// replies waiting"), or `None`.
         channels: Option<String>,
+        /// How far the first-run checklist is (`None` until it was first built).
+        setup: Option<SetupProgress>,
     },
     /// The last start or run failed; the text says why.
     Failed(String),
@@ -178,6 +181,7 @@ impl Control {
                 url: r.url.clone(),
                 agents_online: r.state.hub.connected_users().len(),
                 channels: r.state.channels.tray_line(),
+                setup: r.state.inbox.setup_progress(),
             },
             (None, Some(why)) => Status::Failed(why.clone()),
             (None, None) => Status::Stopped,

@@ -57,6 +57,7 @@ mod restart;
 mod saved_replies;
 mod search;
 mod setup;
+mod setup_live;
 mod setup_owner;
 mod startup;
 mod state;

@@ -218,6 +218,7 @@ async fn the_tray_stops_starts_and_quits_the_server() {
         .arg("--config")
         .arg(dir.path().join("config.toml"))
         .env("PILITO_BOX_BIND", format!("127.0.0.1:{port}"))
+        .env("PILITO_BOX_NO_BROWSER", "1")
         .env("DISPLAY", &display)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

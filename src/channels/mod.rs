@@ -135,8 +135,12 @@ impl Channels {
     }
 }
 
-/// Tells the inbox (for the setup checklist) each time Telegram starts or stops working.
+/// Tells the inbox (for the setup checklist) each time Telegram starts or stops working, after
+/// building the checklist once at start (the tray shows how far it is).
 async fn report_live(ch: Channels, mut stop: watch::Receiver<bool>) {
+    if let Err(e) = ch.inbox().setup_now().await {
+        tracing::error!("could not build the setup checklist: {e}");
+    }
     let mut live = ch.status().telegram_live();
     loop {
         let now = live.borrow_and_update().clone();

@@ -43,7 +43,7 @@ pub use owner::OwnerStatus;
 pub use preferences::{PreferenceChanges, Preferences};
 pub use saved_replies::ReplyForm;
 pub use sessions::SignIn;
-pub use setup::WIZARD;
+pub use setup::{SetupProgress, WIZARD};
 pub use users::{NewUserForm, UserChanges};
 
 /// The result of an inbox call.

@@ -5,6 +5,8 @@
 //! Building it is one read; builds run one at a time, and a burst of customer messages queues
 //! at most one more.
 
+mod checklist;
+
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -14,18 +16,27 @@ use crate::auth::Identity;
 use crate::clock;
 use crate::protocol::codes::http as code;
 use crate::protocol::server::ServerFrame;
-use crate::protocol::setup::{
-    Details, LastMessageView, ProfileBody, StepView, WizardStatus,
-};
-use crate::storage::setup::{self, Facts, Step};
+use crate::protocol::setup::{ProfileBody, WizardStatus};
 use crate::storage::settings;
+use crate::storage::setup::{self, Step};
 use crate::storage::users::{self, Role};
+use checklist::checklist;
 
 /// The group of every `/ws/wizard-status/` socket.
 pub const WIZARD: &str = "wizard_status";
 
 /// Longest business name.
 const MAX_BUSINESS: usize = 100;
+
+/// How far the checklist is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetupProgress {
+    /// Steps done (skipped ones not counted).
+    pub done: usize,
+    pub total: usize,
+    /// Every step done or skipped.
+    pub complete: bool,
+}
 
 /// What the checklist keeps between builds.
 #[derive(Default)]
@@ -42,84 +53,6 @@ pub(super) struct SetupState {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The checklist `facts` and Telegram's state make.
-fn checklist(facts: &Facts, telegram: bool, bot: Option<String>) -> WizardStatus {
-    let owner_name = facts.get(settings::OWNER).map(str::to_owned);
-    let business_name = facts.get(settings::BUSINESS_NAME).map(str::to_owned);
-    let done_of = |step: Step| match step {
-        Step::Profile => owner_name.is_some() && business_name.is_some(),
-        Step::Password => {
-            facts.has(settings::OWNER_PASSWORD_CHOSEN) || facts.has(settings::PASSWORD_CHANGED)
-        }
-        Step::Telegram => telegram,
-        Step::Team => facts.users > 1 || facts.pending_invites > 0,
-        Step::Device => facts.has(settings::DEVICE_SIGNED_IN),
-        Step::Test => facts.answered,
-    };
-    let state_of = |step: Step| {
-        if done_of(step) {
-            "done"
-        } else if facts.has(&step.skipped_key()) {
-            "skipped"
-        } else {
-            "todo"
-        }
-    };
-    let steps: Vec<StepView> = Step::ALL
-        .into_iter()
-        .map(|step| StepView {
-            step: step.as_str(),
-            state: state_of(step),
-        })
-        .collect();
-    let complete = steps.iter().all(|s| s.state != "todo");
-    let profile_open = state_of(Step::Profile) == "todo";
-    let channel = telegram || facts.webhook;
-    let mut missing = Vec::new();
-    if profile_open && owner_name.is_none() {
-        missing.extend(["first_name", "last_name"]);
-    }
-    if profile_open && business_name.is_none() {
-        missing.push("business_type");
-    }
-    if !channel && state_of(Step::Telegram) == "todo" {
-        missing.push("channel_connected");
-    }
-    WizardStatus {
-        wizard_complete: complete,
-        can_complete: complete,
-        missing_fields: missing,
-        details: Details {
-            first_name: owner_name.is_some(),
-            last_name: owner_name.is_some(),
-            phone_number: true,
-            business_type: business_name.is_some(),
-            manual_prompt: true,
-            channel_connected: channel,
-            instagram_connected: false,
-            telegram_connected: telegram,
-            done: steps.iter().filter(|s| s.state == "done").count(),
-            total: steps.len(),
-            steps,
-            dismissed: facts.has(settings::SETUP_DISMISSED),
-            admin_signed_in: facts.has(settings::ADMIN_SIGNED_IN),
-            owner_name,
-            business_name,
-            telegram_bot: bot,
-            last_customer_message: facts.last_customer_message.as_ref().map(|m| {
-                LastMessageView {
-                    id: m.id.clone(),
-                    conversation_id: m.conversation_id.clone(),
-                    customer_name: m.customer_name.clone(),
-                    content: m.content.clone(),
-                    created_at: clock::db_to_wire(&m.created_at),
-                }
-            }),
-        },
-        timestamp: clock::now_wire(),
-    }
 }
 
 /// A typed name: trimmed, blank clears it, too long is refused.
@@ -173,24 +106,28 @@ impl Inbox {
         Ok((!published).then(|| (*status).clone()))
     }
 
-    /// Something the checklist shows may have changed: its sockets get the new state. Failing
-    /// to build it fails nothing else (it is logged).
+    /// How far the checklist was when last built (`None` before the first build); the tray
+    /// shows it.
+    #[must_use]
+    pub fn setup_progress(&self) -> Option<SetupProgress> {
+        lock(&self.setup.latest).as_ref().map(|s| SetupProgress {
+            done: s.details.done,
+            total: s.details.total,
+            complete: s.wizard_complete,
+        })
+    }
+
+    /// Something the checklist shows may have changed: its sockets (and the tray) get the new
+    /// state. Failing to build it fails nothing else (it is logged).
     pub(super) async fn setup_changed(&self) {
-        if self.hub.group_size(WIZARD) == 0 {
-            return;
-        }
         if let Err(e) = self.build_setup().await {
             tracing::error!("could not build the setup checklist: {e}");
         }
     }
 
     /// A message was stored: the test step may be done, and shows the newest customer message.
-    /// A burst queues one build, not one per message; nothing is built once the test is done or
-    /// nobody is watching.
+    /// A burst queues one build, not one per message; nothing is built once the test is done.
     pub(super) fn setup_message_stored(&self) {
-        if self.hub.group_size(WIZARD) == 0 {
-            return;
-        }
         let tested = lock(&self.setup.latest).as_ref().is_some_and(|s| {
             s.details
                 .steps
@@ -224,24 +161,31 @@ impl Inbox {
         by: &Identity,
         body: ProfileBody,
     ) -> InboxResult<Arc<WizardStatus>> {
-        let owner = match &body.owner_name {
-            Some(name) => Some(name_field(name, super::owner::MAX_NAME, "the name")?),
-            None => None,
-        };
-        let business = match &body.business_name {
-            Some(name) => Some(name_field(name, MAX_BUSINESS, "the business's name")?),
-            None => None,
-        };
+        let ProfileBody {
+            owner_name,
+            business_name,
+        } = body;
+        let owner = owner_name
+            .map(|name| name_field(&name, super::owner::MAX_NAME, "the name"))
+            .transpose()?;
+        let business = business_name
+            .map(|name| name_field(&name, MAX_BUSINESS, "the business's name"))
+            .transpose()?;
         let id = by.user.id;
         self.store
             .write(move |c| {
                 if let Some(Some(name)) = &owner {
                     users::set_details(c, id, Some(name), Some(""), None)?;
                 }
-                for (key, value) in [(settings::OWNER, owner), (settings::BUSINESS_NAME, business)] {
+                for (key, value) in [
+                    (settings::OWNER, owner),
+                    (settings::BUSINESS_NAME, business),
+                ] {
                     match value {
                         Some(Some(v)) => settings::set(c, key, &v)?,
-                        Some(None) => drop(settings::remove(c, key)?),
+                        Some(None) => {
+                            settings::remove(c, key)?;
+                        }
                         None => {}
                     }
                 }
@@ -334,43 +278,5 @@ impl Inbox {
             .await?;
         self.setup_changed().await;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn facts(keys: &[&str]) -> Facts {
-        Facts {
-            settings: keys.iter().map(|k| ((*k).to_owned(), "x".to_owned())).collect(),
-            users: 1,
-            ..Facts::default()
-        }
-    }
-
-    #[test]
-    fn a_new_box_misses_the_original_fields_and_every_step() {
-        let status = checklist(&facts(&[]), false, None);
-        assert!(!status.wizard_complete);
-        assert_eq!(
-            status.missing_fields,
-            ["first_name", "last_name", "business_type", "channel_connected"]
-        );
-        assert!(status.details.steps.iter().all(|s| s.state == "todo"));
-        assert_eq!((status.details.done, status.details.total), (0, 6));
-    }
-
-    #[test]
-    fn skipped_steps_count_towards_complete_but_not_done() {
-        let mut keys: Vec<String> = Step::ALL.iter().map(|s| s.skipped_key()).collect();
-        keys.push(settings::OWNER.into());
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let status = checklist(&facts(&keys), true, Some("shop_bot".into()));
-        assert!(status.wizard_complete && status.can_complete);
-        assert!(status.missing_fields.is_empty());
-        assert_eq!(status.details.done, 1, "telegram is done, the rest skipped");
-        assert_eq!(status.details.steps[0].state, "skipped");
-        assert_eq!(status.details.telegram_bot.as_deref(), Some("shop_bot"));
     }
 }

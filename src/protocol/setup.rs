@@ -47,6 +47,10 @@ impl WizardStatus {
 
 /// `details`: the original's eight keys, then pilito-box's own.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the original's wire shape is eight flags"
+)]
 pub struct Details {
     /// The owner's name given (the profile step's first half).
     pub first_name: bool,

@@ -215,7 +215,11 @@ mod tests {
         assert!(pending(&db, &now).unwrap().is_empty());
         assert_eq!(pending_agents(&db, &now).unwrap(), 0);
         insert(&db, "h4", InviteKind::Reset(by), by, later).unwrap();
-        assert_eq!(pending_agents(&db, &now).unwrap(), 0, "a reset invites nobody");
+        assert_eq!(
+            pending_agents(&db, &now).unwrap(),
+            0,
+            "a reset invites nobody"
+        );
         insert(&db, "h5", InviteKind::Agent(Role::Agent), by, later).unwrap();
         assert_eq!(pending_agents(&db, &now).unwrap(), 1);
         assert_eq!(

@@ -91,6 +91,9 @@ mod tests {
         set(&db, "setup.skippedx", "1").unwrap();
         set(&db, WEBHOOK_URL, "http://a").unwrap();
         let found = with_prefix(&db, SKIPPED_PREFIX).unwrap();
-        assert_eq!(found, vec![("setup.skipped.team".to_owned(), "1".to_owned())]);
+        assert_eq!(
+            found,
+            vec![("setup.skipped.team".to_owned(), "1".to_owned())]
+        );
     }
 }

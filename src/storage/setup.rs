@@ -106,11 +106,9 @@ impl Facts {
 pub fn facts(conn: &Connection, now: &str) -> StoreResult<Facts> {
     let settings: HashMap<String, String> =
         settings::with_prefix(conn, "setup.")?.into_iter().collect();
-    let users = conn.row(
-        "SELECT COUNT(*) FROM users WHERE is_active = 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let users = conn.row("SELECT COUNT(*) FROM users WHERE is_active = 1", [], |r| {
+        r.get(0)
+    })?;
     let answered = settings.contains_key(settings::ANSWERED) || answered(conn)?;
     Ok(Facts {
         users,
@@ -191,7 +189,11 @@ mod tests {
             client_msg_id: None,
             media: None,
         };
-        inbound::receive(db, &inbound).unwrap().stored.conversation.id
+        inbound::receive(db, &inbound)
+            .unwrap()
+            .stored
+            .conversation
+            .id
     }
 
     #[test]
@@ -203,7 +205,10 @@ mod tests {
         let f = facts(&db, &crate::clock::now_db()).unwrap();
         assert!(!f.answered);
         let last = f.last_customer_message.unwrap();
-        assert_eq!((last.content.as_str(), last.customer_name.as_str()), ("hello", "Maryam"));
+        assert_eq!(
+            (last.content.as_str(), last.customer_name.as_str()),
+            ("hello", "Maryam")
+        );
         db.execute(
             "INSERT INTO messages (id, conversation_id, type, content, created_at) \
              VALUES ('ai1', ?1, 'support', 'bot', '2026-01-01T00:00:00.000Z')",

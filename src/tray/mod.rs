@@ -1,7 +1,8 @@
-//! The system-tray icon and its menu: a status line, start and stop, the agent page, the
-//! device set-up page, the logs, the data folder, start at login and quit. It drives the server only through a [`Control`];
-//! the server never knows it exists. Linux builds have it with the `tray` feature; Windows and
-//! macOS builds always do.
+//! The system-tray icon and its menu: a status line, start and stop, the agent page, the setup
+//! checklist and how far it is, the device set-up page, the logs, the data folder, start at
+//! login and quit. The first start opens the agent page, where the owner chooses their
+//! password. It drives the server only through a [`Control`]; the server never knows it exists.
+//! Linux builds have it with the `tray` feature; Windows and macOS builds always do.
 
 mod icon;
 
@@ -38,6 +39,7 @@ struct Items {
     start: MenuItem,
     stop: MenuItem,
     page: MenuItem,
+    setup: MenuItem,
     connect: MenuItem,
     logs: MenuItem,
     folder: MenuItem,
@@ -53,6 +55,7 @@ impl Items {
             start: MenuItem::new("Start server", false, None),
             stop: MenuItem::new("Stop server", true, None),
             page: MenuItem::new("Open agent page", true, None),
+            setup: MenuItem::new("Setup checklist", true, None),
             connect: MenuItem::new("Connect a device…", true, None),
             logs: MenuItem::new("View logs", true, None),
             folder: MenuItem::new("Open data folder", true, None),
@@ -77,6 +80,7 @@ impl Items {
             &self.stop,
             &sep(),
             &self.page,
+            &self.setup,
             &self.connect,
             &self.logs,
             &self.folder,
@@ -96,7 +100,12 @@ impl Items {
                 url,
                 agents_online,
                 channels,
+                setup,
             } => {
+                self.setup.set_text(match setup {
+                    Some(p) if !p.complete => format!("Setup: {} of {} done", p.done, p.total),
+                    _ => "Setup checklist".to_owned(),
+                });
                 let agents = if *agents_online == 1 {
                     "agent"
                 } else {
@@ -119,6 +128,7 @@ impl Items {
         self.start.set_enabled(!running);
         self.stop.set_enabled(running);
         self.page.set_enabled(running);
+        self.setup.set_enabled(running);
         self.connect.set_enabled(running);
         match control.first_admin() {
             Some((name, password)) => self
@@ -131,6 +141,9 @@ impl Items {
         look
     }
 }
+
+/// Set, the first start does not open the agent page (tests, machines nobody looks at).
+const NO_BROWSER: &str = "PILITO_BOX_NO_BROWSER";
 
 enum UserEvent {
     Menu(MenuEvent),
@@ -150,6 +163,11 @@ pub fn run(settings: &Settings) -> ExitCode {
         println!("pilito-box is already running at {}; opening it", other.url);
         let _ = open::that(&other.url);
         return ExitCode::SUCCESS;
+    }
+    if control.first_admin().is_some() && std::env::var_os(NO_BROWSER).is_none() {
+        if let Status::Running { url, .. } = control.status() {
+            let _ = open::that(url);
+        }
     }
     let event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
     let proxy = event_loop.create_proxy();
@@ -196,6 +214,10 @@ pub fn run(settings: &Settings) -> ExitCode {
                 } else if id == items.page.id() {
                     if let Status::Running { url, .. } = control.status() {
                         let _ = open::that(url);
+                    }
+                } else if id == items.setup.id() {
+                    if let Status::Running { url, .. } = control.status() {
+                        let _ = open::that(format!("{url}#/setup"));
                     }
                 } else if id == items.connect.id() {
                     if let Some(url) = control.connect_url() {

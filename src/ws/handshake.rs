@@ -76,13 +76,7 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
             ));
         }
     };
-    if route == Route::Wizard && identity.user.role != Role::Admin {
-        return Err(fail(ApiError::new(
-            StatusCode::FORBIDDEN,
-            code::PERMISSION_DENIED,
-            "The setup checklist is for admins",
-        )));
-    }
+    allowed(&route, identity.user.role).map_err(fail)?;
     if !exists {
         let text = "Conversation not found";
         return Err(fail(ApiError::not_found(
@@ -154,6 +148,18 @@ async fn admit(state: &AppState, ip: IpAddr, req: Request) -> Result<Response, (
         Route::Wizard => run(ws, max_frame, socket, WizardFeed::new(state)),
     };
     Ok(with_protocol(reply, protocol))
+}
+
+/// Refuses an agent the admins' feed (the setup checklist).
+fn allowed(route: &Route, role: Role) -> Result<(), ApiError> {
+    if *route == Route::Wizard && role != Role::Admin {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            code::PERMISSION_DENIED,
+            "The setup checklist is for admins",
+        ));
+    }
+    Ok(())
 }
 
 fn run<F: Feed>(ws: Upgrade, max_frame: usize, socket: Socket, feed: F) -> Response {

@@ -303,13 +303,10 @@ async fn drive<F: Feed>(
             }
         };
     }
-    let mut out = outbox!();
-    if let Some(welcome) = &s.welcome
-        && out.send(welcome).await.is_err()
+    if greet(s.welcome.as_ref(), &s.conn, feed, &mut outbox!())
+        .await
+        .is_err()
     {
-        return ended(closer);
-    }
-    if Box::pin(feed.open(&s.conn, &mut out)).await.is_err() {
         return ended(closer);
     }
     let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
@@ -390,6 +387,19 @@ async fn drive<F: Feed>(
             () = s.conn.nudged(), if feed.wants_nudges() => feed.on_nudge(),
         }
     }
+}
+
+/// Sends the welcome, if the feed has one, then the feed's snapshot.
+async fn greet<F: Feed>(
+    welcome: Option<&Frame>,
+    conn: &Connection,
+    feed: &mut F,
+    out: &mut Outbox<'_>,
+) -> Result<(), Closing> {
+    if let Some(welcome) = welcome {
+        out.send(welcome).await?;
+    }
+    Box::pin(feed.open(conn, out)).await
 }
 
 /// What a control message from the client means: its close ends the socket (1005 when it gave

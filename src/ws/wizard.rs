@@ -31,7 +31,10 @@ impl WizardFeed {
     /// is in the socket's queue already).
     async fn send_fresh(&self, out: &mut Outbox<'_>) -> Result<(), Closing> {
         match self.state.inbox.setup_fresh().await {
-            Ok(Some(status)) => out.reply(&ServerFrame::WizardStatus(Box::new(status))).await,
+            Ok(Some(status)) => {
+                out.reply(&ServerFrame::WizardStatus(Box::new(status)))
+                    .await
+            }
             Ok(None) => Ok(()),
             Err(e) => out.refuse(&e, Action::Request).await,
         }
