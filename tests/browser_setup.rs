@@ -56,7 +56,11 @@ async fn the_owner_works_through_the_checklist_live() {
     let app = spawn_app().await;
     let b = browser(1366, "en-US").await;
     first_visit(&b, &app).await;
-    assert_eq!(state(&b, "password").await, "done", "chosen on the first visit");
+    assert_eq!(
+        state(&b, "password").await,
+        "done",
+        "chosen on the first visit"
+    );
     assert_eq!(state(&b, "profile").await, "todo");
     let badge = "document.querySelector('#setup-count').textContent";
     b.until("the badge", &format!("{badge} === '1 of 6'")).await;

@@ -243,10 +243,7 @@ impl Browser {
         )
         .await;
         if self.eval("location.hash").await == "#/setup" {
-            self.client
-                .goto(&format!("{base}#/inbox"))
-                .await
-                .unwrap();
+            self.client.goto(&format!("{base}#/inbox")).await.unwrap();
         }
         self.find("#conversation-list").await;
     }
