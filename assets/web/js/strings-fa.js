@@ -463,6 +463,7 @@ export const FA = {
 
   // the setup checklist (issue #20)
   "Setup": "راه‌اندازی",
+  "Setup checklist": "فهرست راه‌اندازی",
   "{done} of {total}": "{done} از {total}",
   "{done} of {total} steps done": "{done} از {total} گام انجام شده",
   "Set up pilito-box": "راه‌اندازی ⁦pilito-box⁩",
