@@ -18,7 +18,7 @@ fn base(app: &TestApp) -> String {
     format!("http://{}/", app.addr)
 }
 
-/// Chooses the owner's password on the first visit and waits for the inbox.
+/// Chooses the owner's password on the first visit and waits for the setup checklist it opens.
 async fn first_visit(b: &Browser, app: &TestApp, shot: &str) {
     b.go(&base(app)).await;
     b.find("#owner-setup").await;
@@ -33,7 +33,7 @@ async fn first_visit(b: &Browser, app: &TestApp, shot: &str) {
     b.type_in("#owner-password", OWNER_PASSWORD).await;
     b.type_in("#owner-again", OWNER_PASSWORD).await;
     b.click("#owner-setup button[type=submit]").await;
-    b.find("#conversation-list").await;
+    b.find("#setup-page").await;
 }
 
 /// Opens the invite dialog from Administration; returns the link it shows.

@@ -26,6 +26,7 @@ mod browser_invites;
 mod browser_keyboard;
 mod browser_persian;
 mod browser_phones;
+mod browser_setup;
 mod browser_state;
 mod browser_tls;
 mod catalogue;

@@ -110,6 +110,11 @@ pub fn views(shop: &Shop) -> Vec<View> {
             "account",
             "document.querySelector('#change-password')",
         ),
+        view(
+            "setup",
+            "setup",
+            "document.querySelector('#setup-toggle-profile')?.textContent",
+        ),
     ]
 }
 

@@ -1,7 +1,9 @@
 // The entry module: wires sign-in, the feeds' end-of-session and the pages together, and picks
-// the page from the URL hash (the inbox, the customer list, and for admins administration and
-// the server log, the channels, the saved replies; an invite's `#/invite/<code>` whoever is signed
-// in), and sets the page's language and direction.
+// the page from the URL hash (the inbox, the customer list, and for admins the setup checklist,
+// administration and the server log, the channels, the saved replies; an invite's
+// `#/invite/<code>` whoever is signed in), and sets the page's language and direction. An admin
+// who signs in while the setup checklist is neither complete nor put away lands on it, once per
+// sign-in; everyone else on the inbox.
 
 import { session } from "./session.js";
 import { signOut } from "./auth.js";
@@ -18,14 +20,16 @@ import { ChannelsPage } from "./channels.js";
 import { AccountPage } from "./account.js";
 import { ConnectionsPage } from "./connections.js";
 import { RepliesPage } from "./replies.js";
+import { SetupPage } from "./setup.js";
+import { wizardWanted, resetWizard } from "./wizard.js";
 import { channelHealth } from "./health.js";
 import { applyLang } from "./i18n.js";
 import { adopt } from "./language.js";
 import { attention } from "./attention.js";
 
 const PAGES = { inbox: Inbox, customers: CustomersPage, admin: AdminPage, logs: LogsPage, channels: ChannelsPage,
-  account: AccountPage, connections: ConnectionsPage, replies: RepliesPage };
-const ADMIN_ONLY = new Set(["admin", "logs", "channels", "connections", "replies"]);
+  account: AccountPage, connections: ConnectionsPage, replies: RepliesPage, setup: SetupPage };
+const ADMIN_ONLY = new Set(["admin", "logs", "channels", "connections", "replies", "setup"]);
 
 applyLang();
 
@@ -45,6 +49,7 @@ function signInAgain(message) {
   channelHealth.reset();
   closePage();
   attention.reset();
+  resetWizard();
   session.clear();
   banner("");
   endedBecause = message;
@@ -53,9 +58,9 @@ function signInAgain(message) {
 }
 
 function showSignIn() {
-  renderSignIn(root, endedBecause, () => {
+  renderSignIn(root, endedBecause, async () => {
     endedBecause = "";
-    location.hash = "#/inbox";
+    location.hash = (await wizardWanted()) ? "#/setup" : "#/inbox";
     route();
   });
 }

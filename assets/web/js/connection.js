@@ -1,5 +1,6 @@
 // One WebSocket per feed per tab, with the reconnect rules of PROTOCOL.md in one place:
-// - usable only after `connection_established`;
+// - usable only after `connection_established` (or the feed's own first frame, `ready`: the
+//   setup checklist's feed opens with `wizard_status`);
 // - never reconnects after close 4001 or an `authentication_error` (onAuthError decides what next);
 // - otherwise reconnects with jittered backoff, about 1 s doubling to 30 s, without an attempt
 //   cap while the tab is visible (a hidden tab waits until it is shown again);
@@ -29,7 +30,7 @@ export class Feed {
    * @param {string} path e.g. "/ws/conversations/"
    * @param {{token: () => string|null, onFrame: (frame: object) => void,
    *          onState?: (state: string) => void, onAuthError?: (code: string, reason?: string) => void,
-   *          onDropped?: (code: number) => void}} hooks
+   *          onDropped?: (code: number) => void, ready?: string}} hooks
    */
   constructor(path, hooks) {
     this.path = path;
@@ -40,6 +41,7 @@ export class Feed {
     this.attempts = 0;
     this.everConnected = false;
     this.stopped = false;
+    this.ready = hooks.ready || "connection_established";
     this.onVisible = () => {
       if (!document.hidden && this.state === State.RECONNECTING && !this.timer) this.open();
     };
@@ -121,7 +123,7 @@ export class Feed {
     if (socket !== this.socket) return;
     let frame;
     try { frame = JSON.parse(event.data); } catch { return; }
-    if (frame.type === "connection_established") {
+    if (frame.type === this.ready) {
       this.attempts = 0;
       this.everConnected = true;
       this.setState(State.CONNECTED);

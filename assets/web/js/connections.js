@@ -23,12 +23,13 @@ const MEANING = {
 };
 const BY = { server: "the server", client: "the browser", lost: "nobody (lost)" };
 
-/** A feed's path in words: "Chat Qm7pTk", "Conversation list". */
+/** A feed's path in words: "Chat Qm7pTk", "Conversation list", "Setup checklist". */
 function feedWords(path) {
   const chat = /^\/ws\/chat\/([^/]+)\/?$/.exec(path || "");
   if (chat) return h("a", { href: `#/inbox/${chat[1]}` }, t("Chat {id}", { id: chat[1] }));
   if ((path || "").startsWith("/ws/conversations")) return t("Conversation list");
   if ((path || "").startsWith("/ws/customers")) return t("Customer list");
+  if ((path || "").startsWith("/ws/wizard-status")) return t("Setup checklist");
   return path || "";
 }
 

@@ -24,14 +24,16 @@ export function onSessionEnded(handler) {
 }
 
 /** Opens a feed whose auth failures and reconnecting state are handled here; `onDropped` is
- * told of each failed attempt (the chat asks whether its conversation still exists). */
-export function openFeed(path, onFrame, onDropped) {
+ * told of each failed attempt (the chat asks whether its conversation still exists); `ready` is
+ * the frame that says the socket is up when it is not `connection_established`. */
+export function openFeed(path, onFrame, onDropped, ready) {
   const feed = new Feed(path, {
     token: () => session.token(),
     onFrame,
     onState: updateBanner,
     onAuthError: (code, reason) => authFailed(code, reason),
     onDropped,
+    ready,
   });
   feeds.add(feed);
   feed.connect();

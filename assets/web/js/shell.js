@@ -1,14 +1,30 @@
 // The signed-in frame around every page: the top bar (the banner landmark) with its navigation,
 // the language switch, the user's menu (Change my password, Sign out), the channel-health strip
-// under it, and the page's `main`. On phones the navigation folds behind a menu button that
+// under it, and the page's `main`. For admins the navigation has Setup with "N of 6" while the
+// setup checklist is not complete. On phones the navigation folds behind a menu button that
 // names the current page.
 
 import { session } from "./session.js";
 import { h, fill } from "./dom.js";
-import { t, otherLang } from "./i18n.js";
+import { t, num, otherLang } from "./i18n.js";
 import { choose } from "./language.js";
 import { channelHealth } from "./health.js";
 import { settingsButton } from "./attention-settings.js";
+import { watchWizard } from "./wizard.js";
+
+/** The navigation's Setup link with its "N of 6" badge, hidden once the checklist is complete
+ * (unless it is the page shown) and until the checklist is known. */
+function setupLink(active) {
+  const count = h("span", { class: "setup-count", id: "setup-count" });
+  const link = h("a", { href: "#/setup", id: "setup-link", hidden: true, "aria-current": active === "setup" ? "page" : undefined },
+    t("Setup"), " ", count);
+  watchWizard("menu", (status) => {
+    const { done = 0, total = 6 } = status.details || {};
+    count.textContent = t("{done} of {total}", { done: num(done), total: num(total) });
+    link.hidden = Boolean(status.wizard_complete) && active !== "setup";
+  });
+  return link;
+}
 
 /** The user's name as a menu: their account page and Sign out. */
 function userMenu(user, out) {
@@ -52,7 +68,8 @@ export function renderShell(root, active, onSignOut) {
   const language = h("button", { type: "button", id: "language", lang: other.code, onclick: () => choose(other.code) }, other.name);
   const main = h("main", { class: "content" });
   const strip = h("div", { class: "channel-trouble", id: "channel-trouble", role: "status", hidden: true });
-  const nav = h("nav", { id: "main-nav", "aria-label": t("Sections") }, link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
+  const nav = h("nav", { id: "main-nav", "aria-label": t("Sections") }, admin ? setupLink(active) : null,
+    link("#/inbox", t("Inbox"), "inbox"), link("#/customers", t("Customers"), "customers"),
     admin ? link("#/channels", t("Channels"), "channels") : null,
     admin ? link("#/admin", t("Admin"), "admin") : null,
     admin ? link("#/replies", t("Saved replies"), "replies") : null,
