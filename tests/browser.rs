@@ -352,6 +352,13 @@ async fn customers_admin_and_a_phone_sized_screen() {
         &format!("{PASSWORD}\u{E007}"),
     )
     .await;
+    b.find("#setup-page").await;
+    assert_eq!(
+        b.eval("location.hash").await,
+        "#/setup",
+        "an admin signs in to the unfinished setup checklist"
+    );
+    b.go(&format!("{}#/inbox", base(&app))).await;
     b.find("#conversation-list .item").await;
 
     b.go(&format!("{}#/customers", base(&app))).await;
