@@ -164,10 +164,11 @@ pub fn run(settings: &Settings) -> ExitCode {
         let _ = open::that(&other.url);
         return ExitCode::SUCCESS;
     }
-    if control.first_admin().is_some() && std::env::var_os(NO_BROWSER).is_none() {
-        if let Status::Running { url, .. } = control.status() {
-            let _ = open::that(url);
-        }
+    if control.first_admin().is_some()
+        && std::env::var_os(NO_BROWSER).is_none()
+        && let Status::Running { url, .. } = control.status()
+    {
+        let _ = open::that(url);
     }
     let event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
     let proxy = event_loop.create_proxy();
