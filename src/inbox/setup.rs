@@ -71,8 +71,16 @@ impl Inbox {
     /// Builds the checklist; publishes it to [`WIZARD`] when it says something new. Returns it
     /// and whether it was published.
     async fn build_setup(&self) -> InboxResult<(Arc<WizardStatus>, bool)> {
+        let building = self.setup.building.lock().await;
+        self.build_held(&building).await
+    }
+
+    /// [`Self::build_setup`] for a caller already holding `building`.
+    async fn build_held(
+        &self,
+        _building: &tokio::sync::MutexGuard<'_, ()>,
+    ) -> InboxResult<(Arc<WizardStatus>, bool)> {
         let state = &self.setup;
-        let _building = state.building.lock().await;
         state.queued.store(false, Ordering::SeqCst);
         let now = clock::now_db();
         let facts = self.store.read(move |c| setup::facts(c, &now)).await?;
@@ -97,6 +105,18 @@ impl Inbox {
     /// The checklist as it is now (`GET /api/v1/setup/`).
     pub async fn setup_now(&self) -> InboxResult<Arc<WizardStatus>> {
         Ok(self.build_setup().await?.0)
+    }
+
+    /// The checklist for a socket joining [`WIZARD`]: `join` runs after this build published
+    /// (if it did) and before the next one can, so the socket gets each state once, this one
+    /// from the return and every later one from the group.
+    pub async fn setup_greeting<T>(
+        &self,
+        join: impl FnOnce() -> T,
+    ) -> InboxResult<(WizardStatus, T)> {
+        let building = self.setup.building.lock().await;
+        let (status, _) = self.build_held(&building).await?;
+        Ok(((*status).clone(), join()))
     }
 
     /// The checklist for a socket already in [`WIZARD`]: `None` when this build published it,
@@ -245,29 +265,38 @@ impl Inbox {
     }
 
     /// Notes a sign-in for the checklist: an admin's ends the owner's first visit, one from
-    /// another device than this computer completes the device step.
+    /// another device than this computer completes the device step. Writes (and rebuilds the
+    /// checklist) only the first time each happens.
     pub(super) async fn setup_signed_in(&self, from: IpAddr, role: Role) -> InboxResult<()> {
-        let elsewhere = !from.is_loopback();
-        if role != Role::Admin && !elsewhere {
+        let mut keys = Vec::new();
+        if role == Role::Admin {
+            keys.push(settings::ADMIN_SIGNED_IN);
+        }
+        if !from.is_loopback() {
+            keys.push(settings::DEVICE_SIGNED_IN);
+        }
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let new = self
+            .store
+            .read(move |c| {
+                let mut new = Vec::new();
+                for key in keys {
+                    if settings::get(c, key)?.is_none() {
+                        new.push(key);
+                    }
+                }
+                Ok(new)
+            })
+            .await?;
+        if new.is_empty() {
             return Ok(());
         }
         self.store
-            .write(move |c| {
-                let mut keys = Vec::new();
-                if role == Role::Admin {
-                    keys.push(settings::ADMIN_SIGNED_IN);
-                }
-                if elsewhere {
-                    keys.push(settings::DEVICE_SIGNED_IN);
-                }
-                for key in keys {
-                    if settings::get(c, key)?.is_none() {
-                        settings::set(c, key, "1")?;
-                    }
-                }
-                Ok(())
-            })
+            .write(move |c| new.iter().try_for_each(|key| settings::set(c, key, "1")))
             .await?;
+        self.setup_changed().await;
         Ok(())
     }
 

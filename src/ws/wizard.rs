@@ -46,8 +46,18 @@ impl Feed for WizardFeed {
     const NOT_JSON: &'static str = INVALID_JSON;
 
     async fn open(&mut self, conn: &Connection, out: &mut Outbox<'_>) -> Result<(), Closing> {
-        self.membership = Some(conn.join(WIZARD, None));
-        self.send_fresh(out).await
+        let inbox = &self.state.inbox;
+        match inbox.setup_greeting(|| conn.join(WIZARD, None)).await {
+            Ok((status, membership)) => {
+                self.membership = Some(membership);
+                out.reply(&ServerFrame::WizardStatus(Box::new(status)))
+                    .await
+            }
+            Err(e) => {
+                self.membership = Some(conn.join(WIZARD, None));
+                out.refuse(&e, Action::Request).await
+            }
+        }
     }
 
     async fn handle(
