@@ -10,8 +10,9 @@ use super::Config;
 /// Prefix of environment overrides.
 pub const ENV_PREFIX: &str = "PILITO_BOX_";
 
-/// Variables with the prefix that are not configuration keys (read by the command line).
-const NOT_KEYS: &[&str] = &["CONFIG", "LOG"];
+/// Variables with the prefix that are not configuration keys (read by the command line, and
+/// `NO_BROWSER` by the tray).
+const NOT_KEYS: &[&str] = &["CONFIG", "LOG", "NO_BROWSER"];
 
 /// Keys whose environment value is a comma-separated list.
 const LIST_KEYS: &[&str] = &["allowed_origins", "trusted_proxies"];
@@ -194,6 +195,7 @@ mod tests {
                     "https://a.test, https://b.test",
                 ),
                 ("PILITO_BOX_LOG", "debug"),
+                ("PILITO_BOX_NO_BROWSER", "1"),
             ]),
         )
         .unwrap();
