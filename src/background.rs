@@ -24,10 +24,6 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()
         let poll = Duration::from_millis(state.config.tokens.revocation_poll_ms.max(50));
         let mut revocation_tick = tokio::time::interval(poll);
         let mut blacklist_tick = tokio::time::interval(BLACKLIST_EVERY);
-        // What the table held at the last look. Only a change of the table (a CLI command in
-        // another process) is applied: a read that began before this server's own change
-        // committed must not put back the list from before it.
-        let mut table = None;
         let mut prune_tick = tokio::time::interval(PRUNE_EVERY);
         let backup_every = state.config.backup.interval_secs;
         let first_backup = backup_due(&state.config.backup_dir(), backup_every);
@@ -41,11 +37,7 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()
                 _ = revocation_tick.tick() => seen = inbox.close_revoked(seen).await,
                 () = inbox.revocation_made() => seen = inbox.close_revoked(seen).await,
                 _ = blacklist_tick.tick() => match state.store.read(blacklist::addresses).await {
-                    Ok(ips) if table.as_ref() != Some(&ips) => {
-                        state.gate.set_blacklist(ips.clone());
-                        table = Some(ips);
-                    }
-                    Ok(_) => {}
+                    Ok(ips) => state.gate.table_read(ips),
                     Err(e) => tracing::warn!("cannot re-read the blacklist: {e}"),
                 },
                 _ = backup_tick.tick(), if backup_every > 0 => take_backup(&state).await,

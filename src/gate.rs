@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -25,6 +25,8 @@ pub struct Gate {
 struct Inner {
     /// Std lock: read on every handshake, replaced wholesale when the table changes.
     blacklist: RwLock<HashSet<IpAddr>>,
+    /// The blacklist table as the last read found it (the start's read at first).
+    table: Mutex<HashSet<IpAddr>>,
     handshakes: DefaultKeyedRateLimiter<IpAddr>,
     logins: DefaultKeyedRateLimiter<IpAddr>,
     writes: DefaultKeyedRateLimiter<i64>,
@@ -63,6 +65,7 @@ impl Gate {
         }
         Self {
             inner: Arc::new(Inner {
+                table: Mutex::new(blacklist.clone()),
                 blacklist: RwLock::new(blacklist),
                 handshakes: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)),
                 logins: RateLimiter::keyed(Quota::per_minute(logins)),
@@ -127,8 +130,19 @@ impl Gate {
             .remove(&ip);
     }
 
-    /// Replaces the blacklist (when another process changed the table).
-    pub fn set_blacklist(&self, ips: HashSet<IpAddr>) {
+    /// The blacklist table as just re-read: it replaces the blacklist only when it changed
+    /// since the last read (another process, the CLI, changed it). A read that began before
+    /// this server's own change committed finds the table unchanged and does not undo it.
+    pub fn table_read(&self, ips: HashSet<IpAddr>) {
+        let mut table = self
+            .inner
+            .table
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *table == ips {
+            return;
+        }
+        table.clone_from(&ips);
         *self
             .inner
             .blacklist
