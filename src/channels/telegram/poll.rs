@@ -1,8 +1,8 @@
-//! Long polling: `getUpdates` from the persisted offset, each batch of updates stored with the
-//! next offset in one transaction (no update twice, none skipped across restarts). Files are
-//! fetched into the media folder before the batch is stored. The poller never ends on an error:
-//! it says what is wrong in the channel state and tries again, backing off while Telegram is
-//! unreachable.
+//! Long polling: `getUpdates` from the persisted offset (after a `getMe` while the bot is not
+//! described yet), each batch of updates stored with the next offset in one transaction (no
+//! update twice, none skipped across restarts). Files are fetched into the media folder before
+//! the batch is stored. The poller never ends on an error: it says what is wrong in the channel
+//! state and tries again, backing off while Telegram is unreachable.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -59,7 +59,7 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
         let polled = tokio::select! {
             _ = stop.changed() => return,
             _ = changed.changed() => continue,
-            polled = bot.get_updates(offset, wait) => polled,
+            polled = poll(&ch, &bot, offset, wait) => polled,
         };
         let pause = match polled {
             Ok(updates) => {
@@ -97,6 +97,21 @@ pub async fn run(ch: Channels, mut stop: watch::Receiver<bool>) {
             () = tokio::time::sleep(pause) => {}
         }
     }
+}
+
+/// `getUpdates`, after a `getMe` while the bot is not described yet (after a start): the
+/// setup checklist and the Channels page name the bot at once, not when the first long poll
+/// returns, and a token Telegram does not know fails as early.
+async fn poll(
+    ch: &Channels,
+    bot: &BotApi,
+    offset: i64,
+    wait: Duration,
+) -> Result<Vec<serde_json::Value>, BotError> {
+    if ch.status().snapshot().bot.is_none() {
+        ch.status().set_bot(Some(bot.get_me().await?));
+    }
+    bot.get_updates(offset, wait).await
 }
 
 /// Records a failed poll in the channel state; returns how long to wait.
