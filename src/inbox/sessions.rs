@@ -51,7 +51,6 @@ impl Inbox {
     pub async fn signed_in(&self, user: &UserRow, from: IpAddr) -> InboxResult<SignIn> {
         let tokens = self.auth.issue_pair(user.id).await?;
         self.setup_signed_in(from, user.role).await?;
-        self.setup_changed().await;
         tracing::info!("{} signed in from {from}", user.username);
         Ok(SignIn {
             user: user.clone(),

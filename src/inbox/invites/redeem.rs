@@ -106,6 +106,7 @@ impl Inbox {
             Outcome::Refused(why) => return Err(InboxError::Invite(why)),
         };
         tracing::info!("{} redeemed an invite", user.username);
+        self.setup_changed().await;
         self.signed_in(&user, from).await
     }
 }
