@@ -36,39 +36,43 @@ pub fn routes(state: &AppState) -> BoxedFilter<(Response,)> {
                 Err(e) => respond(Err(e)),
             }
         });
-    let skip = warp::path!("api" / "v1" / "setup" / String / "skip")
-        .and(warp::post())
-        .and(admin(state))
-        .and(with_state(state))
-        .then(|step: String, me, s: AppState| async move {
-            answer(s.inbox.skip_step(&me, &step, true).await)
-        });
-    let resume = warp::path!("api" / "v1" / "setup" / String / "resume")
-        .and(warp::post())
-        .and(admin(state))
-        .and(with_state(state))
-        .then(|step: String, me, s: AppState| async move {
-            answer(s.inbox.skip_step(&me, &step, false).await)
-        });
-    let dismiss = warp::path!("api" / "v1" / "setup" / "dismiss")
-        .and(warp::post())
-        .and(admin(state))
-        .and(with_state(state))
-        .then(|me, s: AppState| async move { answer(s.inbox.dismiss_setup(&me, true).await) });
-    let reopen = warp::path!("api" / "v1" / "setup" / "show")
-        .and(warp::post())
-        .and(admin(state))
-        .and(with_state(state))
-        .then(|me, s: AppState| async move { answer(s.inbox.dismiss_setup(&me, false).await) });
     show.or(profile)
         .unify()
-        .or(skip)
+        .or(step(state, "skip", true))
         .unify()
-        .or(resume)
+        .or(step(state, "resume", false))
         .unify()
-        .or(dismiss)
+        .or(away(state, "dismiss", true))
         .unify()
-        .or(reopen)
+        .or(away(state, "show", false))
         .unify()
+        .boxed()
+}
+
+/// `POST setup/<step>/<verb>`: skips the step (`skip`) or takes it up again.
+fn step(state: &AppState, verb: &'static str, skip: bool) -> BoxedFilter<(Response,)> {
+    warp::path!("api" / "v1" / "setup" / String / ..)
+        .and(warp::path(verb))
+        .and(warp::path::end())
+        .and(warp::post())
+        .and(admin(state))
+        .and(with_state(state))
+        .then(move |step: String, me, s: AppState| async move {
+            answer(s.inbox.skip_step(&me, &step, skip).await)
+        })
+        .boxed()
+}
+
+/// `POST setup/<verb>`: puts the checklist away (`dismiss`) or brings it back.
+fn away(state: &AppState, verb: &'static str, dismissed: bool) -> BoxedFilter<(Response,)> {
+    warp::path!("api" / "v1" / "setup" / ..)
+        .and(warp::path(verb))
+        .and(warp::path::end())
+        .and(warp::post())
+        .and(admin(state))
+        .and(with_state(state))
+        .then(move |me, s: AppState| async move {
+            answer(s.inbox.dismiss_setup(&me, dismissed).await)
+        })
         .boxed()
 }
