@@ -3,14 +3,14 @@
 //! following; a step is skipped and resumed with the focus kept; a customer's message arrives
 //! live under the test step while typed text stays; the team button opens the invite dialog;
 //! "Put away" goes to the inbox. axe finds nothing serious in Persian and English, desktop and
-//! phone. Screenshots `setup-{desktop,phone}-{en,fa}.png`.
+//! phone. Screenshots `setup-{desktop,phone}-{en,fa}.png` and `setup-laptop-fa.png` (900 px).
 
 use crate::common::axe;
 use crate::common::browser::Browser;
 use crate::common::views::browser;
 use crate::common::{TestApp, spawn_app};
 
-const OWNER_PASSWORD: &str = "Copper willow 8812 lantern";
+pub const OWNER_PASSWORD: &str = "Copper willow 8812 lantern";
 
 fn base(app: &TestApp) -> String {
     format!("http://{}/", app.addr)
@@ -20,6 +20,7 @@ fn base(app: &TestApp) -> String {
 async fn first_visit(b: &Browser, app: &TestApp) {
     b.go(&base(app)).await;
     b.find("#owner-setup").await;
+    b.type_in("#owner-name", "Maryam Ahmadi").await;
     b.type_in("#owner-password", OWNER_PASSWORD).await;
     b.type_in("#owner-again", OWNER_PASSWORD).await;
     b.click("#owner-setup button[type=submit]").await;
@@ -43,7 +44,7 @@ async fn state(b: &Browser, step: &str) -> String {
 }
 
 /// Waits until the page shows `step` in `want`.
-async fn until_state(b: &Browser, step: &str, want: &str) {
+pub async fn until_state(b: &Browser, step: &str, want: &str) {
     b.until(
         &format!("{step} {want}"),
         &format!("document.querySelector('#setup-step-{step}').dataset.state === '{want}'"),
@@ -131,7 +132,7 @@ async fn the_owner_works_through_the_checklist_live() {
     until_state(&b, "telegram", "todo").await;
 
     b.click("#setup-invite").await;
-    b.find("#invite-dialog[open]").await;
+    b.invite_link().await;
     b.click("#invite-done").await;
     until_state(&b, "team", "done").await;
     b.until("the badge counts it", &format!("{badge} === '3 of 6'"))
@@ -170,6 +171,7 @@ async fn the_checklist_in_persian_and_english_on_desktops_and_phones() {
     for (width, lang, form) in [
         (1366, "fa", "desktop"),
         (1366, "en-US", "desktop"),
+        (900, "fa", "laptop"),
         (390, "fa", "phone"),
         (390, "en-US", "phone"),
     ] {

@@ -22,6 +22,7 @@ mod browser_attention;
 mod browser_channels;
 mod browser_compose;
 mod browser_delivery;
+mod browser_first_run;
 mod browser_invites;
 mod browser_keyboard;
 mod browser_persian;

@@ -248,6 +248,21 @@ impl Browser {
         self.find("#conversation-list").await;
     }
 
+    /// Waits for the invite dialog, opened by a click, to draw its QR code; returns the link
+    /// it shows.
+    pub async fn invite_link(&self) -> String {
+        self.find("#invite-dialog[open]").await;
+        self.until(
+            "the QR code drawn",
+            "document.querySelector('.invite-qr').complete && document.querySelector('.invite-qr').naturalWidth > 0",
+        )
+        .await;
+        let link = self
+            .eval("document.querySelector('.invite-link').value")
+            .await;
+        link.as_str().expect("the link").to_owned()
+    }
+
     /// Ends the session, then chromedriver and the browser (in `Drop`).
     pub async fn quit(self) {
         let _ = self.client.clone().close().await;

@@ -29,7 +29,6 @@ export function ownerForm(status, done, fallback) {
     return { input, why, el: h("label", { for: input.id }, label, input, why) };
   };
   const name = field("name", t("Your name"), { autocomplete: "name" });
-  name.input.value = status.username || "";
   const password = field("password", t("Password"), { type: "password", autocomplete: "new-password", minlength: 8 });
   const again = field("again", t("Password again"), { type: "password", autocomplete: "new-password" });
   const general = h("p", { class: "error", role: "alert" });
@@ -68,5 +67,5 @@ export function ownerForm(status, done, fallback) {
       button.disabled = false;
     }
   });
-  return { form, focus: () => password.input.focus() };
+  return { form, focus: () => name.input.focus() };
 }

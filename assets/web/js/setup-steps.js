@@ -3,6 +3,7 @@
 // control once; `update(status)` (where a step has one) refreshes what it shows from a checklist
 // without touching what the owner is typing.
 
+import { api } from "./api.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { openInviteDialog } from "./invites.js";
@@ -40,6 +41,27 @@ function profileForm(page) {
   return {
     el: form,
     update: (d) => { show(owner.input, d.owner_name); show(business.input, d.business_name); },
+  };
+}
+
+/** The Telegram step: the bot token pasted right here (the server checks it with `getMe`),
+ * the Channels page for the rest; the form goes once a bot is connected. */
+function telegramStep(page) {
+  const token = h("input", { type: "password", id: "setup-telegram-token", autocomplete: "off", spellcheck: "false",
+    "aria-label": t("Bot token"), placeholder: t("Paste the token from @BotFather"), "aria-describedby": "setup-telegram-why" });
+  const save = h("button", { type: "submit", class: "primary", id: "setup-telegram-save" }, t("Connect"));
+  const why = h("p", { class: "error field-why", id: "setup-telegram-why", role: "alert" });
+  const form = h("form", { class: "row setup-telegram", id: "setup-telegram-form" }, token, save);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const value = token.value.trim();
+    if (!value) { token.focus(); return; }
+    if (await page.run(save, () => api("PUT", "channels/telegram/", { bot_token: value }), why)) token.value = "";
+  });
+  const more = go("#/channels", t("Open Channels"), "setup-do-telegram");
+  return {
+    el: h("div", {}, form, why, more),
+    update: (d) => { form.hidden = Boolean(d.telegram_bot); why.hidden = form.hidden; },
   };
 }
 
@@ -82,8 +104,8 @@ export const STEPS = [
     step: "telegram",
     title: () => t("Connect Telegram"),
     text: (d) => (d.telegram_bot ? t("Connected: customers who write to {bot} reach this inbox.", { bot: `@${d.telegram_bot}` })
-      : t("Make a bot with @BotFather in Telegram, then paste its token on the Channels page. Customers who write to the bot reach this inbox.")),
-    action: () => ({ el: go("#/channels", t("Open Channels"), "setup-do-telegram") }),
+      : t("Make a bot with @BotFather in Telegram, then paste its token here. Customers who write to the bot reach this inbox.")),
+    action: telegramStep,
   },
   {
     step: "team",

@@ -72,16 +72,18 @@ export class SetupPage {
   }
 
   /** Runs `action` with `button` busy (not disabled, so it keeps the focus); a second press
-   * meanwhile does nothing, a refusal goes in the error line. True when it worked. */
-  async run(button, action) {
+   * meanwhile does nothing, a refusal goes in `where` (the page's error line unless a step
+   * has its own). True when it worked. */
+  async run(button, action, where = this.error) {
     if (button.getAttribute("aria-busy")) return false;
     this.error.textContent = "";
+    where.textContent = "";
     button.setAttribute("aria-busy", "true");
     try {
       await action();
       return true;
     } catch (e) {
-      this.error.textContent = e.message;
+      where.textContent = e.message;
       return false;
     } finally {
       button.removeAttribute("aria-busy");
