@@ -1,9 +1,10 @@
 //! The setup checklist page (`#/setup`, issue #20) in headless Chromium: the owner's first visit
 //! lands on it; the profile form saves and its step turns done live, the menu's "N of 6" badge
-//! following; a step is skipped and resumed with the focus kept; a customer's message arrives
-//! live under the test step while typed text stays; the team button opens the invite dialog;
-//! "Put away" goes to the inbox. axe finds nothing serious in Persian and English, desktop and
-//! phone. Screenshots `setup-{desktop,phone}-{en,fa}.png` and `setup-laptop-fa.png` (900 px).
+//! following; a bad bot token is refused under its field; a step is skipped and resumed with the
+//! focus kept; a customer's message arrives live under the test step while typed text stays; the
+//! team button opens the invite dialog; "Put away" goes to the inbox. axe finds nothing serious
+//! in Persian and English, desktop and phone. Screenshots `setup-{desktop,phone}-{en,fa}.png` and
+//! `setup-laptop-fa.png` (900 px).
 
 use crate::common::axe;
 use crate::common::browser::Browser;
@@ -120,6 +121,19 @@ async fn the_owner_works_through_the_checklist_live() {
     assert_eq!(saved["details"]["owner_name"], "Maryam");
     assert_eq!(saved["details"]["business_name"], "Gol Shop");
 
+    b.type_in("#setup-telegram-token", "not-a-token").await;
+    b.click("#setup-telegram-save").await;
+    b.until(
+        "the refusal under the token field",
+        "document.querySelector('#setup-telegram-why').textContent.includes('token')",
+    )
+    .await;
+    assert_eq!(
+        b.eval("[document.querySelector('#setup-error').textContent, document.querySelector('#setup-telegram-token').value]")
+            .await,
+        serde_json::json!(["", "not-a-token"]),
+        "the refusal stands by the field, which keeps what was typed"
+    );
     b.click("#setup-toggle-telegram").await;
     until_state(&b, "telegram", "skipped").await;
     assert_eq!(
